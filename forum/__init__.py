@@ -1,0 +1,66 @@
+"""Movement Notes: the application factory."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from forum.config import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` overrides settings from the environment (tests use it)."""
+    instance_path = Path(os.environ.get("FORUM_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.from_mapping(load_config(instance_path, config))
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_context(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from forum.auth.session import init_login
+    from forum.extensions import csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from forum.api import register_api
+    from forum.auth.views import bp as auth_bp
+    from forum.web.views import bp as web_bp
+
+    for blueprint in (web_bp, auth_bp):
+        app.register_blueprint(blueprint)
+    register_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from forum.web.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from forum.web.context import init_template_context
+
+    init_template_context(app)
+
+
+def register_commands(app: Flask) -> None:
+    from forum.cli import forum_cli
+
+    app.cli.add_command(forum_cli)

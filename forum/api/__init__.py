@@ -1,0 +1,15 @@
+"""The JSON API under /api/v1: one blueprint per feature, none of them taking CSRF tokens."""
+
+from flask import Flask
+
+from forum.api.accounts import bp as accounts_bp
+from forum.extensions import csrf
+
+API_BLUEPRINTS = (accounts_bp,)
+
+
+def register_api(app: Flask) -> None:
+    for blueprint in API_BLUEPRINTS:
+        # Bearer tokens, never cookies, authenticate the API: there is no CSRF to defend against.
+        csrf.exempt(blueprint)
+        app.register_blueprint(blueprint)

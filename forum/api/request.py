@@ -1,0 +1,43 @@
+"""Reading API input: JSON bodies and query strings, with contract errors for bad ones."""
+
+from flask import request
+from marshmallow import Schema
+
+from forum.errors import DomainError, Invalid
+from forum.validation import load
+
+
+class BadRequest(DomainError):
+    status = 400
+    code = "bad_request"
+
+
+def json_body(*, optional: bool = False) -> dict:
+    """The request's JSON object; 400 when it is not valid JSON or not an object."""
+    if not request.data:
+        if optional:
+            return {}
+        raise BadRequest("Send a JSON object as the request body.")
+    payload = request.get_json(force=True, silent=True)
+    if payload is None:
+        raise BadRequest("The request body is not valid JSON.")
+    if not isinstance(payload, dict):
+        raise BadRequest("The request body must be a JSON object.")
+    return payload
+
+
+def query_args(schema: Schema) -> dict:
+    """Validated query-string parameters; a malformed query is a 400 naming the fields.
+
+    Parameters the schema does not know are ignored, as browsers and caches add their own.
+    """
+    raw = {}
+    for name, field in schema.fields.items():
+        key = field.data_key or name
+        value = request.args.get(key, "")
+        if value != "":
+            raw[key] = value
+    try:
+        return load(schema, raw)
+    except Invalid as error:
+        raise BadRequest("The query string is not valid.", fields=error.fields) from None

@@ -1,0 +1,1 @@
+"""Accounts: registration, sign-in, API tokens and the member profile."""

@@ -1,0 +1,103 @@
+"""Input schemas for accounts; forms, the JSON API and the CLI all load through these."""
+
+from marshmallow import Schema, fields, pre_load, validate
+
+from forum.clock import isoformat
+from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
+
+USERNAME_PATTERN = r"^[A-Za-z0-9_-]{3,30}$"
+PASSWORD_MIN_LENGTH = 10
+# scrypt is costly on purpose; a cap keeps one request from buying minutes of CPU.
+PASSWORD_MAX_LENGTH = 1000
+
+username_field = fields.String(
+    required=True,
+    validate=validate.Regexp(
+        USERNAME_PATTERN,
+        error="Use 3 to 30 letters, digits, hyphens or underscores.",
+    ),
+)
+
+
+def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
+    """A field that accepts one key of a vocabulary list."""
+    return fields.String(
+        validate=validate.OneOf(
+            list(vocabulary), error="Choose one of: " + ", ".join(vocabulary) + "."
+        ),
+        **kwargs,
+    )
+
+
+class RegistrationSchema(Schema):
+    username = username_field
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        error_messages={"invalid": "Enter a valid e-mail address."},
+    )
+    password = fields.String(
+        required=True,
+        load_only=True,
+        validate=validate.Length(
+            min=PASSWORD_MIN_LENGTH,
+            max=PASSWORD_MAX_LENGTH,
+            error=f"Use at least {PASSWORD_MIN_LENGTH} characters.",
+        ),
+    )
+
+    @pre_load
+    def normalise_email(self, data, **kwargs):
+        if isinstance(data, dict) and isinstance(data.get("email"), str):
+            data = {**data, "email": data["email"].strip().lower()}
+        return data
+
+
+class CredentialsSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    password = fields.String(
+        required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
+    )
+
+
+class LoginFormSchema(CredentialsSchema):
+    remember = fields.Boolean(load_default=False)
+
+
+class ProfileSchema(Schema):
+    onset = vocabulary_choice(ONSET, allow_none=True)
+    condition = vocabulary_choice(CONDITION, allow_none=True)
+    symptom = vocabulary_choice(SYMPTOM, allow_none=True)
+    age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+
+    @pre_load
+    def blank_means_unset(self, data, **kwargs):
+        if isinstance(data, dict):
+            return {key: (None if value == "" else value) for key, value in data.items()}
+        return data
+
+
+class NewUserSchema(RegistrationSchema):
+    """What an administrator gives `flask forum create-user`."""
+
+    role = vocabulary_choice(ROLE, load_default="member")
+
+
+class UserSchema(Schema):
+    """A member as the API shows them; the e-mail address only to the member themself."""
+
+    id = fields.Integer()
+    username = fields.String()
+    role = fields.String()
+    onset = fields.String(allow_none=True)
+    condition = fields.String(allow_none=True)
+    symptom = fields.String(allow_none=True)
+    age_band = fields.String(allow_none=True)
+    created_at = fields.Function(lambda user: isoformat(user.created_at))
+
+
+class OwnUserSchema(UserSchema):
+    email = fields.String()
+    suspended_until = fields.Function(
+        lambda user: isoformat(user.suspended_until) if user.is_suspended() else None
+    )

@@ -1,0 +1,85 @@
+"""Pages for registering, signing in and out, and the member's own profile."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from forum.auth import service
+from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchema
+from forum.errors import DomainError, Invalid
+from forum.validation import load
+from forum.web.forms import form_input, is_safe_next
+
+bp = Blueprint("auth", __name__)
+
+SIGN_IN_FAILED = "That username and password do not match an account."
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = form_input(RegistrationSchema())
+        try:
+            user = service.register_member(values, from_form=True)
+        except DomainError as error:
+            errors = error.fields or {"_schema": [error.message]}
+        else:
+            login_user(user)
+            flash("Welcome! Tell us a little about yourself so you can find people like you.")
+            return redirect(url_for("auth.profile"))
+    values.pop("password", None)
+    status = 422 if errors else 200
+    return render_template("auth/register.html", values=values, errors=errors), status
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    target = request.values.get("next")
+    if not is_safe_next(target):
+        target = None
+    if current_user.is_authenticated:
+        return redirect(target or url_for("web.home"))
+    values, errors = {}, {}
+    if request.method == "POST":
+        values = form_input(LoginFormSchema())
+        try:
+            credentials = load(LoginFormSchema(), values, from_form=True)
+        except Invalid as error:
+            errors = error.fields
+        else:
+            user = service.authenticate(credentials["username"], credentials["password"])
+            if user is not None:
+                login_user(user, remember=credentials["remember"])
+                flash(f"Signed in as {user.username}.")
+                return redirect(target or url_for("web.home"))
+            errors = {"_schema": [SIGN_IN_FAILED]}
+    values.pop("password", None)
+    status = 401 if errors.get("_schema") == [SIGN_IN_FAILED] else (422 if errors else 200)
+    return render_template("auth/login.html", values=values, errors=errors, next=target), status
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash("You are signed out.")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    errors = {}
+    values = current_user.profile
+    if request.method == "POST":
+        values = form_input(ProfileSchema(), blank_as_none=True)
+        try:
+            service.update_profile(current_user, values, from_form=True)
+        except DomainError as error:
+            errors = error.fields
+        else:
+            flash("Your profile is saved.")
+            return redirect(url_for("auth.profile"))
+    status = 422 if errors else 200
+    return render_template("auth/profile.html", values=values, errors=errors), status

@@ -1,0 +1,102 @@
+"""Settings read from the environment, with embedded defaults under instance/."""
+
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says which setting and why."""
+
+
+def _int_setting(name: str, default: int, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
+def _database_url(instance_path: Path) -> str:
+    raw = os.environ.get("DATABASE_URL", "").strip()
+    if not raw:
+        return f"sqlite:///{instance_path / 'forum.db'}"
+    # Hosting platforms hand out bare postgres:// URLs; psycopg 3 is the driver we ship.
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            raw = "postgresql+psycopg://" + raw[len(prefix) :]
+    try:
+        make_url(raw)
+    except ArgumentError:
+        raise ConfigError(f"DATABASE_URL is not a database URL: {raw!r}") from None
+    return raw
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Generate a secret once and keep it, so sessions survive restarts on a dev machine."""
+    path = instance_path / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    secret = secrets.token_hex(32)
+    path.write_text(secret)
+    path.chmod(0o600)
+    return secret
+
+
+def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
+    """Return the settings for this process; raise ConfigError when they cannot work."""
+    overrides = overrides or {}
+    environment = overrides.get("FORUM_ENV") or os.environ.get("FORUM_ENV", "development")
+    if environment not in ENVIRONMENTS:
+        raise ConfigError(
+            f"FORUM_ENV must be one of {', '.join(ENVIRONMENTS)}, not {environment!r}"
+        )
+    instance_path.mkdir(parents=True, exist_ok=True)
+
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if environment == "production":
+            raise ConfigError("SECRET_KEY must be set when FORUM_ENV=production")
+        secret_key = _development_secret(instance_path)
+
+    production = environment == "production"
+    config = {
+        "FORUM_ENV": environment,
+        "TESTING": environment == "testing",
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR")
+        or str(instance_path / "search-index"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
+        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
+        "API_TOKEN_TTL_DAYS": _int_setting("API_TOKEN_TTL_DAYS", 30, minimum=1),
+        "TRUST_THRESHOLD": _int_setting("TRUST_THRESHOLD", 3, minimum=1),
+        "FLAG_HIDE_THRESHOLD": _int_setting("FLAG_HIDE_THRESHOLD", 3, minimum=1),
+        "INSIGHTS_MIN_REPORTS": _int_setting("INSIGHTS_MIN_REPORTS", 5, minimum=3),
+        "REMEMBER_COOKIE_DURATION_DAYS": _int_setting("REMEMBER_COOKIE_DAYS", 30, minimum=1),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    config.update(overrides)
+    if config["TESTING"]:
+        config.setdefault("WTF_CSRF_ENABLED", True)
+    if config["INSIGHTS_MIN_REPORTS"] < 3:
+        raise ConfigError("INSIGHTS_MIN_REPORTS may never be below 3")
+    return config

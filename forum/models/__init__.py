@@ -1,0 +1,28 @@
+"""Every model, importable from one place (Alembic and the services look here)."""
+
+from forum.models.discussion import MeToo, Reply
+from forum.models.experience import (
+    Experience,
+    ExperienceExercise,
+    Revision,
+    Tag,
+    experience_tags,
+)
+from forum.models.moderation import Flag, ModerationAction
+from forum.models.search import SearchChange
+from forum.models.user import ApiToken, User
+
+__all__ = [
+    "ApiToken",
+    "Experience",
+    "ExperienceExercise",
+    "Flag",
+    "MeToo",
+    "ModerationAction",
+    "Reply",
+    "Revision",
+    "SearchChange",
+    "Tag",
+    "User",
+    "experience_tags",
+]

@@ -1,0 +1,61 @@
+"""Flags raised by members and the append-only moderation log."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models.user import User
+
+
+class Flag(db.Model):
+    """One member's report of one experience or one reply."""
+
+    __tablename__ = "flags"
+    __table_args__ = (
+        UniqueConstraint("flagger_id", "experience_id", name="uq_flags_flagger_experience"),
+        UniqueConstraint("flagger_id", "reply_id", name="uq_flags_flagger_reply"),
+        Index("ix_flags_experience_id", "experience_id"),
+        Index("ix_flags_reply_id", "reply_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    experience_id: Mapped[int | None] = mapped_column(
+        ForeignKey("experiences.id", ondelete="CASCADE")
+    )
+    reply_id: Mapped[int | None] = mapped_column(ForeignKey("replies.id", ondelete="CASCADE"))
+    flagger_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a moderator decides on the flagged item.
+    resolved_at: Mapped[datetime | None]
+
+    flagger: Mapped[User] = relationship()
+
+
+class ModerationAction(db.Model):
+    """One row per moderation action, naming exactly one target; never edited or deleted."""
+
+    __tablename__ = "moderation_log"
+    __table_args__ = (
+        Index("ix_moderation_log_created_at", "created_at"),
+        Index("ix_moderation_log_target", "target_type", "target_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None for the system itself (an automatic hide after enough flags).
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(30))
+    target_type: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[int]
+    # The member the action concerns (the author, or the suspended member).
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(String(1000))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])

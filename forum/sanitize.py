@@ -1,0 +1,53 @@
+"""The only module that turns member text into HTML: Markdown, then a bleach allow-list."""
+
+import html
+from functools import partial
+
+import bleach
+from bleach.linkifier import LinkifyFilter
+from markdown_it import MarkdownIt
+
+ALLOWED_TAGS = frozenset(
+    {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr"}
+)
+ALLOWED_ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"]}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow ugc noopener"
+
+# Raw HTML in the source is shown as text, never parsed; images and headings are not
+# part of what members need, so their syntax stays literal text.
+_markdown = MarkdownIt("commonmark", {"html": False}).disable(["image", "heading", "lheading"])
+
+
+def _set_link_rel(attrs: dict, new: bool = False) -> dict:
+    attrs[(None, "rel")] = LINK_REL
+    attrs.pop((None, "target"), None)
+    return attrs
+
+
+_cleaner = bleach.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    protocols=ALLOWED_PROTOCOLS,
+    strip=True,
+    strip_comments=True,
+    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+)
+
+
+def render_markdown(source: str) -> str:
+    """Safe HTML for a member's Markdown: only the allow-list survives, links get rel."""
+    return _cleaner.clean(_markdown.render(source))
+
+
+def plain_text(rendered_html: str) -> str:
+    """The visible text of sanitized HTML, unescaped (templates escape it again)."""
+    return html.unescape(bleach.clean(rendered_html, tags=set(), strip=True))
+
+
+def excerpt(rendered_html: str, length: int = 220) -> str:
+    """The first `length` characters of the visible text, cut at a word."""
+    text = " ".join(plain_text(rendered_html).split())
+    if len(text) <= length:
+        return text
+    return text[:length].rsplit(" ", 1)[0] + "…"

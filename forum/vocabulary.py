@@ -1,0 +1,119 @@
+"""The contract's controlled vocabulary: stable keys with the labels members read."""
+
+from types import MappingProxyType
+
+ONSET = MappingProxyType(
+    {
+        "sedentary": "Desk job or long sitting",
+        "injury": "Injury: accident, collision, fall or surgery",
+        "illness": "An infection or illness",
+        "stress": "Emotional stress or trauma",
+        "gradual": "Gradual, no clear trigger",
+        "other": "Something else",
+    }
+)
+CONDITION = MappingProxyType(
+    {
+        "fibromyalgia": "Fibromyalgia",
+        "me_cfs": "ME/CFS",
+        "both": "Both fibromyalgia and ME/CFS",
+        "suspected": "Suspected, not diagnosed",
+        "other": "Other chronic widespread pain",
+    }
+)
+SYMPTOM = MappingProxyType(
+    {"pain": "Pain", "fatigue": "Fatigue", "sleep": "Sleep", "mixed": "A mix of these"}
+)
+AGE_BAND = MappingProxyType(
+    {"under_30": "Under 30", "30s": "30s", "40s": "40s", "50s": "50s", "60_plus": "60 or over"}
+)
+EXERCISE = MappingProxyType(
+    {
+        "walking": "Walking",
+        "yoga": "Yoga",
+        "tai_chi": "Tai chi",
+        "qigong": "Qigong",
+        "stretching": "Stretching",
+        "pilates": "Pilates",
+        "swimming": "Swimming",
+        "aquatic_therapy": "Aquatic therapy",
+        "cycling": "Cycling",
+        "strength": "Strength training",
+        "running": "Running",
+        "hiit": "HIIT",
+        "dance": "Dance",
+        "physio": "Physiotherapy exercises",
+        "other": "Other",
+    }
+)
+INTENSITY = MappingProxyType({"gentle": "Gentle", "moderate": "Moderate", "vigorous": "Vigorous"})
+OUTCOME = MappingProxyType(
+    {
+        "helped_a_lot": "Helped a lot",
+        "helped": "Helped",
+        "no_change": "No change",
+        "worse": "Made things worse",
+        "much_worse": "Made things much worse",
+    }
+)
+OUTCOME_SCORE = MappingProxyType(
+    {"helped_a_lot": 2, "helped": 1, "no_change": 0, "worse": -1, "much_worse": -2}
+)
+FLARE = MappingProxyType(
+    {
+        "none": "No flare-up",
+        "same_day": "Flare-up the same day",
+        "next_day": "Flare-up the next day",
+        "later": "Flare-up two or more days after",
+    }
+)
+EFFECT = MappingProxyType({"better": "Better", "same": "Same", "worse": "Worse"})
+EFFECT_AREAS = ("pain", "fatigue", "sleep")
+STATUS = MappingProxyType(
+    {
+        "pending": "Waiting for review",
+        "published": "Published",
+        "rejected": "Not approved",
+        "hidden": "Hidden",
+        "deleted": "Deleted",
+    }
+)
+ROLE = MappingProxyType({"member": "Member", "moderator": "Moderator", "admin": "Admin"})
+FLAG_REASON = MappingProxyType(
+    {
+        "spam": "Spam or advertising",
+        "misinformation": "Harmful medical misinformation",
+        "harassment": "Harassment",
+        "personal_info": "Personal information",
+        "other": "Something else",
+    }
+)
+
+# The member profile fields that "people like me" groups on.
+PROFILE_FIELDS = MappingProxyType(
+    {"onset": ONSET, "condition": CONDITION, "symptom": SYMPTOM, "age_band": AGE_BAND}
+)
+
+TAXONOMY = MappingProxyType(
+    {
+        "onset": ONSET,
+        "condition": CONDITION,
+        "symptom": SYMPTOM,
+        "age_band": AGE_BAND,
+        "exercise": EXERCISE,
+        "intensity": INTENSITY,
+        "outcome": OUTCOME,
+        "flare": FLARE,
+        "effect": EFFECT,
+        "status": STATUS,
+        "role": ROLE,
+        "flag_reason": FLAG_REASON,
+    }
+)
+
+
+def label(vocabulary: str, key: str | None) -> str:
+    """The human label for a key, or the key itself when it is unknown."""
+    if key is None:
+        return ""
+    return TAXONOMY[vocabulary].get(key, key)

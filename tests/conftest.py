@@ -1,0 +1,103 @@
+"""Shared fixtures: a fresh app, database and index directory for every test."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from forum import create_app
+from forum.extensions import db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+_postgres_schema_ready = False
+
+
+def _reset_postgres() -> None:
+    """Create the schema once per run, then empty every table between tests (much faster)."""
+    global _postgres_schema_ready
+    if not _postgres_schema_ready:
+        db.drop_all()
+        db.create_all()
+        _postgres_schema_ready = True
+        return
+    tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
+    db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+def make_app(tmp_path, **overrides):
+    settings = {
+        "FORUM_ENV": "testing",
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        # The production cost is deliberate; tests only need the same algorithm.
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+    }
+    settings.update(overrides)
+    app = create_app(settings)
+    with app.app_context():
+        if TEST_DATABASE_URL:
+            _reset_postgres()
+        else:
+            db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def ctx(app):
+    """An application context, for tests that call services or factories directly."""
+    with app.app_context():
+        yield app
+
+
+class AuthActions:
+    """Sign in and out through the real pages, and get API tokens through the real API."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="maple", password="correct horse battery", remember=False):
+        data = {"username": username, "password": password}
+        if remember:
+            data["remember"] = "on"
+        return self._client.post("/login", data=data)
+
+    def logout(self):
+        return self._client.post("/logout")
+
+    def token(self, username="maple", password="correct horse battery") -> str:
+        response = self._client.post(
+            "/api/v1/auth/tokens", json={"username": username, "password": password}
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["token"]
+
+    def headers(self, username="maple", password="correct horse battery") -> dict:
+        return {"Authorization": f"Bearer {self.token(username, password)}"}
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

@@ -1,0 +1,61 @@
+"""factory_boy factories for test data; use them inside an application context."""
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from forum.clock import utcnow
+from forum.extensions import db
+from forum.models import Experience, ExperienceExercise, User
+from forum.sanitize import render_markdown
+
+TEST_PASSWORD = "correct horse battery"
+
+
+class BaseFactory(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: db.session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class UserFactory(BaseFactory):
+    class Meta:
+        model = User
+
+    username = factory.Sequence(lambda n: f"member{n}")
+    username_key = factory.LazyAttribute(lambda user: user.username.lower())
+    email = factory.LazyAttribute(lambda user: f"{user.username.lower()}@example.org")
+    role = "member"
+
+    @factory.post_generation
+    def password(user, create, extracted, **kwargs):  # noqa: N805
+        from forum.auth.service import hash_password
+
+        user.password_hash = hash_password(extracted or TEST_PASSWORD)
+        if create:
+            db.session.commit()
+
+
+class ExperienceFactory(BaseFactory):
+    """A published experience unless told otherwise; `exercises` is a list of keys."""
+
+    class Meta:
+        model = Experience
+        exclude = ("exercises",)
+
+    author = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Gentle movement diary number {n}")
+    body = "I started slowly and kept a diary of how my body answered each session."
+    body_html = factory.LazyAttribute(lambda experience: render_markdown(experience.body))
+    intensity = "gentle"
+    outcome = "helped"
+    flare = "none"
+    status = "published"
+    published_at = factory.LazyFunction(utcnow)
+    exercises = ("walking",)
+    exercise_rows = factory.LazyAttribute(
+        lambda experience: [
+            ExperienceExercise(exercise=key, position=index)
+            for index, key in enumerate(experience.exercises)
+        ]
+    )
