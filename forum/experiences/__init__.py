@@ -1,0 +1,1 @@
+"""Experiences: structured accounts of exercise, their revisions, replies and "me too" marks."""

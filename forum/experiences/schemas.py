@@ -1,0 +1,178 @@
+"""Experience schemas: one input schema (form, API, CLI) and the contract's output shapes."""
+
+import re
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+from forum.auth.schemas import vocabulary_choice
+from forum.clock import isoformat
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    EFFECT,
+    EXERCISE,
+    FLARE,
+    INTENSITY,
+    ONSET,
+    OUTCOME,
+    SYMPTOM,
+)
+
+TITLE_MIN, TITLE_MAX = 5, 150
+BODY_MIN, BODY_MAX = 20, 20000
+REPLY_MAX = 5000
+MAX_EXERCISES = 5
+MAX_TAGS = 10
+TAG_PATTERN = re.compile(r"[a-z0-9-]{2,30}")
+_WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
+# PostgreSQL refuses NUL in text and other control characters only hide content.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class CleanText(fields.String):
+    """Text without control characters, surrounding whitespace removed."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if _CONTROL.search(text):
+            raise ValidationError("Remove the invisible control characters.")
+        return text.strip()
+
+
+class WholeNumber(fields.Integer):
+    """A whole number from JSON (int, never bool or float) or a form's digit string."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, bool | float) or (
+            isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value)
+        ):
+            raise self.make_error("invalid")
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+class TagName(fields.String):
+    """One tag: lower-cased, then 2 to 30 letters, digits or hyphens."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        tag = super()._deserialize(value, attr, data, **kwargs).strip().lower()
+        if not TAG_PATTERN.fullmatch(tag):
+            raise ValidationError(
+                f"Tags use 2 to 30 letters, digits or hyphens (not {tag[:40]!r})."
+            )
+        return tag
+
+
+def _range(low: int, high: int) -> validate.Range:
+    return validate.Range(low, high, error=f"Enter a whole number from {low} to {high}.")
+
+
+class EffectsSchema(Schema):
+    pain = vocabulary_choice(EFFECT, allow_none=True)
+    fatigue = vocabulary_choice(EFFECT, allow_none=True)
+    sleep = vocabulary_choice(EFFECT, allow_none=True)
+
+
+class ExperienceInputSchema(Schema):
+    """What a member writes; PATCH loads it with partial=True."""
+
+    title = CleanText(
+        required=True,
+        validate=validate.Length(
+            TITLE_MIN, TITLE_MAX, error=f"Use {TITLE_MIN} to {TITLE_MAX} characters."
+        ),
+    )
+    body = CleanText(
+        required=True,
+        validate=validate.Length(
+            BODY_MIN,
+            BODY_MAX,
+            error=f"Write your story in {BODY_MIN} to {BODY_MAX} characters.",
+        ),
+    )
+    exercises = fields.List(
+        vocabulary_choice(EXERCISE),
+        required=True,
+        validate=validate.Length(
+            1, MAX_EXERCISES, error=f"Choose 1 to {MAX_EXERCISES} kinds of exercise."
+        ),
+    )
+    intensity = vocabulary_choice(INTENSITY, required=True)
+    outcome = vocabulary_choice(OUTCOME, required=True)
+    flare = vocabulary_choice(FLARE, required=True)
+    minutes_per_session = WholeNumber(allow_none=True, validate=_range(1, 600))
+    sessions_per_week = WholeNumber(allow_none=True, validate=_range(1, 21))
+    weeks_tried = WholeNumber(allow_none=True, validate=_range(1, 520))
+    effects = fields.Nested(EffectsSchema, allow_none=True)
+    tags = fields.List(
+        TagName(),
+        allow_none=True,
+        validate=validate.Length(max=MAX_TAGS, error=f"Use at most {MAX_TAGS} tags."),
+    )
+    onset = vocabulary_choice(ONSET, allow_none=True)
+    condition = vocabulary_choice(CONDITION, allow_none=True)
+    symptom = vocabulary_choice(SYMPTOM, allow_none=True)
+    age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+
+    @validates("exercises")
+    def no_duplicate_exercises(self, value: list[str], **kwargs) -> None:
+        if len(set(value)) != len(value):
+            raise ValidationError("Choose each kind of exercise only once.")
+
+    @validates("tags")
+    def no_duplicate_tags(self, value: list[str] | None, **kwargs) -> None:
+        if value and len(set(value)) != len(value):
+            raise ValidationError("Use each tag only once.")
+
+
+class ReplyInputSchema(Schema):
+    body = CleanText(
+        required=True,
+        validate=validate.Length(1, REPLY_MAX, error=f"Write 1 to {REPLY_MAX} characters."),
+    )
+
+
+def author_of(item) -> dict:
+    """{"username": ...}; null once the author's account is gone."""
+    author = item.author
+    if item.author_id is None or author is None or author.deleted_at is not None:
+        return {"username": None}
+    return {"username": author.username}
+
+
+class ExperienceSchema(Schema):
+    """An experience as the API (and search results) show it; never the author's e-mail."""
+
+    id = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    body_html = fields.String()
+    exercises = fields.List(fields.String())
+    intensity = fields.String()
+    minutes_per_session = fields.Integer(allow_none=True)
+    sessions_per_week = fields.Integer(allow_none=True)
+    weeks_tried = fields.Integer(allow_none=True)
+    outcome = fields.String()
+    flare = fields.String()
+    effects = fields.Dict(keys=fields.String(), values=fields.String())
+    tags = fields.Function(lambda experience: experience.tag_names)
+    onset = fields.String(allow_none=True)
+    condition = fields.String(allow_none=True)
+    symptom = fields.String(allow_none=True)
+    age_band = fields.String(allow_none=True)
+    status = fields.String()
+    author = fields.Function(author_of)
+    me_too_count = fields.Integer()
+    reply_count = fields.Integer()
+    created_at = fields.Function(lambda experience: isoformat(experience.created_at))
+    updated_at = fields.Function(lambda experience: isoformat(experience.updated_at))
+    published_at = fields.Function(lambda experience: isoformat(experience.published_at))
+
+
+class ReplySchema(Schema):
+    """A reply as the API shows it."""
+
+    id = fields.Integer()
+    body = fields.String()
+    body_html = fields.String()
+    author = fields.Function(author_of)
+    created_at = fields.Function(lambda reply: isoformat(reply.created_at))
