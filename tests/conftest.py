@@ -1,15 +1,53 @@
 """Shared fixtures: a fresh app, database and index directory for every test."""
 
 import os
+import secrets
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from forum import create_app
 from forum.extensions import db
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 _postgres_schema_ready = False
+# The database this run owns on the TEST_DATABASE_URL server (set at session start).
+_session_database_url: str | None = None
+
+
+def create_scratch_database(server_url: str) -> str:
+    """Create an empty, uniquely named database on a PostgreSQL server and return its URL.
+
+    Several test runs share one server; each working in its own database keeps their
+    TRUNCATEs and schema changes from colliding.
+    """
+    name = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_scratch_database(server_url: str, database_url: str) -> None:
+    """Drop a database made by create_scratch_database, closing any connection left open."""
+    name = make_url(database_url).database
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def pytest_sessionstart(session):
+    global _session_database_url
+    if TEST_DATABASE_URL:
+        _session_database_url = create_scratch_database(TEST_DATABASE_URL)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _session_database_url:
+        drop_scratch_database(TEST_DATABASE_URL, _session_database_url)
 
 
 def _reset_postgres() -> None:
@@ -29,7 +67,7 @@ def make_app(tmp_path, **overrides):
     settings = {
         "FORUM_ENV": "testing",
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.db'}",
+        "SQLALCHEMY_DATABASE_URI": _session_database_url or f"sqlite:///{tmp_path / 'test.db'}",
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         # The production cost is deliberate; tests only need the same algorithm.
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
@@ -39,7 +77,7 @@ def make_app(tmp_path, **overrides):
     settings.update(overrides)
     app = create_app(settings)
     with app.app_context():
-        if TEST_DATABASE_URL:
+        if _session_database_url:
             _reset_postgres()
         else:
             db.create_all()
