@@ -5,7 +5,8 @@ from marshmallow import Schema, fields, pre_load, validate
 from forum.clock import isoformat
 from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
 
-USERNAME_PATTERN = r"^[A-Za-z0-9_-]{3,30}$"
+# \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
+USERNAME_PATTERN = r"\A[A-Za-z0-9_-]{3,30}\Z"
 PASSWORD_MIN_LENGTH = 10
 # scrypt is costly on purpose; a cap keeps one request from buying minutes of CPU.
 PASSWORD_MAX_LENGTH = 1000
@@ -42,7 +43,7 @@ class RegistrationSchema(Schema):
         validate=validate.Length(
             min=PASSWORD_MIN_LENGTH,
             max=PASSWORD_MAX_LENGTH,
-            error=f"Use at least {PASSWORD_MIN_LENGTH} characters.",
+            error="Use at least {min} characters (and at most {max}).",
         ),
     )
 
