@@ -18,7 +18,11 @@ def json_body(*, optional: bool = False) -> dict:
         if optional:
             return {}
         raise BadRequest("Send a JSON object as the request body.")
-    payload = request.get_json(force=True, silent=True)
+    try:
+        payload = request.get_json(force=True, silent=True)
+    except RecursionError:
+        # Deeply nested arrays exhaust the decoder's stack instead of raising ValueError.
+        payload = None
     if payload is None:
         raise BadRequest("The request body is not valid JSON.")
     if not isinstance(payload, dict):
