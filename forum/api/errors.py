@@ -42,7 +42,9 @@ def json_error(status: int, code: str, message: str, fields=None, headers=None):
 def api_error_response(error: Exception):
     """Turn a domain or HTTP error into the JSON error response."""
     if isinstance(error, DomainError):
-        return json_error(error.status, error.code, error.message, error.fields)
+        # RFC 9110: a 401 names the scheme the client should use.
+        headers = {"WWW-Authenticate": "Bearer"} if error.status == 401 else None
+        return json_error(error.status, error.code, error.message, error.fields, headers)
     if isinstance(error, HTTPException):
         status = error.code or 500
         headers = {}
