@@ -1,11 +1,13 @@
 """Settings read from the environment, with embedded defaults under instance/."""
 
 import os
+import re
 import secrets
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
+from werkzeug.security import generate_password_hash
 
 ENVIRONMENTS = ("development", "production", "testing")
 
@@ -45,12 +47,31 @@ def _database_url(instance_path: Path) -> str:
 def _development_secret(instance_path: Path) -> str:
     """Generate a secret once and keep it, so sessions survive restarts on a dev machine."""
     path = instance_path / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
+    kept = path.read_text().strip() if path.exists() else ""
+    if kept:
+        return kept
     secret = secrets.token_hex(32)
-    path.write_text(secret)
-    path.chmod(0o600)
+    # Created owner-only from the start: write-then-chmod leaves a moment it is readable.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secret)
     return secret
+
+
+def _password_hash_method() -> str:
+    """scrypt, optionally with its cost parameters ("scrypt:N:r:p"); nothing weaker."""
+    method = os.environ.get("PASSWORD_HASH_METHOD")
+    if not method:
+        return "scrypt"
+    problem = f"PASSWORD_HASH_METHOD must be scrypt or scrypt:N:r:p, not {method!r}"
+    if not re.fullmatch(r"scrypt(:[0-9]+:[0-9]+:[0-9]+)?", method):
+        raise ConfigError(problem)
+    try:
+        # Bad cost parameters (N not a power of two...) would otherwise fail at sign-up.
+        generate_password_hash("probe", method=method)
+    except ValueError:
+        raise ConfigError(problem) from None
+    return method
 
 
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
@@ -65,8 +86,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
 
     secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
     if not secret_key:
-        if environment == "production":
-            raise ConfigError("SECRET_KEY must be set when FORUM_ENV=production")
+        if environment != "development":
+            raise ConfigError(f"SECRET_KEY must be set when FORUM_ENV={environment}")
         secret_key = _development_secret(instance_path)
 
     production = environment == "production"
@@ -80,7 +101,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         or str(instance_path / "search-index"),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
-        "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD") or "scrypt",
+        "PASSWORD_HASH_METHOD": _password_hash_method(),
         "API_TOKEN_TTL_DAYS": _int_setting("API_TOKEN_TTL_DAYS", 30, minimum=1),
         "TRUST_THRESHOLD": _int_setting("TRUST_THRESHOLD", 3, minimum=1),
         "FLAG_HIDE_THRESHOLD": _int_setting("FLAG_HIDE_THRESHOLD", 3, minimum=1),
