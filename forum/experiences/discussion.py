@@ -1,0 +1,80 @@
+"""Discussion use cases (services): replies under an experience and "me too" marks."""
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from forum import permissions, search
+from forum.clock import utcnow
+from forum.errors import Forbidden
+from forum.experiences.queries import visible_experience
+from forum.experiences.schemas import ReplyInputSchema
+from forum.extensions import db
+from forum.models import Experience, MeToo, Reply, User
+from forum.sanitize import render_markdown
+from forum.validation import load
+
+NOT_OPEN = "Replies and “me too” open once the experience is published."
+
+
+def add_reply(author: User, experience_id: int, data: object, *, from_form: bool = False) -> Reply:
+    """Reply to a published experience; the Markdown is sanitized now, once."""
+    permissions.ensure_can_write(author)
+    experience = visible_experience(author, experience_id)
+    if experience.status != "published":
+        raise Forbidden(NOT_OPEN)
+    values = load(ReplyInputSchema(), data, from_form=from_form)
+    now = utcnow()
+    reply = Reply(
+        experience_id=experience.id,
+        author=author,
+        body=values["body"],
+        body_html=render_markdown(values["body"]),
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(reply)
+    db.session.flush()
+    experience.reply_count = _count(Reply, experience, Reply.status == "published")
+    db.session.commit()
+    return reply
+
+
+def set_me_too(user: User, experience_id: int, marked: bool) -> tuple[bool, int]:
+    """Mark or unmark "this matches my experience"; repeating either is harmless.
+
+    Returns whether the caller's mark is now set, and the experience's count.
+    """
+    permissions.ensure_can_write(user)
+    experience = visible_experience(user, experience_id)
+    if experience.status != "published":
+        raise Forbidden(NOT_OPEN)
+    if permissions.is_author(user, experience):
+        raise Forbidden("You cannot mark your own experience.")
+    existing = db.session.get(MeToo, (experience.id, user.id))
+    if marked == (existing is not None):
+        return marked, experience.me_too_count
+    if marked:
+        try:
+            with db.session.begin_nested():
+                db.session.add(MeToo(experience_id=experience.id, user_id=user.id))
+        except IntegrityError:
+            # A double click raced us to it: the mark is there, which is what was asked.
+            db.session.rollback()
+            return True, visible_experience(user, experience_id).me_too_count
+    else:
+        db.session.delete(existing)
+        db.session.flush()
+    # Counted, not incremented, so the number can never drift from the marks.
+    experience.me_too_count = _count(MeToo, experience)
+    search.note_changed(experience.id)
+    db.session.commit()
+    search.apply_pending()
+    return marked, experience.me_too_count
+
+
+def _count(model, experience: Experience, *conditions) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(model)
+        .where(model.experience_id == experience.id, *conditions)
+    )

@@ -1,0 +1,167 @@
+"""Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
+
+from dataclasses import dataclass
+
+from marshmallow import Schema, fields, validate
+from sqlalchemy import Select, exists, func, select
+from sqlalchemy.orm import selectinload
+
+from forum import permissions
+from forum.auth.schemas import vocabulary_choice
+from forum.errors import NotFound
+from forum.experiences.schemas import TagName
+from forum.extensions import db
+from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
+from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
+
+SORTS = ("newest", "most_me_too")
+MAX_PAGE = 100_000
+
+
+class PageQuerySchema(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
+    per_page = fields.Integer(
+        load_default=20, validate=validate.Range(1, 100, error="Use 1 to 100 per page.")
+    )
+
+
+class ListQuerySchema(PageQuerySchema):
+    """The contract's list filters, for GET /api/v1/experiences and the /experiences page."""
+
+    exercise = vocabulary_choice(EXERCISE)
+    onset = vocabulary_choice(ONSET)
+    condition = vocabulary_choice(CONDITION)
+    symptom = vocabulary_choice(SYMPTOM)
+    outcome = vocabulary_choice(OUTCOME)
+    intensity = vocabulary_choice(INTENSITY)
+    tag = TagName()
+    author = fields.String(validate=validate.Length(1, 40))
+    sort = fields.String(
+        load_default="newest",
+        validate=validate.OneOf(SORTS, error="Choose one of: " + ", ".join(SORTS) + "."),
+    )
+
+
+@dataclass
+class Page:
+    """One page of results and what is needed to link to the others."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def _with_cards(query: Select) -> Select:
+    """Everything a card or the API shows, loaded in one extra query per relationship."""
+    return query.options(
+        selectinload(Experience.exercise_rows),
+        selectinload(Experience.tags),
+        selectinload(Experience.author),
+    )
+
+
+def _paginate(query: Select, page: int, per_page: int) -> Page:
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
+
+
+def _filtered(query: Select, filters: dict) -> Select:
+    for name in ("onset", "condition", "symptom", "outcome", "intensity"):
+        if filters.get(name):
+            query = query.where(getattr(Experience, name) == filters[name])
+    if filters.get("exercise"):
+        query = query.where(
+            exists().where(
+                ExperienceExercise.experience_id == Experience.id,
+                ExperienceExercise.exercise == filters["exercise"],
+            )
+        )
+    if filters.get("tag"):
+        query = query.where(
+            exists().where(
+                experience_tags.c.experience_id == Experience.id,
+                experience_tags.c.tag_id == Tag.id,
+                Tag.name == filters["tag"],
+            )
+        )
+    if filters.get("author"):
+        query = query.where(
+            exists().where(
+                User.id == Experience.author_id, User.username_key == filters["author"].lower()
+            )
+        )
+    return query
+
+
+def list_published(filters: dict) -> Page:
+    """Published experiences matching the filters; ties broken by id so pages never overlap."""
+    query = _filtered(select(Experience).where(Experience.status == "published"), filters)
+    if filters.get("sort") == "most_me_too":
+        query = query.order_by(
+            Experience.me_too_count.desc(), Experience.published_at.desc(), Experience.id.desc()
+        )
+    else:
+        query = query.order_by(Experience.published_at.desc(), Experience.id.desc())
+    return _paginate(_with_cards(query), filters.get("page", 1), filters.get("per_page", 20))
+
+
+def recent_published(limit: int = 5) -> list[Experience]:
+    """The newest published experiences, for the home page."""
+    return list(list_published({"page": 1, "per_page": limit}).items)
+
+
+def list_own(author: User, page: int = 1, per_page: int = 20) -> Page:
+    """The member's own experiences in every status but deleted, newest first."""
+    query = select(Experience).where(
+        Experience.author_id == author.id, Experience.status != "deleted"
+    )
+    query = query.order_by(Experience.created_at.desc(), Experience.id.desc())
+    return _paginate(_with_cards(query), page, per_page)
+
+
+def visible_experience(user: User | None, experience_id: int) -> Experience:
+    """The experience if `user` may see it; NotFound otherwise, so existence is not revealed.
+
+    Deleted ones are gone for everyone here, moderators included: they have the log.
+    """
+    experience = db.session.scalar(
+        _with_cards(select(Experience).where(Experience.id == experience_id))
+    )
+    if (
+        experience is None
+        or experience.status == "deleted"
+        or not permissions.can_view_experience(user, experience)
+    ):
+        raise NotFound("We could not find that experience.")
+    return experience
+
+
+def published_replies(experience: Experience, page: int = 1, per_page: int = 50) -> Page:
+    """Published replies, oldest first."""
+    query = (
+        select(Reply)
+        .where(Reply.experience_id == experience.id, Reply.status == "published")
+        .order_by(Reply.created_at, Reply.id)
+        .options(selectinload(Reply.author))
+    )
+    return _paginate(query, page, per_page)
+
+
+def has_marked_me_too(user: User | None, experience: Experience) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return db.session.get(MeToo, (experience.id, user.id)) is not None

@@ -1,0 +1,202 @@
+"""Experience use cases: post, edit (keeping every revision) and soft-delete."""
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from forum import permissions, search
+from forum.clock import utcnow
+from forum.errors import Forbidden
+from forum.experiences.queries import visible_experience
+from forum.experiences.schemas import ExperienceInputSchema
+from forum.extensions import db
+from forum.models import Experience, ExperienceExercise, ModerationAction, Revision, Tag, User
+from forum.sanitize import render_markdown
+from forum.validation import load
+from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
+
+SCALAR_FIELDS = (
+    "title",
+    "intensity",
+    "minutes_per_session",
+    "sessions_per_week",
+    "weeks_tried",
+    "outcome",
+    "flare",
+    *PROFILE_FIELDS,
+)
+
+
+def submit_experience(author: User, data: object, *, from_form: bool = False) -> Experience:
+    """Post a new experience: published at once for trusted authors, otherwise pending review.
+
+    Profile fields left out are copied from the author's profile as it is now, so a later
+    profile change does not rewrite what was posted.
+    """
+    permissions.ensure_can_write(author)
+    values = load(ExperienceInputSchema(), data, from_form=from_form)
+    for field in PROFILE_FIELDS:
+        values.setdefault(field, getattr(author, field))
+    now = utcnow()
+    experience = Experience(author=author, created_at=now, updated_at=now, submitted_at=now)
+    _apply(experience, values)
+    if permissions.is_trusted(author):
+        experience.status, experience.published_at = "published", now
+    else:
+        experience.status = "pending"
+    db.session.add(experience)
+    db.session.flush()
+    if experience.status == "published":
+        search.note_changed(experience.id)
+    db.session.commit()
+    search.apply_pending()
+    return experience
+
+
+def edit_experience(
+    editor: User,
+    experience_id: int,
+    data: object,
+    *,
+    from_form: bool = False,
+    partial: bool = False,
+) -> Experience:
+    """Change an experience, keeping the previous state as a Revision.
+
+    The rule that keeps unreviewed text off the site: an author who is not trusted and edits a
+    published experience sends it back to review (pending); editing a rejected one resubmits it.
+    Trusted authors' and moderators' edits stay published. A full form post (partial=False)
+    clears the optional fields it leaves blank; a PATCH (partial=True) leaves them alone.
+    """
+    permissions.ensure_can_write(editor)
+    experience = visible_experience(editor, experience_id)
+    if not permissions.can_edit_experience(editor, experience):
+        raise Forbidden("You cannot edit this experience.")
+    values = load(ExperienceInputSchema(), data, from_form=from_form, partial=partial)
+    if not partial:
+        values = {**_cleared_optional_fields(), **values}
+    snapshot = _snapshot(experience)
+    _apply(experience, values)
+    if _snapshot(experience) == snapshot:
+        db.session.rollback()
+        return visible_experience(editor, experience_id)
+
+    previous_status = experience.status
+    now = utcnow()
+    db.session.add(
+        Revision(
+            experience=experience,
+            number=len(experience.revisions) + 1,
+            editor_id=editor.id,
+            title=snapshot["title"],
+            body=snapshot["body"],
+            fields={k: v for k, v in snapshot.items() if k not in ("title", "body")},
+            status=previous_status,
+            created_at=now,
+        )
+    )
+    experience.status = _status_after_edit(editor, experience)
+    if experience.status == "pending" and previous_status != "pending":
+        experience.submitted_at = now
+        experience.status_reason = None
+    experience.version += 1
+    experience.updated_at = now
+    if not permissions.is_author(editor, experience):
+        _log(editor, "edit", experience)
+    if "published" in (previous_status, experience.status):
+        search.note_changed(experience.id)
+    db.session.commit()
+    search.apply_pending()
+    return experience
+
+
+def delete_experience(user: User, experience_id: int) -> None:
+    """Soft delete: the row stays for the log, but it leaves every listing at once."""
+    permissions.ensure_can_write(user)
+    experience = visible_experience(user, experience_id)
+    if not permissions.can_delete_experience(user, experience):
+        raise Forbidden("You cannot delete this experience.")
+    now = utcnow()
+    experience.status = "deleted"
+    experience.deleted_at = now
+    experience.updated_at = now
+    experience.version += 1
+    if not permissions.is_author(user, experience):
+        _log(user, "delete", experience)
+    search.note_changed(experience.id)
+    db.session.commit()
+    search.apply_pending()
+
+
+def _status_after_edit(editor: User, experience: Experience) -> str:
+    if not permissions.is_author(editor, experience):
+        return experience.status  # a moderator's edit never changes the review state
+    if experience.status == "rejected":
+        return "pending"
+    if experience.status == "published" and not permissions.is_trusted(editor):
+        return "pending"
+    return experience.status
+
+
+def _cleared_optional_fields() -> dict:
+    """What a full form post means for an optional field it does not send: not set."""
+    fields = ("minutes_per_session", "sessions_per_week", "weeks_tried", *PROFILE_FIELDS)
+    return {**dict.fromkeys(fields), "effects": None, "tags": []}
+
+
+def _apply(experience: Experience, values: dict) -> None:
+    for field in SCALAR_FIELDS:
+        if field in values:
+            setattr(experience, field, values[field])
+    if "body" in values:
+        experience.body = values["body"]
+        experience.body_html = render_markdown(values["body"])
+    if "effects" in values:
+        effects = values["effects"] or {}
+        for area in EFFECT_AREAS:
+            setattr(experience, f"effect_{area}", effects.get(area))
+    if "exercises" in values and values["exercises"] != experience.exercises:
+        experience.exercise_rows = [
+            ExperienceExercise(exercise=key, position=position)
+            for position, key in enumerate(values["exercises"])
+        ]
+    if "tags" in values and sorted(values["tags"] or []) != experience.tag_names:
+        experience.tags = [_tag(name) for name in sorted(values["tags"] or [])]
+
+
+def _snapshot(experience: Experience) -> dict:
+    """The member-written state, as a Revision keeps it."""
+    state = {field: getattr(experience, field) for field in SCALAR_FIELDS}
+    state.update(
+        body=experience.body,
+        exercises=experience.exercises,
+        effects=experience.effects,
+        tags=experience.tag_names,
+    )
+    return state
+
+
+def _tag(name: str) -> Tag:
+    """The tag with this name, created if new; a concurrent creation is tolerated."""
+    tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    if tag is not None:
+        return tag
+    try:
+        with db.session.begin_nested():
+            tag = Tag(name=name)
+            db.session.add(tag)
+    except IntegrityError:
+        tag = db.session.scalar(select(Tag).where(Tag.name == name))
+    return tag
+
+
+def _log(moderator: User, action: str, experience: Experience) -> None:
+    """A moderator changing someone else's experience is a moderation action: log it."""
+    db.session.add(
+        ModerationAction(
+            actor_id=moderator.id,
+            action=action,
+            target_type="experience",
+            target_id=experience.id,
+            subject_id=experience.author_id,
+        )
+    )
