@@ -1,0 +1,1 @@
+"""Insights: which exercise types helped people like me, with honest intervals."""
