@@ -4,6 +4,7 @@ import os
 import secrets
 
 import pytest
+from flask import g, request_started
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -105,9 +106,19 @@ def runner(app):
 
 @pytest.fixture
 def ctx(app):
-    """An application context, for tests that call services or factories directly."""
+    """An application context, for tests that call services or factories directly.
+
+    Client requests made meanwhile reuse this context and so its `g`; each request starts
+    with an empty `g`, or Flask-Login's cached user would outlive a cleared cookie.
+    """
+
+    def forget_previous_request(sender, **extra):
+        g.__dict__.clear()
+
+    request_started.connect(forget_previous_request, app, weak=False)
     with app.app_context():
         yield app
+    request_started.disconnect(forget_previous_request, app)
 
 
 class AuthActions:
