@@ -1,0 +1,69 @@
+"""The member's own profile page: the four "people like me" answers, all optional."""
+
+import pytest
+
+from forum.vocabulary import PROFILE_FIELDS
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def maple(ctx, auth):
+    user = UserFactory(username="maple")
+    auth.login()
+    return user
+
+
+def test_the_profile_page_needs_a_signed_in_member(client):
+    assert client.get("/profile").status_code == 302
+
+
+def test_the_profile_page_offers_every_contract_key_in_a_fieldset(client, maple):
+    page = client.get("/profile").get_data(as_text=True)
+    assert page.count("<fieldset") == 4
+    assert page.count("<legend>") == 4
+    for field, vocabulary in PROFILE_FIELDS.items():
+        for key in vocabulary:
+            assert f'name="{field}" value="{key}"' in page
+    assert 'name="csrf_token"' in page
+
+
+def test_saving_the_profile(client, maple):
+    response = client.post(
+        "/profile",
+        data={"onset": "injury", "condition": "me_cfs", "symptom": "fatigue", "age_band": "40s"},
+    )
+    assert response.status_code == 302
+    assert maple.profile == {
+        "onset": "injury",
+        "condition": "me_cfs",
+        "symptom": "fatigue",
+        "age_band": "40s",
+    }
+    page = client.get("/profile").get_data(as_text=True)
+    assert "Your profile is saved." in page
+    assert 'value="injury" checked' in page
+    assert 'value="40s" checked' in page
+
+
+def test_prefer_not_to_say_clears_a_field_and_leaves_the_others(client, maple, ctx):
+    client.post("/profile", data={"onset": "injury", "condition": "me_cfs"})
+    client.post("/profile", data={"onset": ""})
+    assert maple.profile == {
+        "onset": None,
+        "condition": "me_cfs",
+        "symptom": None,
+        "age_band": None,
+    }
+
+
+def test_an_unknown_key_is_a_form_error_and_nothing_is_saved(client, maple):
+    response = client.post("/profile", data={"onset": "injury", "condition": "flu"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="condition-errors"' in page
+    assert 'value="injury" checked' in page, "the member's choices are kept"
+    assert maple.onset is None
+
+
+def test_the_profile_never_reveals_the_email_address(client, maple):
+    assert maple.email not in client.get("/profile").get_data(as_text=True)
