@@ -1,0 +1,89 @@
+"""Pages: /insights (one group beside everyone) and /insights/compare (two groups)."""
+
+from flask import Blueprint, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from forum.errors import Invalid
+from forum.insights import service
+from forum.insights.charts import swatch
+from forum.insights.presenters import describe_group, present_comparison, present_row
+from forum.insights.schemas import EVERYONE, GROUP_FIELDS, CompareSchema, GroupSchema
+from forum.validation import load
+from forum.web.forms import form_input
+
+bp = Blueprint("insights", __name__)
+bp.add_app_template_global(swatch, "insight_swatch")
+
+SIDES = ("a", "b")
+# The forum's founding question, shown when someone opens the comparison without choosing.
+DEFAULT_COMPARISON = {"a": "onset:sedentary", "b": "onset:injury"}
+
+
+def _own_profile_group() -> dict:
+    if not current_user.is_authenticated:
+        return {}
+    return {name: key for name, key in current_user.profile.items() if key}
+
+
+@bp.get("/insights")
+def index():
+    # The member's own profile until they choose a group with the form (even "anyone").
+    chosen = any(name in request.args for name in GROUP_FIELDS)
+    values = form_input(GroupSchema(), request.args) if chosen else _own_profile_group()
+    page = {"values": values, "errors": {}, "own_profile": not chosen and bool(values)}
+    try:
+        group = load(GroupSchema(), values, from_form=True)
+    except Invalid as error:
+        page["errors"] = error.fields
+        return render_template("insights/index.html", **page), 422
+    result = service.insights(group, detail=True)
+    rows = [present_row(row, group) for row in result["exercises"]]
+    return render_template(
+        "insights/index.html", **page, result=result, rows=rows, described=describe_group(group)
+    )
+
+
+def _spec_from_selects(side: str) -> str:
+    """The a=/b= text for the group chosen with one side's selects (a_onset, a_condition...)."""
+    pairs = [
+        f"{name}:{request.args[f'{side}_{name}']}"
+        for name in GROUP_FIELDS
+        if request.args.get(f"{side}_{name}")
+    ]
+    return ",".join(pairs) or EVERYONE
+
+
+def _select_values(specs: dict) -> dict:
+    """Pre-select the form from a=/b= text, even when part of it is wrong."""
+    values = {}
+    for side, spec in specs.items():
+        for pair in str(spec).split(","):
+            name, _, key = pair.partition(":")
+            values[f"{side}_{name.strip()}"] = key.strip()
+    return values
+
+
+@bp.get("/insights/compare")
+def compare():
+    if not any(side in request.args for side in SIDES):
+        if any(f"{side}_{name}" in request.args for side in SIDES for name in GROUP_FIELDS):
+            # Sent by the form: move to the short, shareable a=...&b=... address.
+            specs = {side: _spec_from_selects(side) for side in SIDES}
+            return redirect(url_for("insights.compare", **specs))
+        specs = dict(DEFAULT_COMPARISON)
+    else:
+        specs = form_input(CompareSchema(), request.args)
+    page = {"values": _select_values(specs), "errors": {}}
+    try:
+        groups = load(CompareSchema(), specs, from_form=True)
+    except Invalid as error:
+        page["errors"] = error.fields
+        return render_template("insights/compare.html", **page), 422
+    result = service.compare(groups["a"], groups["b"])
+    return render_template(
+        "insights/compare.html",
+        **page,
+        result=result,
+        rows=present_comparison(result),
+        described={side: describe_group(groups[side]) for side in SIDES},
+    )
