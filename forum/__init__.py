@@ -41,9 +41,10 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
     from forum.auth.views import bp as auth_bp
+    from forum.experiences.views import bp as experiences_bp
     from forum.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp):
+    for blueprint in (web_bp, auth_bp, experiences_bp):
         app.register_blueprint(blueprint)
     register_api(app)
 

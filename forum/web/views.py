@@ -1,10 +1,14 @@
-"""The home page."""
+"""The home page: what the forum is, and the newest published experiences."""
 
 from flask import Blueprint, render_template
 
+from forum.experiences.queries import recent_published
+
 bp = Blueprint("web", __name__)
+
+RECENT_ON_HOME = 5
 
 
 @bp.get("/")
 def home():
-    return render_template("home.html")
+    return render_template("home.html", recent=recent_published(RECENT_ON_HOME))

@@ -1,0 +1,172 @@
+"""Experience pages: list, post, read, edit, delete, reply, "me too", and the member's own."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from forum import permissions
+from forum.api.request import query_args
+from forum.errors import DomainError, Forbidden, Invalid
+from forum.experiences import discussion, queries, service
+from forum.experiences.presenters import summary_line
+from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
+from forum.models import Experience
+from forum.sanitize import excerpt
+from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
+from forum.web.forms import form_input
+
+bp = Blueprint("experiences", __name__, url_prefix="/experiences")
+bp.add_app_template_filter(summary_line, "summary_line")
+bp.add_app_template_filter(excerpt, "story_excerpt")
+
+
+def _submitted_input() -> dict:
+    """The posted form as the input schema expects it; the tags box holds comma-separated tags."""
+    data = form_input(ExperienceInputSchema(), blank_as_none=True)
+    if "tags" in data:
+        data["tags"] = [tag for text in data["tags"] for tag in text.split(",") if tag.strip()]
+    return data
+
+
+def _typed_values() -> dict:
+    """What the member typed, to show again beside the messages."""
+    values = request.form.to_dict()
+    values["exercises"] = request.form.getlist("exercises")
+    return values
+
+
+def _values_of(experience: Experience) -> dict:
+    values = {field: getattr(experience, field) for field in ExperienceInputSchema().fields}
+    values.update({f"effects.{area}": value for area, value in experience.effects.items()})
+    values["exercises"] = experience.exercises
+    values["tags"] = ", ".join(experience.tag_names)
+    return values
+
+
+def _page_number() -> int:
+    """The ?page= of a plain page link; anything odd means the first page."""
+    raw = request.args.get("page", "1")
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
+        return 1
+    return min(int(raw), queries.MAX_PAGE)
+
+
+def _form_page(template: str, values: dict, errors: dict, **context):
+    return render_template(template, values=values, errors=errors, **context), (
+        422 if errors else 200
+    )
+
+
+@bp.get("", endpoint="list")
+def list_experiences():
+    args = request.args.to_dict()
+    try:
+        page, errors = queries.list_published(query_args(queries.ListQuerySchema())), {}
+    except DomainError as error:
+        page, errors = None, error.fields
+    status = 400 if errors else 200
+    return render_template("experiences/list.html", page=page, args=args, errors=errors), status
+
+
+@bp.get("/mine")
+@login_required
+def mine():
+    page = queries.list_own(current_user, _page_number())
+    return render_template("experiences/mine.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    values, errors = {"exercises": [], **current_user.profile}, {}
+    if request.method == "POST":
+        values = _typed_values()
+        try:
+            experience = service.submit_experience(current_user, _submitted_input(), from_form=True)
+        except Invalid as error:
+            errors = error.fields or {"_schema": [error.message]}
+        else:
+            if experience.status == "published":
+                flash("Thank you: your experience is published.")
+            else:
+                flash("Thank you: your experience will appear once a moderator has read it.")
+            return redirect(url_for("experiences.detail", experience_id=experience.id))
+    return _form_page("experiences/new.html", values, errors)
+
+
+@bp.get("/<int:experience_id>")
+def detail(experience_id: int):
+    return _detail_page(experience_id)
+
+
+def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_body: str = ""):
+    experience = queries.visible_experience(current_user, experience_id)
+    replies = queries.published_replies(experience, _page_number())
+    return render_template(
+        "experiences/detail.html",
+        experience=experience,
+        replies=replies,
+        marked=queries.has_marked_me_too(current_user, experience),
+        reply_errors=reply_errors or {},
+        reply_body=reply_body,
+        effect_areas=EFFECT_AREAS,
+        profile_fields=PROFILE_FIELDS,
+    )
+
+
+@bp.route("/<int:experience_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(experience_id: int):
+    experience = queries.visible_experience(current_user, experience_id)
+    if not permissions.can_edit_experience(current_user, experience):
+        raise Forbidden("You cannot edit this experience.")
+    values, errors = _values_of(experience), {}
+    if request.method == "POST":
+        values = _typed_values()
+        try:
+            experience = service.edit_experience(
+                current_user, experience_id, _submitted_input(), from_form=True
+            )
+        except Invalid as error:
+            errors = error.fields or {"_schema": [error.message]}
+        else:
+            if experience.status == "pending":
+                flash("Saved. Your changes will appear once a moderator has read them.")
+            else:
+                flash("Your changes are saved.")
+            return redirect(url_for("experiences.detail", experience_id=experience.id))
+    return _form_page("experiences/edit.html", values, errors, experience=experience)
+
+
+@bp.route("/<int:experience_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(experience_id: int):
+    experience = queries.visible_experience(current_user, experience_id)
+    if not permissions.can_delete_experience(current_user, experience):
+        raise Forbidden("You cannot delete this experience.")
+    if request.method == "POST":
+        service.delete_experience(current_user, experience_id)
+        flash("Your experience is deleted.")
+        return redirect(url_for("experiences.mine"))
+    return render_template("experiences/delete.html", experience=experience)
+
+
+@bp.post("/<int:experience_id>/replies")
+@login_required
+def reply(experience_id: int):
+    body = request.form.get("body", "")
+    try:
+        discussion.add_reply(
+            current_user, experience_id, form_input(ReplyInputSchema()), from_form=True
+        )
+    except Invalid as error:
+        return _detail_page(experience_id, error.fields, body), 422
+    flash("Your reply is posted.")
+    return redirect(url_for("experiences.detail", experience_id=experience_id) + "#replies")
+
+
+@bp.post("/<int:experience_id>/me-too")
+@login_required
+def me_too(experience_id: int):
+    marked = request.form.get("marked") != "0"
+    discussion.set_me_too(current_user, experience_id, marked)
+    return redirect(url_for("experiences.detail", experience_id=experience_id) + "#me-too")
