@@ -5,7 +5,7 @@ from factory.alchemy import SQLAlchemyModelFactory
 
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Experience, ExperienceExercise, User
+from forum.models import Experience, ExperienceExercise, Reply, User
 from forum.sanitize import render_markdown
 
 TEST_PASSWORD = "correct horse battery"
@@ -59,3 +59,15 @@ class ExperienceFactory(BaseFactory):
             for index, key in enumerate(experience.exercises)
         ]
     )
+
+
+class ReplyFactory(BaseFactory):
+    """A published reply; pass `experience_id` (keeping reply_count in step is up to the caller)."""
+
+    class Meta:
+        model = Reply
+
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Reply number {n}: the same happened to me.")
+    body_html = factory.LazyAttribute(lambda reply: render_markdown(reply.body))
+    status = "published"
