@@ -148,3 +148,17 @@ def test_signed_in_members_visiting_login_follow_only_a_safe_next(client, auth, 
 def test_a_deleted_account_cannot_sign_in(client, auth, ctx):
     UserFactory(username="maple", deleted_at=utcnow())
     assert auth.login().status_code == 401
+
+
+def test_navigation_shows_who_is_signed_in(client, auth, maple):
+    response = client.get("/")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="/login">Sign in</a>' in page
+    assert 'href="/register">Join</a>' in page
+    assert "Personal experiences, not medical advice." in page
+    auth.login()
+    page = client.get("/").get_data(as_text=True)
+    assert '<span class="who">(maple)</span>' in page
+    assert '<form method="post" action="/logout"' in page
+    assert 'href="/login">Sign in</a>' not in page
