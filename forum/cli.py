@@ -4,6 +4,7 @@ import click
 from flask.cli import AppGroup
 
 from forum.auth import service as auth_service
+from forum.demo import service as demo_service
 from forum.errors import DomainError
 from forum.vocabulary import ROLE
 
@@ -31,3 +32,37 @@ def create_user(username: str, email: str, role: str, password: str) -> None:
     except DomainError as error:
         fail(error)
     click.echo(f"Created {user.role} {user.username}.")
+
+
+# Below this many experiences the load takes a few seconds: no progress bar needed.
+PROGRESS_BAR_FROM = 5000
+
+
+@forum_cli.command("seed-demo")
+@click.option("--count", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same community.")
+@click.option("--if-empty", is_flag=True, help="Do nothing unless the database is empty.")
+def seed_demo(count: int, seed: int, if_empty: bool) -> None:
+    """Load an invented demo community, marked as such on every page while present."""
+    try:
+        if count >= PROGRESS_BAR_FROM:
+            with click.progressbar(length=count, label="Demo experiences") as bar:
+                result = demo_service.seed_demo(count, seed, if_empty=if_empty, progress=bar.update)
+        else:
+            result = demo_service.seed_demo(count, seed, if_empty=if_empty)
+    except DomainError as error:
+        fail(error)
+    summary = result.summary
+    if summary is None:
+        click.echo("The database is not empty: demo data not loaded.")
+        return
+    click.echo(
+        f"Loaded {summary.experiences:,} demo experiences ({summary.published:,} published, "
+        f"{summary.pending:,} pending, {summary.flagged:,} flagged), {summary.members:,} "
+        f"members, {summary.replies:,} replies and {summary.me_too:,} me-too marks in "
+        f"{result.load_seconds:.1f} s; search index built in {result.index_seconds:.1f} s."
+    )
+    click.echo(
+        f"Demo moderator: username {result.moderator_username}, "
+        f"password {result.moderator_password}"
+    )

@@ -1,0 +1,20 @@
+"""Whether pages show the demo banner: one cheap read, remembered per process for a short time."""
+
+import time
+
+from flask import current_app
+
+from forum.demo.service import demo_data_present
+
+# Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
+CHECK_EVERY_SECONDS = 30.0
+
+
+def demo_banner_visible() -> bool:
+    """True while demo data is present, checked at most every CHECK_EVERY_SECONDS per app."""
+    state = current_app.extensions.setdefault("forum.demo_banner", {"until": 0.0, "value": False})
+    now = time.monotonic()
+    if now >= state["until"]:
+        state["value"] = demo_data_present()
+        state["until"] = now + CHECK_EVERY_SECONDS
+    return state["value"]
