@@ -4,6 +4,7 @@ from flask import Flask
 
 from forum import permissions, vocabulary
 from forum.clock import isoformat
+from forum.demo.banner import demo_banner_visible
 
 
 def init_template_context(app: Flask) -> None:
@@ -11,6 +12,7 @@ def init_template_context(app: Flask) -> None:
         vocab=vocabulary,
         label=vocabulary.label,
         permissions=permissions,
+        demo_banner_visible=demo_banner_visible,
     )
     app.jinja_env.filters["isotime"] = isoformat
     app.jinja_env.filters["day"] = lambda moment: moment.strftime("%d %b %Y") if moment else ""
