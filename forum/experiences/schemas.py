@@ -72,6 +72,15 @@ class EffectsSchema(Schema):
     sleep = vocabulary_choice(EFFECT, allow_none=True)
 
 
+class EffectsField(fields.Nested):
+    """{"pain": ..., "fatigue": ..., "sleep": ...}; anything but an object is named as such."""
+
+    def _deserialize(self, value, attr, data, partial=None, **kwargs):
+        if not isinstance(value, dict):
+            raise ValidationError('Give effects as an object, like {"pain": "better"}.')
+        return super()._deserialize(value, attr, data, partial=partial, **kwargs)
+
+
 class ExperienceInputSchema(Schema):
     """What a member writes; PATCH loads it with partial=True."""
 
@@ -102,7 +111,7 @@ class ExperienceInputSchema(Schema):
     minutes_per_session = WholeNumber(allow_none=True, validate=_range(1, 600))
     sessions_per_week = WholeNumber(allow_none=True, validate=_range(1, 21))
     weeks_tried = WholeNumber(allow_none=True, validate=_range(1, 520))
-    effects = fields.Nested(EffectsSchema, allow_none=True)
+    effects = EffectsField(EffectsSchema, allow_none=True)
     tags = fields.List(
         TagName(),
         allow_none=True,

@@ -1,0 +1,59 @@
+"""Replies and "me too": only on published experiences, counts kept in step."""
+
+import pytest
+
+from forum import search
+from forum.errors import Forbidden, Invalid, NotFound
+from forum.experiences import discussion, queries
+from tests.factories import ExperienceFactory, UserFactory
+
+
+def test_a_reply_is_sanitized_and_counted(ctx):
+    experience = ExperienceFactory()
+    reply = discussion.add_reply(
+        UserFactory(), experience.id, {"body": "Same here <img src=x onerror=alert(1)> *slowly*"}
+    )
+    assert "<img" not in reply.body_html
+    assert "<em>slowly</em>" in reply.body_html
+    assert experience.reply_count == 1
+    assert queries.published_replies(experience).total == 1
+
+
+@pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
+def test_a_reply_must_have_one_to_5000_characters(ctx, body):
+    with pytest.raises(Invalid) as caught:
+        discussion.add_reply(UserFactory(), ExperienceFactory().id, {"body": body})
+    assert "body" in caught.value.fields
+
+
+def test_replies_open_only_once_published(ctx):
+    pending = ExperienceFactory(status="pending")
+    with pytest.raises(Forbidden):
+        discussion.add_reply(pending.author, pending.id, {"body": "Note to self"})
+    with pytest.raises(NotFound):
+        discussion.add_reply(UserFactory(), pending.id, {"body": "Hello"})
+
+
+def test_me_too_is_once_per_member_and_toggles(ctx, monkeypatch):
+    noted = []
+    monkeypatch.setattr(search, "note_changed", noted.append)
+    experience = ExperienceFactory()
+    first, second = UserFactory(), UserFactory()
+    assert discussion.set_me_too(first, experience.id, True) == (True, 1)
+    assert discussion.set_me_too(first, experience.id, True) == (True, 1)
+    assert discussion.set_me_too(second, experience.id, True) == (True, 2)
+    assert discussion.set_me_too(first, experience.id, False) == (False, 1)
+    assert discussion.set_me_too(first, experience.id, False) == (False, 1)
+    assert queries.has_marked_me_too(second, experience)
+    assert not queries.has_marked_me_too(first, experience)
+    # Only real changes reach the search outbox (the index sorts by the count).
+    assert noted == [experience.id] * 3
+
+
+def test_no_me_too_on_your_own_or_an_unpublished_experience(ctx):
+    experience = ExperienceFactory()
+    with pytest.raises(Forbidden):
+        discussion.set_me_too(experience.author, experience.id, True)
+    pending = ExperienceFactory(status="pending")
+    with pytest.raises(NotFound):
+        discussion.set_me_too(UserFactory(), pending.id, True)
