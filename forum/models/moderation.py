@@ -2,8 +2,8 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column, relationship
 
 from forum.clock import utcnow
 from forum.extensions import db
@@ -59,3 +59,22 @@ class ModerationAction(db.Model):
 
     actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when anything tries to change or remove a moderation log row."""
+
+
+@event.listens_for(ModerationAction, "before_update")
+@event.listens_for(ModerationAction, "before_delete")
+def _refuse_row_change(mapper, connection, target: ModerationAction) -> None:
+    raise AuditLogIsAppendOnly("The moderation log is append-only.")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_change(state: ORMExecuteState) -> None:
+    # Bulk UPDATE/DELETE statements skip the per-row events above.
+    if (state.is_update or state.is_delete) and any(
+        mapper.class_ is ModerationAction for mapper in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("The moderation log is append-only.")

@@ -1,0 +1,1 @@
+"""Moderation: the review queue, decisions, flags, suspensions, roles and the audit log."""
