@@ -42,9 +42,19 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
     from forum.auth.views import bp as auth_bp
     from forum.experiences.views import bp as experiences_bp
+    from forum.moderation.flag_views import bp as flags_bp
+    from forum.moderation.member_views import bp as moderation_members_bp
+    from forum.moderation.views import bp as moderation_bp
     from forum.web.views import bp as web_bp
 
-    for blueprint in (web_bp, auth_bp, experiences_bp):
+    for blueprint in (
+        web_bp,
+        auth_bp,
+        experiences_bp,
+        moderation_bp,
+        moderation_members_bp,
+        flags_bp,
+    ):
         app.register_blueprint(blueprint)
     register_api(app)
 

@@ -5,6 +5,7 @@ from flask import Flask
 from forum import permissions, vocabulary
 from forum.clock import isoformat
 from forum.demo.banner import demo_banner_visible
+from forum.moderation import templating as moderation
 
 
 def init_template_context(app: Flask) -> None:
@@ -13,6 +14,8 @@ def init_template_context(app: Flask) -> None:
         label=vocabulary.label,
         permissions=permissions,
         demo_banner_visible=demo_banner_visible,
+        moderation=moderation,
     )
+    app.context_processor(moderation.badge_context)
     app.jinja_env.filters["isotime"] = isoformat
     app.jinja_env.filters["day"] = lambda moment: moment.strftime("%d %b %Y") if moment else ""
