@@ -23,8 +23,13 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
 run: $(VENV)/.installed-app
 	$(FLASK) db upgrade
+	$(FLASK) forum seed-demo --if-empty --count 2000
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed-app
@@ -44,3 +49,11 @@ format: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+
+# Benchmarks (bench/RESULTS.md). BENCH_ARGS e.g. "--sizes 10000 --seconds 5"; data is kept in
+# bench/data/ and reused. wrk comes from the Debian package; without it pages are skipped.
+bench: $(VENV)/.installed-bench
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| sudo -n apt-get install -y -qq wrk >/dev/null 2>&1 \
+		|| echo "wrk is missing and could not be installed (apt-get install wrk): pages will not be measured."
+	$(BIN)/python bench/run_all.py $(BENCH_ARGS)

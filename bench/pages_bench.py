@@ -1,0 +1,201 @@
+"""Pages under gunicorn, measured with wrk on loopback, beside a bare Flask "hello" ceiling.
+
+    .venv/bin/python bench/pages_bench.py --database-url sqlite:////tmp/b/forum.db \
+        --index-dir /tmp/b/search-index --json /tmp/b/pages.json
+
+Serves bench/hello_app.py and then the forum (app:app) with the same gunicorn settings on
+127.0.0.1, runs wrk against each page for a bounded time (each connection walks a list of
+paths: many detail ids, a query mix, 50 insight groups) and checks that the GETs wrote
+nothing to the database or the search index. Prints and optionally saves JSON rows.
+"""
+
+import argparse
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.fingerprint import fingerprint  # noqa: E402
+
+GUNICORN = str(Path(sys.executable).parent / "gunicorn")
+WRK_SCRIPT = str(ROOT / "bench" / "wrk_report.lua")
+SEARCH_MIX = (
+    "tai chi", "taiji", "qigong", "chi kung", "walking", "yoga sleep", "swimming pain",
+    "water aerobics", "weights", "interval training", "flare next day", "fibromyalgia",
+    "car collision", '"gentle yoga"', "pacing diary", "qigon", "fibromyalga",
+    "how do I start exercising after a car accident without flaring", "tai chi -running",
+    "yoga OR pilates", "sleep better", "crash two days later", "desk job", "heart-rate watch",
+)  # fmt: skip
+SEARCH_FILTERS = ("", "&onset=injury", "&exercise=walking", "&outcome=helped", "&sort=newest")
+LIST_PATHS = (
+    "/experiences", "/experiences?page=2", "/experiences?page=25", "/experiences?exercise=yoga",
+    "/experiences?onset=injury&outcome=helped", "/experiences?sort=most_me_too",
+    "/experiences?condition=me_cfs&intensity=gentle", "/experiences?tag=pacing",
+    "/experiences?exercise=tai_chi&onset=sedentary", "/experiences?symptom=sleep&page=3",
+)  # fmt: skip
+PROFILE_CHOICES = {
+    "onset": ("sedentary", "injury", "illness", "stress", "gradual", "other"),
+    "condition": ("fibromyalgia", "me_cfs", "both", "suspected", "other"),
+    "symptom": ("pain", "fatigue", "sleep", "mixed"),
+    "age_band": ("under_30", "30s", "40s", "50s", "60_plus"),
+}
+
+
+def insight_paths(number: int = 50, seed: int = 7) -> list[str]:
+    """`number` distinct random groups of one to four profile fields, as /insights URLs."""
+    rng, paths = random.Random(seed), []
+    while len(paths) < number:
+        fields = sorted(rng.sample(list(PROFILE_CHOICES), rng.randint(1, len(PROFILE_CHOICES))))
+        query = "&".join(f"{name}={rng.choice(PROFILE_CHOICES[name])}" for name in fields)
+        if f"/insights?{query}" not in paths:
+            paths.append(f"/insights?{query}")
+    return paths
+
+
+def search_paths() -> list[str]:
+    """The query mix crossed with filters and a later page, as /search URLs."""
+    paths = []
+    for number, query in enumerate(SEARCH_MIX):
+        encoded = urllib.parse.quote_plus(query)
+        paths.append(f"/search?q={encoded}{SEARCH_FILTERS[number % len(SEARCH_FILTERS)]}")
+        paths.append(f"/search?q={encoded}")
+    paths.append("/search?q=walking&page=3")
+    return paths
+
+
+def detail_paths(database_url: str, number: int = 500, seed: int = 7) -> list[str]:
+    """Detail pages of `number` published experiences picked at random."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        ids = connection.scalars(text("SELECT id FROM experiences WHERE status = 'published'"))
+        ids = list(ids)
+    engine.dispose()
+    return [f"/experiences/{i}" for i in random.Random(seed).sample(ids, min(number, len(ids)))]
+
+
+def pages(database_url: str) -> dict[str, list[str]]:
+    return {
+        "home": ["/"],
+        "list": list(LIST_PATHS),
+        "detail": detail_paths(database_url),
+        "search": search_paths(),
+        "insights": insight_paths(),
+    }
+
+
+def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=30).read()
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("gunicorn did not answer in time")
+
+
+@contextmanager
+def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path):
+    """Serve `app_spec` on 127.0.0.1:`port` with `workers` sync workers; stop it afterwards."""
+    command = [GUNICORN, "--workers", str(workers), "--bind", f"127.0.0.1:{port}"]
+    command += ["--log-level", "warning", app_spec]
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env})
+    try:
+        _wait_until_up(port, process)
+        yield
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def run_wrk(url_base: str, paths: list[str], seconds: int, connections: int, threads: int):
+    """One bounded wrk run over `paths`; returns its JSON summary plus derived figures."""
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write("\n".join(paths))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-s", WRK_SCRIPT, url_base, "--", handle.name]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    os.unlink(handle.name)
+    summary = json.loads(output.strip().splitlines()[-1])
+    return {
+        "requests": summary["requests"],
+        "rps": summary["requests"] / (summary["duration_us"] / 1e6),
+        "p50_ms": summary["p50_us"] / 1000,
+        "p95_ms": summary["p95_us"] / 1000,
+        "p99_ms": summary["p99_us"] / 1000,
+        "errors": summary["non_2xx"] + summary["socket_errors"],
+    }
+
+
+def measure(args) -> list[dict]:
+    """Hello ceiling first, then every page of the forum, as result rows."""
+    port, base = args.port, f"http://127.0.0.1:{args.port}"
+    wrk_args = (args.seconds, args.connections, args.threads)
+    rows = []
+    with gunicorn("hello_app:app", port, args.workers, {}, ROOT / "bench"):
+        run_wrk(base, ["/"], args.warmup, *wrk_args[1:])
+        ceiling = run_wrk(base, ["/"], *wrk_args)
+        rows.append({"path": "hello (bare Flask)", **ceiling, "share": 1.0})
+    env = {
+        "DATABASE_URL": args.database_url,
+        "SEARCH_INDEX_DIR": args.index_dir,
+        "FORUM_ENV": "production",
+        "SECRET_KEY": "bench-only-secret",
+    }
+    before = fingerprint(args.database_url, args.index_dir)
+    with gunicorn("app:app", port, args.workers, env, ROOT):
+        for name, paths in pages(args.database_url).items():
+            run_wrk(base, paths, args.warmup, *wrk_args[1:])
+            result = run_wrk(base, paths, *wrk_args)
+            rows.append({"path": name, **result, "share": result["rps"] / ceiling["rps"]})
+            print(json.dumps(rows[-1]), flush=True)
+    after = fingerprint(args.database_url, args.index_dir)
+    rows.append(
+        {"path": "GET wrote nothing", "ok": before == after, "changes": diff(before, after)}
+    )
+    return rows
+
+
+def diff(before: dict, after: dict) -> list[str]:
+    return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--index-dir", required=True)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--warmup", type=int, default=2, help="wrk warm-up per page")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--json", help="write the rows here")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed: `apt-get install wrk` (make bench tries that for you).")
+    rows = measure(args)
+    for row in rows:
+        print(json.dumps(row))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Writes bench/RESULTS.md from the driver's results: machine, date, sizes, one table per path."""
+
+import os
+import platform
+import sqlite3
+import subprocess
+from pathlib import Path
+
+PAGE_SHARE_TARGET = 0.20
+PAGE_P95_TARGET_MS = 150.0
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=10)
+    except OSError:
+        return "unknown"
+    return (result.stdout or result.stderr).strip().splitlines()[0]
+
+
+def machine() -> dict:
+    """What the figures were measured on (they mean little without it)."""
+    cpu = "unknown"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    memory_kb = int(Path("/proc/meminfo").read_text().split()[1])
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(memory_kb / 1024 / 1024, 1),
+        "system": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "wrk": _first_line(["wrk", "--version"]),
+        "load_average_at_start": os.getloadavg(),
+    }
+
+
+def _ms(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def _pages_table(size: int, rows: list[dict]) -> list[str]:
+    if not rows:
+        return ["Not measured: wrk is not installed (`apt-get install wrk`)."]
+    judged = size >= 100_000
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | errors | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    check = None
+    for row in rows:
+        if "rps" not in row:
+            check = row
+            continue
+        met = row["share"] >= PAGE_SHARE_TARGET and row["p95_ms"] <= PAGE_P95_TARGET_MS
+        verdict = ("met" if met else "**missed**") if judged else "(judged at 100k)"
+        if row["path"].startswith("hello"):
+            verdict = "ceiling"
+        lines.append(
+            f"| {row['path']} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} "
+            f"| {_ms(row['p99_ms'])} | {row['share']:.0%} | {row['errors']} | {verdict} |"
+        )
+    if check is not None:
+        wrote = "none" if check["ok"] else "CHANGED: " + ", ".join(check["changes"])
+        lines += ["", f"Writes to the database or index during these GETs: {wrote}."]
+    return lines
+
+
+def _timing_table(title: str, script: str, run: dict) -> list[str]:
+    lines = [f"### {title} (`bench/{script}`)", ""]
+    if run.get("missing"):
+        return [*lines, f"Not run: `bench/{script}` does not exist yet.", ""]
+    if not run["rows"]:
+        return [*lines, "No timing lines (exit code {}); last output:".format(run["returncode"]),
+                "", "```", run["output"][-1500:], "```", ""]  # fmt: skip
+    lines += [
+        "| path | n | p50 ms | p95 ms | ≈ req/s, one thread (1000/p50) |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in run["rows"]:
+        rate = 1000 / row["p50_ms"] if row["p50_ms"] else float("inf")
+        lines.append(
+            f"| {row['path']} | {row['n']} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} "
+            f"| {rate:,.0f} |"
+        )
+    return [*lines, "", f"Script took {run['seconds']} s.", ""]
+
+
+def render(results: dict) -> str:
+    """The whole RESULTS.md text."""
+    box = results["machine"]
+    load_average = ", ".join(f"{value:.2f}" for value in box["load_average_at_start"])
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`{results['command']}`) on {results['date']}.",
+        "",
+        f"- Machine: {box['cpu']}, {box['cores']} cores, {box['memory_gib']} GiB, {box['system']}",
+        f"- Python {box['python']}, SQLite {box['sqlite']}, {box['wrk']}",
+        f"- Load average when the run started: {load_average} (a shared machine: differences "
+        "under ~30 % are noise)",
+        "- Pages: gunicorn with 2 sync workers on 127.0.0.1, wrk -t2 -c16, each connection "
+        "walking a list of paths (500 detail ids, a search query mix, 50 insight groups); the "
+        "share is the page's req/s over the bare Flask hello app served the same way in the same "
+        f"run. Targets at 100,000: share ≥ {PAGE_SHARE_TARGET:.0%}, "
+        f"p95 ≤ {PAGE_P95_TARGET_MS:.0f} ms.",
+        "",
+    ]
+    for entry in results["sizes"]:
+        load = entry["load"]
+        lines += [
+            f"## {entry['size']:,} experiences",
+            "",
+            f"Loaded with `flask --app app forum seed-demo --count {entry['size']}` in "
+            f"{load['seed_seconds']} s wall time (SQLite, indexed): {load['seed_output']}",
+            "",
+            "### Pages under gunicorn + wrk (`bench/pages_bench.py`)",
+            "",
+            *_pages_table(entry["size"], entry["pages"]),
+            "",
+            *_timing_table("Search", "search_bench.py", entry["search"]),
+            *_timing_table("Insights", "insights_bench.py", entry["insights"]),
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def write_results(results: dict, path: Path) -> None:
+    path.write_text(render(results))

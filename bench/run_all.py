@@ -1,0 +1,151 @@
+"""`make bench`: load each data size once, run every bench script on it, write bench/RESULTS.md.
+
+    .venv/bin/python bench/run_all.py                       # 10,000 and 100,000, SQLite
+    .venv/bin/python bench/run_all.py --sizes 10000 --seconds 5
+
+Data lives under --data-dir (default bench/data/: one SQLite database and search index per
+size, loaded with `flask forum seed-demo --count N` and timed) and is reused by later runs.
+Each size runs the search and insights scripts (bench/search_bench.py and
+bench/insights_bench.py: their "name n=… p50=… ms p95=… ms" lines are collected) and
+bench/pages_bench.py (gunicorn + wrk).
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.results import machine, write_results  # noqa: E402
+
+PYTHON = sys.executable
+FLASK = [str(Path(PYTHON).parent / "flask"), "--app", "app"]
+TIMING_LINE = re.compile(
+    r"^(?P<name>\S.*?)\s+n=(?P<n>\d+)\s+p50=\s*(?P<p50>[\d.]+)\s*ms\s+p95=\s*(?P<p95>[\d.]+)\s*ms"
+)
+
+
+def data_env(directory: Path) -> dict:
+    return {
+        "DATABASE_URL": f"sqlite:///{directory / 'forum.db'}",
+        "SEARCH_INDEX_DIR": str(directory / "search-index"),
+        "FORUM_INSTANCE_PATH": str(directory / "instance"),
+        "SECRET_KEY": "bench-only-secret",
+    }
+
+
+def ensure_data(size: int, directory: Path, seed: int) -> dict:
+    """Load `size` demo experiences into `directory` unless a previous run did; its timings."""
+    marker = directory / "loaded.json"
+    if marker.exists():
+        loaded = json.loads(marker.read_text())
+        if loaded.get("size") == size and loaded.get("seed") == seed:
+            return loaded
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    env = {**os.environ, **data_env(directory)}
+    subprocess.run([*FLASK, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    print(f"== seeding {size:,} demo experiences into {directory}", flush=True)
+    started = time.perf_counter()
+    command = [*FLASK, "forum", "seed-demo", "--count", str(size), "--seed", str(seed)]
+    output = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    loaded = {
+        "size": size,
+        "seed": seed,
+        "seed_seconds": round(time.perf_counter() - started, 1),
+        "seed_output": output.stdout.strip().splitlines()[0],
+    }
+    marker.write_text(json.dumps(loaded))
+    return loaded
+
+
+def run_timing_script(script: str, arguments: list[str], env: dict) -> dict:
+    """Run one of the helpers' bench scripts; its timing lines become rows, the rest is kept."""
+    path = ROOT / "bench" / script
+    if not path.exists():
+        return {"missing": True, "rows": [], "output": f"{script} does not exist yet"}
+    started = time.perf_counter()
+    process = subprocess.run(
+        [PYTHON, str(path), *arguments], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    rows = []
+    for line in process.stdout.splitlines():
+        match = TIMING_LINE.match(line.strip())
+        if match:
+            rows.append(
+                {
+                    "path": match["name"].strip(),
+                    "n": int(match["n"]),
+                    "p50_ms": float(match["p50"]),
+                    "p95_ms": float(match["p95"]),
+                }
+            )
+    return {
+        "rows": rows,
+        "returncode": process.returncode,
+        "seconds": round(time.perf_counter() - started, 1),
+        "output": (process.stdout + process.stderr)[-4000:],
+    }
+
+
+def run_size(size: int, args) -> dict:
+    directory = Path(args.data_dir) / f"n{size}"
+    loaded = ensure_data(size, directory, args.seed)
+    env = {**os.environ, **data_env(directory)}
+    database_url = env["DATABASE_URL"]
+    print(f"== {size:,}: search", flush=True)
+    search = run_timing_script("search_bench.py", ["--database-url", database_url], env)
+    print(f"== {size:,}: insights", flush=True)
+    insights = run_timing_script("insights_bench.py", ["--database-url", database_url], env)
+    return {
+        "size": size,
+        "load": loaded,
+        "search": search,
+        "insights": insights,
+        "pages": run_pages(size, directory, env, args.seconds),
+    }
+
+
+def run_pages(size: int, directory: Path, env: dict, seconds: int) -> list[dict]:
+    """The pages bench's rows, or none when wrk is not installed."""
+    if shutil.which("wrk") is None:
+        print("== wrk is not installed (apt-get install wrk): pages not measured", flush=True)
+        return []
+    print(f"== {size:,}: pages under gunicorn + wrk", flush=True)
+    pages_json = directory / "pages.json"
+    command = [PYTHON, str(ROOT / "bench" / "pages_bench.py"), "--json", str(pages_json)]
+    command += ["--database-url", env["DATABASE_URL"], "--index-dir", env["SEARCH_INDEX_DIR"]]
+    subprocess.run([*command, "--seconds", str(seconds)], cwd=ROOT, env=env, check=True)
+    return json.loads(pages_json.read_text())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
+    parser.add_argument("--data-dir", default=str(ROOT / "bench" / "data"))
+    parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    args = parser.parse_args()
+    started = datetime.now(UTC)
+    results = {
+        "machine": machine(),
+        "date": started.strftime("%Y-%m-%d %H:%M UTC"),
+        "command": " ".join([Path(PYTHON).name, *sys.argv]),
+        "sizes": [run_size(int(size), args) for size in args.sizes.split(",")],
+    }
+    Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1))
+    write_results(results, Path(args.out))
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
