@@ -14,8 +14,15 @@ class RenderedExperience:
     reply_html: tuple[str, ...]
 
 
-# Reply texts repeat a lot (few fragments), so rendering each distinct one once pays off.
-_render_reply = lru_cache(maxsize=8192)(render_markdown)
+# Demo texts repeat at the paragraph level (replies often whole), so each distinct one is
+# rendered once. Blank-line-separated Markdown blocks render independently, so a body's HTML
+# is its paragraphs' HTML joined (tests check this against render_markdown of whole bodies).
+_render_block = lru_cache(maxsize=65536)(render_markdown)
+
+
+def body_html(body: str) -> str:
+    """render_markdown(body) for a generated body, reusing paragraphs already rendered."""
+    return "".join(_render_block(paragraph) for paragraph in body.split("\n\n"))
 
 
 def render_slice(count: int, seed: int, start: int, stop: int) -> list[RenderedExperience]:
@@ -23,8 +30,8 @@ def render_slice(count: int, seed: int, start: int, stop: int) -> list[RenderedE
     return [
         RenderedExperience(
             experience,
-            render_markdown(experience.body),
-            tuple(_render_reply(reply.body) for reply in experience.replies),
+            body_html(experience.body),
+            tuple(_render_block(reply.body) for reply in experience.replies),
         )
         for experience in generate(count, seed, start, stop)
     ]
