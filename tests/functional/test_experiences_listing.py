@@ -117,9 +117,17 @@ def counting_queries():
 
 
 def _fill(count: int, offset: int) -> None:
-    for n in range(count):
-        tags = [Tag(name=f"tag-{offset}-{n}-{k}") for k in range(n % 3)]
-        ExperienceFactory(exercises=("walking", "yoga", "qigong")[: 1 + n % 3], tags=tags)
+    """`count` published experiences with 1-3 exercises and 0-2 tags each, in one commit."""
+    author = UserFactory()
+    db.session.add_all(
+        ExperienceFactory.build(
+            author=author,
+            exercises=("walking", "yoga", "qigong")[: 1 + n % 3],
+            tags=[Tag(name=f"tag-{offset}-{n}-{k}") for k in range(n % 3)],
+        )
+        for n in range(count)
+    )
+    db.session.commit()
 
 
 @pytest.mark.parametrize("url", ["/api/v1/experiences?per_page=20", "/experiences"])
@@ -136,8 +144,7 @@ def test_a_page_of_twenty_costs_a_fixed_number_of_queries(client, ctx, url):
 
 
 def test_the_list_page_shows_cards_and_keeps_filters_in_page_links(client, ctx):
-    for _ in range(21):
-        ExperienceFactory(outcome="helped")
+    _fill(21, 0)
     page = client.get("/experiences?outcome=helped").get_data(as_text=True)
     assert page.count('class="card"') == 20
     assert "outcome=helped" in page.split('rel="next"')[0].rsplit("href=", 1)[1]
