@@ -6,6 +6,7 @@ from flask.cli import AppGroup
 from forum.auth import service as auth_service
 from forum.demo import service as demo_service
 from forum.errors import DomainError
+from forum.moderation import members as moderation_members
 from forum.vocabulary import ROLE
 
 forum_cli = AppGroup("forum", help="Movement Notes administration.")
@@ -66,3 +67,15 @@ def seed_demo(count: int, seed: int, if_empty: bool) -> None:
         f"Demo moderator: username {result.moderator_username}, "
         f"password {result.moderator_password}"
     )
+
+
+@forum_cli.command("set-role")
+@click.argument("username")
+@click.argument("role", type=click.Choice(list(ROLE)))
+def set_role(username: str, role: str) -> None:
+    """Make a member a moderator or admin, or a member again (logged as a role change)."""
+    try:
+        user = moderation_members.set_role(None, username, {"role": role})
+    except DomainError as error:
+        fail(error)
+    click.echo(f"{user.username} is now a {user.role}.")
