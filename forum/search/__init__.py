@@ -1,9 +1,40 @@
-"""Search over published experiences; the only package that touches Whoosh."""
+"""Search over published experiences; the only package that touches whoosh.
+
+The rest of the app uses only these names:
+
+    note_changed(experience_id)     before committing anything the index must reflect
+    apply_pending()                 right after that commit (never raises)
+    search(args) -> SearchPage      args loaded with schemas.SearchQuerySchema
+    similar_experiences(experience_id, limit=5) -> list[int]
+    rebuild(progress=None) -> int   a new index from the database, swapped in atomically
+    check(repair=True) -> IndexReport
+    init_app(app)
+"""
 
 import logging
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
 
 from forum.extensions import db
 from forum.models.search import SearchChange
+from forum.search import indexer, storage
+from forum.search.indexer import IndexReport
+from forum.search.runtime import REQUEST_LOCK_SECONDS, SearchRuntime
+from forum.search.service import SearchPage, runtime, search, similar_experiences
+
+__all__ = [
+    "IndexReport",
+    "SearchPage",
+    "apply_pending",
+    "check",
+    "init_app",
+    "note_changed",
+    "rebuild",
+    "search",
+    "similar_experiences",
+]
 
 log = logging.getLogger(__name__)
 
@@ -14,17 +45,38 @@ def note_changed(experience_id: int) -> None:
 
 
 def apply_pending() -> None:
-    """Apply outstanding changes to this process's index; logs, never raises."""
+    """Apply committed changes to this process's index now; logs, never raises.
+
+    When another process holds the index's writer lock, the changes stay in the outbox and
+    that process or the next drain (at most SEARCH_DRAIN_INTERVAL_MS later) applies them.
+    """
     try:
-        _apply_pending()
+        runtime().drain(db.engine, lock_timeout=REQUEST_LOCK_SECONDS, batches=1)
+    except storage.IndexBusy:
+        log.debug("search: index busy; the outbox keeps the change for the next drain")
     except Exception:
         log.exception("search: applying pending changes failed; the next drain retries")
 
 
-def _apply_pending() -> None:
-    """Placeholder until the index lands: changes wait in the outbox, nothing is lost."""
+def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the index from the database while searches use the old one."""
+    return indexer.rebuild(runtime().directory, db.engine, progress=progress)
 
 
-def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
-    """Ids of published experiences whose text resembles this one's (best first)."""
-    return []
+def check(repair: bool = True) -> IndexReport:
+    """Compare the index with the database; repair every difference unless told not to."""
+    if storage.current_generation(runtime().directory) is None:
+        rebuild()
+    return indexer.check(runtime().directory, db.engine, repair=repair, lock_timeout=30.0)
+
+
+def init_app(app: Flask) -> None:
+    """Attach this process's search runtime; the index itself opens or builds on first use."""
+    interval = app.config.get("SEARCH_DRAIN_INTERVAL_MS", 500) / 1000
+    search_runtime = SearchRuntime(Path(app.config["SEARCH_INDEX_DIR"]), interval)
+    app.extensions["search"] = search_runtime
+
+    @app.before_request
+    def start_search_drainer() -> None:
+        # Started by the first request of each process: threads do not survive a fork.
+        search_runtime.start_drainer(app)

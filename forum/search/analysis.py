@@ -1,0 +1,62 @@
+"""How text becomes index terms: one pipeline for documents, queries and highlights alike."""
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from whoosh.analysis.filters import STOP_WORDS as WHOOSH_STOP_WORDS
+from whoosh.lang.porter import stem
+
+from forum.search.synonyms import (
+    CANONICAL_LABELS,
+    SPELLING_PATTERN,
+    canonical_word,
+    canonicalise,
+)
+
+# Function words carry no meaning in a member's question; dropping them keeps postings
+# short and lets "how do I start after a car accident" rank on its content words.
+_MORE_STOP_WORDS = """
+about above after again all also am any anyone anything around been before being but
+could did do does doing done each even ever every get got had has having he her here him
+his how i im into its just me more most much my myself no nor now off once only other
+our out over own really same she should so some such than their them then there these
+they those through too under until up very was were what whats where which while who why
+without would yes
+"""
+STOP_WORDS = WHOOSH_STOP_WORDS | frozenset(_MORE_STOP_WORDS.split())
+
+# The same token pattern whoosh's analyzers use, so highlights find what the index holds.
+WORD_PATTERN = r"\w+(?:\.?\w+)*"
+_word_or_spelling = re.compile(f"{SPELLING_PATTERN.pattern}|{WORD_PATTERN}", re.IGNORECASE)
+_link_target = re.compile(r"\]\([^)]*\)|https?://\S+|<[^>]*>")
+
+
+def searchable_text(markdown_source: str) -> str:
+    """A member's Markdown as the words to index: link targets dropped, spellings folded."""
+    return canonicalise(_link_target.sub(" ", markdown_source))
+
+
+@lru_cache(maxsize=50_000)
+def stem_word(word: str) -> str | None:
+    """The index term for one word, or None when the word is a stop word or too short."""
+    word = word.lower()
+    if len(word) < 2 or word in STOP_WORDS:
+        return None
+    # Canonical exercise words must come out exactly as highlights and filters expect.
+    return word if word in CANONICAL_LABELS else stem(word)
+
+
+def stems(text: str) -> list[str]:
+    """The index terms of already canonicalised text, in order."""
+    terms = (stem_word(word) for word in re.findall(WORD_PATTERN, text))
+    return [term for term in terms if term]
+
+
+def terms_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """(term, start, end) for every word of raw text, spellings folded as the index folds them."""
+    for match in _word_or_spelling.finditer(text):
+        canonical = canonical_word(match)
+        term = canonical if canonical else stem_word(match.group())
+        if term:
+            yield term, match.start(), match.end()

@@ -1,0 +1,235 @@
+"""Answering a plan from the index: matching documents, BM25 scores, facets and order.
+
+Works on decoded postings (segments.py) with set algebra, so counting every match for
+facets costs about as much as finding the first page; decoded postings are cached per
+segment and reused across queries and index versions.
+"""
+
+import heapq
+import math
+from collections import Counter, OrderedDict
+from dataclasses import dataclass, field
+from itertools import chain
+
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+from forum.search.documents import PAIR_FIELD, TEXT_FIELDS
+from forum.search.segments import SegmentData
+
+# A title word says more about a story than a body word; exercise names and tags in between.
+FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}
+FACET_FIELDS = ("exercise", "onset", "outcome")
+MULTI_VALUE_FIELDS = frozenset({"exercise", "tag"})
+# Decoded postings kept per process (~90 bytes each).
+CACHE_POSTINGS = 1_500_000
+
+# A clause matches when any alternative does; an alternative is one term or a phrase.
+Clause = tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to match, filter, count and return."""
+
+    must: tuple[Clause, ...] = ()
+    should: tuple[Clause, ...] = ()
+    min_should: int = 1
+    must_not: tuple[Clause, ...] = ()
+    filters: tuple[tuple[str, str], ...] = ()
+    newest_first: bool = False
+    limit: int = 20
+
+    def scoring_terms(self) -> set[str]:
+        return {term for clause in self.must + self.should for alt in clause for term in alt}
+
+
+@dataclass
+class Matches:
+    """How many documents match, the first `limit` of them as experience ids, and facets."""
+
+    total: int = 0
+    ids: list[int] = field(default_factory=list)
+    facets: dict[str, Counter] = field(default_factory=lambda: {f: Counter() for f in FACET_FIELDS})
+
+
+class PostingsCache:
+    """Least recently used values, bounded by their total length."""
+
+    def __init__(self, capacity: int):
+        self._capacity = capacity
+        self._size = 0
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self._items[key] = value
+        self._size += len(value)
+        while self._size > self._capacity and len(self._items) > 1:
+            _, dropped = self._items.popitem(last=False)
+            self._size -= len(dropped)
+
+    def forget(self, keep_segments: set[str]) -> None:
+        for key in [key for key in self._items if key[0] not in keep_segments]:
+            self._size -= len(self._items.pop(key))
+
+
+class Engine:
+    """One per process and index generation; callers serialise access to it."""
+
+    def __init__(self, capacity: int = CACHE_POSTINGS):
+        self._segments: dict[str, SegmentData] = {}
+        self._cache = PostingsCache(capacity)
+
+    def run(self, searcher: Searcher, plan: Plan) -> Matches:
+        """Evaluate `plan` against the searcher's current view of the index."""
+        leaves = list(searcher.reader().leaf_readers())
+        self._forget_other_segments(leaves)
+        idf = {term: self._idf(searcher, term) for term in plan.scoring_terms()}
+        matches = Matches()
+        candidates = []
+        for position, (reader, _offset) in enumerate(leaves):
+            data = self._segment(reader)
+            docs = self._matching(reader, data, plan)
+            if not docs:
+                continue
+            matches.total += len(docs)
+            self._count_facets(reader, data, docs, matches.facets)
+            for key, docnum in self._best(reader, data, docs, plan, idf):
+                candidates.append((key, position, docnum))
+        for _key, position, docnum in heapq.nlargest(plan.limit, candidates):
+            matches.ids.append(int(leaves[position][0].stored_fields(docnum)["id"]))
+        return matches
+
+    def _segment(self, reader: IndexReader) -> SegmentData:
+        segment_id = reader.segment().segment_id()
+        if segment_id not in self._segments:
+            self._segments[segment_id] = SegmentData(reader)
+        return self._segments[segment_id]
+
+    def _forget_other_segments(self, leaves) -> None:
+        live = {reader.segment().segment_id() for reader, _ in leaves}
+        if set(self._segments) - live:
+            self._segments = {key: data for key, data in self._segments.items() if key in live}
+            self._cache.forget(live)
+
+    def _idf(self, searcher: Searcher, term: str) -> float:
+        frequency = max(searcher.doc_frequency(name, term) for name in TEXT_FIELDS)
+        count = searcher.doc_count()
+        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+
+    def _term_weights(self, reader, data: SegmentData, term: str) -> dict[int, float]:
+        """{docnum: weight} of a term over the text fields, field weights applied."""
+        key = (data.segment_id, "text", term)
+        weights = self._cache.get(key)
+        if weights is None:
+            weights = data.term_weights(reader, "body", term)
+            for name in ("title", "topics"):
+                boost = FIELD_WEIGHTS[name]
+                for docnum, weight in data.term_weights(reader, name, term).items():
+                    weights[docnum] = weights.get(docnum, 0.0) + boost * weight
+            self._cache.put(key, weights)
+        return weights
+
+    def _docs(self, reader, data: SegmentData, name: str, term: str) -> frozenset[int]:
+        key = (data.segment_id, name, term)
+        docs = self._cache.get(key)
+        if docs is None:
+            docs = data.term_docs(reader, name, term)
+            self._cache.put(key, docs)
+        return docs
+
+    def _clause_docs(self, reader, data: SegmentData, clause: Clause):
+        found = []
+        for alternative in clause:
+            if len(alternative) == 1:
+                found.append(self._term_weights(reader, data, alternative[0]))
+            else:
+                pairs = [f"{a}-{b}" for a, b in zip(alternative, alternative[1:], strict=False)]
+                found.append(intersect(self._docs(reader, data, PAIR_FIELD, p) for p in pairs))
+        return found[0] if len(found) == 1 else set().union(*found)
+
+    def _matching(self, reader, data: SegmentData, plan: Plan) -> set[int]:
+        required = [self._clause_docs(reader, data, clause) for clause in plan.must]
+        required += [self._docs(reader, data, name, key) for name, key in plan.filters]
+        if plan.should:
+            optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
+            required.append(at_least(plan.min_should, optional))
+        docs = intersect(required) if required else set(range(data.size))
+        for clause in plan.must_not:
+            docs.difference_update(self._clause_docs(reader, data, clause))
+        if reader.has_deletions():
+            docs.difference_update(reader.deleted_docs_set)
+        return docs
+
+    def _count_facets(self, reader, data: SegmentData, docs: set[int], facets: dict) -> None:
+        for name, counts in facets.items():
+            if name in MULTI_VALUE_FIELDS:
+                values = data.multi_values(reader, name)
+                counts.update(chain.from_iterable(map(values.__getitem__, docs)))
+            else:
+                counts.update(map(data.single_values(reader, name).__getitem__, docs))
+                counts.pop(None, None)
+
+    def _best(self, reader, data: SegmentData, docs: set[int], plan: Plan, idf: dict):
+        """The segment's best `plan.limit` documents as (sort key, docnum)."""
+        if plan.newest_first or not idf:
+            order = data.published.__getitem__
+        else:
+            weighted = [(idf[term], self._term_weights(reader, data, term)) for term in idf]
+            if len(weighted) == 1:
+                weights = weighted[0][1]
+
+                def order(docnum: int) -> float:
+                    return weights.get(docnum, 0.0)
+
+            else:
+                optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
+                order = score_function(weighted, optional)
+        best = heapq.nlargest(plan.limit, docs, key=order)
+        return [(order(docnum), docnum) for docnum in best]
+
+
+def score_function(weighted, optional):
+    """BM25 over the query terms, scaled by the share of optional clauses matched."""
+    share = len(optional)
+
+    def score(docnum: int) -> float:
+        total = 0.0
+        for weight_of_term, weights in weighted:
+            weight = weights.get(docnum)
+            if weight:
+                total += weight_of_term * weight
+        if share > 1:
+            total *= (1 + sum(docnum in docs for docs in optional)) / (1 + share)
+        return total
+
+    return score
+
+
+def intersect(collections) -> set[int]:
+    """Documents in every collection, iterating the smallest (works on sets and dicts)."""
+    ordered = sorted(collections, key=len)
+    if not ordered:
+        return set()
+    result = set(ordered[0])
+    for other in ordered[1:]:
+        result = {docnum for docnum in result if docnum in other}
+        if not result:
+            break
+    return result
+
+
+def at_least(count: int, collections: list) -> set[int]:
+    """Documents found in at least `count` of the collections."""
+    if count <= 1:
+        return set().union(*collections)
+    if count >= len(collections):
+        return intersect(collections)
+    seen = Counter(chain.from_iterable(collections))
+    return {docnum for docnum, times in seen.items() if times >= count}

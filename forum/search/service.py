@@ -1,0 +1,149 @@
+"""Search as the app uses it: parse, match in the index, re-check against the database,
+highlight, count facets and suggest spellings."""
+
+import math
+from collections import Counter
+from dataclasses import dataclass, replace
+
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from forum.extensions import db
+from forum.models import Experience
+from forum.search.analysis import searchable_text, stems
+from forum.search.engine import Plan
+from forum.search.highlight import SNIPPET_CHARS, highlight, readable_text
+from forum.search.query import parse
+from forum.search.runtime import SearchRuntime
+from forum.search.schemas import FILTERS
+from forum.search.suggest import corrections, suggested_query, surface_word
+
+# Terms taken from an experience to look for near-duplicates of it.
+SIMILAR_TERMS = 12
+
+
+@dataclass
+class SearchHit:
+    experience: Experience
+    highlights: dict[str, Markup]
+
+
+@dataclass
+class SearchPage:
+    """One page of results, with counts over all of them."""
+
+    query: str
+    items: list[SearchHit]
+    total: int
+    facets: dict[str, dict[str, int]]
+    suggestion: str | None
+    page: int
+    per_page: int
+    notice: str | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+
+def runtime() -> SearchRuntime:
+    """This app's search runtime (see forum.search.init_app)."""
+    return current_app.extensions["search"]
+
+
+def load_published(ids: list[int]) -> list[Experience]:
+    """The experiences with these ids that are published now, in the given order."""
+    if not ids:
+        return []
+    query = (
+        select(Experience)
+        .where(Experience.id.in_(ids), Experience.status == "published")
+        .options(
+            selectinload(Experience.exercise_rows),
+            selectinload(Experience.tags),
+            joinedload(Experience.author),
+        )
+    )
+    found = {experience.id: experience for experience in db.session.scalars(query)}
+    return [found[experience_id] for experience_id in ids if experience_id in found]
+
+
+def search(args: dict) -> SearchPage:
+    """Run a search; `args` is a loaded SearchQuerySchema. Only published stories, ever."""
+    parsed = parse(args.get("q") or "")
+    page, per_page = args.get("page", 1), args.get("per_page", 20)
+    plan = Plan(
+        must=parsed.must,
+        should=parsed.should,
+        min_should=parsed.min_should,
+        must_not=parsed.must_not,
+        filters=tuple((name, args[name]) for name in (*FILTERS, "tag") if args.get(name)),
+        newest_first=args.get("sort") == "newest" or parsed.is_empty,
+        limit=page * per_page,
+    )
+    suggestion = None
+    with runtime().reading(db.engine) as searcher:
+        if searcher is None:
+            notice = "The search index is being built. Please try again in a minute."
+            return SearchPage(parsed.text, [], 0, {}, None, page, per_page, notice)
+        matches = runtime().engine.run(searcher, plan)
+        if not matches.total and plan.min_should > 1:
+            matches = runtime().engine.run(searcher, replace(plan, min_should=1))
+        fixes = corrections(searcher, parsed.words)
+        if fixes:
+            words = {word: surface_word(searcher, term, _text_of) for word, term in fixes.items()}
+            suggestion = suggested_query(parsed.text, words)
+    ids = matches.ids[(page - 1) * per_page :]
+    experiences = load_published(ids)
+    terms = parsed.highlight_terms()
+    hits = [
+        SearchHit(
+            experience,
+            {
+                "title": highlight(experience.title, terms),
+                "body": highlight(readable_text(experience.body), terms, SNIPPET_CHARS),
+            },
+        )
+        for experience in experiences
+    ]
+    # A stale document (unpublished since) is dropped above; do not count it either.
+    total = matches.total - (len(ids) - len(experiences))
+    facets = {name: _ordered(counts) for name, counts in matches.facets.items()}
+    notice = "Only the start of that long query was used." if parsed.shortened else None
+    return SearchPage(parsed.text, hits, total, facets, suggestion, page, per_page, notice)
+
+
+def _ordered(counts: Counter) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _text_of(experience_id: int) -> str:
+    experience = db.session.get(Experience, experience_id)
+    return f"{experience.title} {experience.body}" if experience else ""
+
+
+def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
+    """Ids of published experiences whose wording is closest to this one's, best first."""
+    experience = db.session.get(Experience, experience_id)
+    if experience is None:
+        return []
+    terms = Counter(stems(searchable_text(f"{experience.title}\n{experience.body}")))
+    with runtime().reading(db.engine) as searcher:
+        if searcher is None or not terms:
+            return []
+        count = searcher.doc_count() or 1
+        weight = {
+            term: times * math.log(1 + count / (1 + searcher.doc_frequency("body", term)))
+            for term, times in terms.items()
+        }
+        key_terms = sorted(weight, key=weight.get, reverse=True)[:SIMILAR_TERMS]
+        plan = Plan(
+            should=tuple(((term,),) for term in key_terms),
+            min_should=max(1, len(key_terms) // 3),
+            limit=limit + 1,
+        )
+        ids = runtime().engine.run(searcher, plan).ids
+    others = [found for found in ids if found != experience_id]
+    return [found.id for found in load_published(others)][:limit]

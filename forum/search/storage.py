@@ -1,0 +1,131 @@
+"""The index directory: generations behind an atomic `current` link, the writer lock, and
+how far each generation has applied the outbox.
+
+    <SEARCH_INDEX_DIR>/write.lock   fcntl lock held by whoever writes (any process)
+    <SEARCH_INDEX_DIR>/build.lock   held while a missing or stale index is rebuilt
+    <SEARCH_INDEX_DIR>/current      symlink to the generation searches use
+    <SEARCH_INDEX_DIR>/gen-<n>/     a whoosh index plus applied.json
+"""
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from whoosh import index
+from whoosh.index import FileIndex
+
+from forum.search import zerocopy
+from forum.search.documents import build_schema
+
+CURRENT_LINK = "current"
+WRITE_LOCK = "write.lock"
+BUILD_LOCK = "build.lock"
+STATE_FILE = "applied.json"
+GENERATION_PREFIX = "gen-"
+
+zerocopy.install()
+
+
+class IndexBusy(Exception):
+    """Another process or thread holds the writer lock; the outbox keeps the work for later."""
+
+
+@contextmanager
+def writer_lock(directory: Path, timeout: float, name: str = WRITE_LOCK) -> Iterator[None]:
+    """Hold one of the directory's locks, or raise IndexBusy after `timeout` seconds.
+
+    An flock belongs to the open file: the kernel drops it when its process exits or is
+    killed, so a crashed writer never leaves a stale lock behind.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(directory / name, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(str(directory)) from None
+                time.sleep(0.005)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def current_generation(directory: Path) -> Path | None:
+    """The generation searches use now, or None when there is no index yet."""
+    try:
+        target = os.readlink(directory / CURRENT_LINK)
+    except OSError:
+        return None
+    generation = directory / target
+    return generation if index.exists_in(generation) else None
+
+
+def create_generation(directory: Path) -> Path:
+    """A new, empty, not yet current generation."""
+    directory.mkdir(parents=True, exist_ok=True)
+    generation = directory / f"{GENERATION_PREFIX}{time.time_ns()}"
+    generation.mkdir()
+    index.create_in(generation, build_schema())
+    return generation
+
+
+def make_current(directory: Path, generation: Path) -> None:
+    """Point `current` at `generation` atomically; keep the one before for open searchers."""
+    previous = current_generation(directory)
+    temporary = directory / f".{CURRENT_LINK}-{os.getpid()}"
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(generation.name)
+    os.replace(temporary, directory / CURRENT_LINK)
+    keep = {generation.name, previous.name if previous else None}
+    for path in directory.glob(f"{GENERATION_PREFIX}*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_abandoned(directory: Path, keep: Path) -> None:
+    """Delete a generation that a failed or interrupted rebuild left behind."""
+    current = current_generation(directory)
+    if keep != current and keep.exists():
+        shutil.rmtree(keep, ignore_errors=True)
+
+
+def open_generation(generation: Path) -> FileIndex:
+    """The whoosh index of a generation."""
+    return index.open_dir(str(generation))
+
+
+def read_state(generation: Path) -> dict:
+    """How far this generation has applied the outbox ({} for a fresh one)."""
+    try:
+        return json.loads((generation / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def write_state(generation: Path, state: dict) -> None:
+    """Record progress atomically, after the whoosh commit it describes."""
+    temporary = generation / f".{STATE_FILE}-{os.getpid()}"
+    temporary.write_text(json.dumps(state))
+    os.replace(temporary, generation / STATE_FILE)
+
+
+def state_age(generation: Path) -> float:
+    """Seconds since a drain last wrote or confirmed this generation's progress."""
+    try:
+        return time.time() - (generation / STATE_FILE).stat().st_mtime
+    except OSError:
+        return float("inf")
+
+
+def touch_state(generation: Path) -> None:
+    """Confirm that the progress is current, so the index is not mistaken for abandoned."""
+    (generation / STATE_FILE).touch(exist_ok=True)
