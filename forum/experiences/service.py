@@ -1,11 +1,11 @@
 """Experience use cases: post, edit (keeping every revision) and soft-delete."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum import permissions, search
 from forum.clock import utcnow
-from forum.errors import Forbidden
+from forum.errors import Conflict, Forbidden
 from forum.experiences.queries import visible_experience
 from forum.experiences.schemas import ExperienceInputSchema
 from forum.extensions import db
@@ -71,6 +71,7 @@ def edit_experience(
     experience = visible_experience(editor, experience_id)
     if not permissions.can_edit_experience(editor, experience):
         raise Forbidden("You cannot edit this experience.")
+    seen_version = experience.version
     values = load(ExperienceInputSchema(), data, from_form=from_form, partial=partial)
     if not partial:
         values = {**_cleared_optional_fields(), **values}
@@ -98,8 +99,8 @@ def edit_experience(
     if experience.status == "pending" and previous_status != "pending":
         experience.submitted_at = now
         experience.status_reason = None
-    experience.version += 1
     experience.updated_at = now
+    _claim_version(experience, seen_version)
     if not permissions.is_author(editor, experience):
         _log(editor, "edit", experience)
     if "published" in (previous_status, experience.status):
@@ -115,16 +116,35 @@ def delete_experience(user: User, experience_id: int) -> None:
     experience = visible_experience(user, experience_id)
     if not permissions.can_delete_experience(user, experience):
         raise Forbidden("You cannot delete this experience.")
+    seen_version = experience.version
     now = utcnow()
     experience.status = "deleted"
     experience.deleted_at = now
     experience.updated_at = now
-    experience.version += 1
+    _claim_version(experience, seen_version)
     if not permissions.is_author(user, experience):
         _log(user, "delete", experience)
     search.note_changed(experience.id)
     db.session.commit()
     search.apply_pending()
+
+
+def _claim_version(experience: Experience, seen_version: int) -> None:
+    """Bump the version only if nobody changed the row since we read it.
+
+    A moderator's decision in between (approving the old text, say) must not be silently
+    overwritten, or an edit could slip unreviewed text into a published experience.
+    """
+    claimed = db.session.execute(
+        update(Experience)
+        .where(Experience.id == experience.id, Experience.version == seen_version)
+        .values(version=seen_version + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        db.session.rollback()
+        raise Conflict("This experience changed in the meantime. Reload it and try again.")
+    experience.version = seen_version + 1
 
 
 def _status_after_edit(editor: User, experience: Experience) -> str:

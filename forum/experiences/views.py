@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.api.request import query_args
-from forum.errors import DomainError, Forbidden, Invalid
+from forum.errors import Conflict, DomainError, Forbidden, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
@@ -126,7 +126,7 @@ def edit(experience_id: int):
             experience = service.edit_experience(
                 current_user, experience_id, _submitted_input(), from_form=True
             )
-        except Invalid as error:
+        except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
             if experience.status == "pending":

@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from forum import search
 from forum.clock import utcnow
-from forum.errors import Forbidden, Invalid, NotFound
+from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.experiences import queries, service
 from forum.extensions import db
 from forum.models import Experience, ModerationAction, Revision, Tag
@@ -237,3 +237,25 @@ def test_an_author_may_delete_their_hidden_experience_but_others_may_not(ctx):
         service.delete_experience(UserFactory(), experience.id)
     service.delete_experience(experience.author, experience.id)
     assert experience.status == "deleted"
+
+
+def test_an_edit_racing_a_moderators_decision_is_refused(ctx, monkeypatch):
+    """Whatever lands between reading and saving (here: an approval) wins; the edit must retry."""
+    experience = ExperienceFactory(status="pending")
+    real_load = service.load
+
+    def load_while_a_moderator_approves(*args, **kwargs):
+        db.session.execute(
+            update(Experience)
+            .where(Experience.id == experience.id)
+            .values(status="published", version=Experience.version + 1)
+        )
+        return real_load(*args, **kwargs)
+
+    monkeypatch.setattr(service, "load", load_while_a_moderator_approves)
+    with pytest.raises(Conflict):
+        service.edit_experience(
+            experience.author, experience.id, {"title": "Sneaky new text"}, partial=True
+        )
+    db.session.expire_all()
+    assert db.session.get(Experience, experience.id).title != "Sneaky new text"
