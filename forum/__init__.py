@@ -29,6 +29,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
+    from forum import search
     from forum.auth.session import init_login
     from forum.extensions import csrf, db, migrate
 
@@ -36,6 +37,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     init_login(app)
+    search.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

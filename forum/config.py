@@ -99,6 +99,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR")
         or str(instance_path / "search-index"),
+        # How often each process applies outbox changes other processes could not (0: never).
+        "SEARCH_DRAIN_INTERVAL_MS": _int_setting(
+            "SEARCH_DRAIN_INTERVAL_MS", 0 if environment == "testing" else 500
+        ),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
         "PASSWORD_HASH_METHOD": _password_hash_method(),
