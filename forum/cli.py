@@ -1,8 +1,11 @@
 """`flask forum ...`: administration commands, each a thin call into a service."""
 
+from contextlib import ExitStack
+
 import click
 from flask.cli import AppGroup
 
+from forum import search
 from forum.auth import service as auth_service
 from forum.demo import service as demo_service
 from forum.errors import DomainError
@@ -79,3 +82,40 @@ def set_role(username: str, role: str) -> None:
     except DomainError as error:
         fail(error)
     click.echo(f"{user.username} is now a {user.role}.")
+
+
+@forum_cli.command("reindex")
+def reindex() -> None:
+    """Rebuild the search index from the database; search keeps answering meanwhile."""
+    with ExitStack() as stack:
+        bars = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                label = "Indexing published experiences"
+                bars.append(stack.enter_context(click.progressbar(length=total, label=label)))
+            bars[0].update(done - bars[0].pos)
+
+        count = search.rebuild(progress)
+    click.echo(f"Indexed {count:,} published experiences.")
+
+
+@forum_cli.command("check-index")
+@click.option("--dry-run", is_flag=True, help="List the differences without repairing them.")
+def check_index(dry_run: bool) -> None:
+    """List every difference between the database and the search index, and repair them."""
+    report = search.check(repair=not dry_run)
+    for ids, what in (
+        (report.missing, "published but missing from the index"),
+        (report.extra, "in the index but not published"),
+        (report.stale, "indexed from an older version"),
+        (report.duplicated, "indexed more than once"),
+    ):
+        if ids:
+            click.echo(f"{len(ids)} {what}: {', '.join(map(str, ids))}")
+    if not report.differences:
+        click.echo("The search index matches the database.")
+    elif report.repaired:
+        click.echo(f"Repaired {report.differences} differences.")
+    else:
+        raise click.ClickException(f"{report.differences} differences (not repaired).")

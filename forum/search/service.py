@@ -42,6 +42,7 @@ class SearchPage:
     page: int
     per_page: int
     notice: str | None = None
+    building: bool = False
 
     @property
     def pages(self) -> int:
@@ -87,7 +88,7 @@ def search(args: dict) -> SearchPage:
     with runtime().reading(db.engine) as searcher:
         if searcher is None:
             notice = "The search index is being built. Please try again in a minute."
-            return SearchPage(parsed.text, [], 0, {}, None, page, per_page, notice)
+            return SearchPage(parsed.text, [], 0, {}, None, page, per_page, notice, building=True)
         matches = runtime().engine.run(searcher, plan)
         if not matches.total and plan.min_should > 1:
             matches = runtime().engine.run(searcher, replace(plan, min_should=1))

@@ -1,0 +1,29 @@
+"""The search page: a box, facet links with counts, highlighted results, paging."""
+
+from flask import Blueprint, render_template, request
+
+from forum.api.request import query_args
+from forum.errors import DomainError
+from forum.search.schemas import FILTERS, SearchQuerySchema
+from forum.search.service import search
+
+bp = Blueprint("search", __name__)
+
+FACET_TITLES = {"exercise": "Exercise", "onset": "How it began", "outcome": "Outcome"}
+
+
+@bp.get("/search", endpoint="page")
+def search_page():
+    args = {key: value for key, value in request.args.items() if value}
+    try:
+        results, errors = search(query_args(SearchQuerySchema())), {}
+    except DomainError as error:
+        results, errors = None, error.fields
+    return render_template(
+        "search/page.html",
+        results=results,
+        args=args,
+        errors=errors,
+        filters=FILTERS,
+        facet_titles=FACET_TITLES,
+    ), (400 if errors else 200)
