@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.search.views import bp as search_bp
     from forum.web.views import bp as web_bp
 
     for blueprint in (
@@ -56,6 +57,7 @@ def register_blueprints(app: Flask) -> None:
         moderation_bp,
         moderation_members_bp,
         flags_bp,
+        search_bp,
     ):
         app.register_blueprint(blueprint)
     register_api(app)
