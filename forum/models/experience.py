@@ -43,6 +43,19 @@ class Experience(db.Model):
         Index("ix_experiences_status_published_at", "status", "published_at"),
         Index("ix_experiences_author_id_created_at", "author_id", "created_at"),
         Index("ix_experiences_status_submitted_at", "status", "submitted_at"),
+        # Covers the insights counts: any mix of profile filters, read from the index alone.
+        Index(
+            "ix_experiences_status_profile",
+            "status",
+            "onset",
+            "condition",
+            "symptom",
+            "age_band",
+            "intensity",
+            "outcome",
+            "flare",
+            "id",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
