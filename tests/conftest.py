@@ -7,6 +7,7 @@ import pytest
 from flask import g, request_started
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
 from forum import create_app
 from forum.extensions import db
@@ -43,7 +44,11 @@ def drop_scratch_database(server_url: str, database_url: str) -> None:
 def pytest_sessionstart(session):
     global _session_database_url
     if TEST_DATABASE_URL:
-        _session_database_url = create_scratch_database(TEST_DATABASE_URL)
+        try:
+            _session_database_url = create_scratch_database(TEST_DATABASE_URL)
+        except OperationalError as error:
+            reason = str(error.orig).strip().splitlines()[0]
+            raise pytest.UsageError(f"TEST_DATABASE_URL cannot be used: {reason}") from None
 
 
 def pytest_sessionfinish(session, exitstatus):
