@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_DATABASE_URL, create_scratch_database, drop_scratch_database
+from tests.e2e.site import DESKTOP
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
@@ -28,8 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 
 
 def _missing_browser() -> str | None:
@@ -105,18 +104,26 @@ def browser():
 class Browsing:
     """Opens pages in fresh contexts that are watched for anything forbidden."""
 
-    def __init__(self, browser, server):
+    def __init__(self, browser, server, signed_in_states: dict):
         self._browser = browser
         self._server = server
+        self._signed_in_states = signed_in_states
         self._sessions = []
         self._log_start = len(server.log())
 
-    def page(self, viewport=DESKTOP, bypass_csp=False):
-        """A new page in its own context (own cookies): one member, one tab."""
+    def page(self, viewport=DESKTOP, bypass_csp=False, user: str | None = None):
+        """A new page in its own context (own cookies): one member, one tab.
+
+        With `user`, the page starts signed in as that member (password: the tests' default,
+        or the moderator's); the sign-in itself goes through /login once per run.
+        """
         from tests.e2e.watch import Watch
 
         context = self._browser.new_context(
-            base_url=self._server.url, viewport=viewport, bypass_csp=bypass_csp
+            base_url=self._server.url,
+            viewport=viewport,
+            bypass_csp=bypass_csp,
+            storage_state=self._signed_in_state(user) if user else None,
         )
         context.set_default_timeout(10_000)
         watch = Watch(self._server.url)
@@ -124,6 +131,17 @@ class Browsing:
         page = context.new_page()
         self._sessions.append((context, watch))
         return page
+
+    def _signed_in_state(self, user: str) -> dict:
+        from tests.e2e.api import PASSWORD
+        from tests.e2e.pages import sign_in
+        from tests.e2e.server import MODERATOR
+
+        if user not in self._signed_in_states:
+            page = self.page()
+            sign_in(page, user, MODERATOR[1] if user == MODERATOR[0] else PASSWORD)
+            self._signed_in_states[user] = page.context.storage_state()
+        return self._signed_in_states[user]
 
     def watch(self, page):
         """The watch of the context `page` belongs to."""
@@ -140,14 +158,28 @@ class Browsing:
             context.close()
 
 
+@pytest.fixture(scope="session")
+def signed_in_states():
+    """Cookies of members already signed in, by username, shared by every test."""
+    return {}
+
+
 @pytest.fixture
-def browsing(browser, live_server):
+def browsing(browser, live_server, signed_in_states):
     """Pages for one test; at its end, nothing forbidden may have happened on any of them."""
-    session = Browsing(browser, live_server)
+    session = Browsing(browser, live_server, signed_in_states)
     yield session
     problems = session.problems()
     session.close()
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="session")
+def showcase(api):
+    """A small community (see site.py) behind the main pages; returns the ids pages need."""
+    from tests.e2e.site import seed_showcase
+
+    return seed_showcase(api)
 
 
 @pytest.fixture

@@ -1,0 +1,94 @@
+"""The main pages, and a small community to fill them, for the accessibility and phone tests."""
+
+from dataclasses import dataclass
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+PAGE_NAMES = [
+    "home", "register", "sign-in", "experiences", "experience", "new-experience",
+    "profile", "search", "insights", "moderation",
+]  # fmt: skip
+SHOWCASE_PROFILE = {
+    "onset": "sedentary",
+    "condition": "both",
+    "symptom": "fatigue",
+    "age_band": "30s",
+}
+SHOWCASE_MEMBER = "showcase_member"
+SHOWCASE_STORIES = [
+    {
+        "title": "Walking ten minutes after lunch, every day",
+        "exercises": ["walking"],
+        "outcome": "helped_a_lot",
+        "minutes_per_session": 10,
+        "sessions_per_week": 7,
+        "weeks_tried": 26,
+        "effects": {"pain": "better", "fatigue": "better", "sleep": "same"},
+        "tags": ["pacing", "after-lunch"],
+        "body": "I started with five minutes around the block and *only* added a minute a "
+        "week.\n\n- rest before I felt tired\n- never two hard days in a row\n\n"
+        "> Slow is still moving.",
+    },
+    {
+        "title": "Tai chi classes at the community centre",
+        "exercises": ["tai_chi", "qigong"],
+        "outcome": "helped",
+        "body": "A gentle class, seated for the first weeks. The teacher let me stop any time.",
+    },
+    {
+        "title": "Swimming lengths set me back for days",
+        "exercises": ["swimming"],
+        "intensity": "moderate",
+        "outcome": "worse",
+        "flare": "next_day",
+        "body": "Twenty lengths felt fine in the water, then I was in bed for two days after.",
+    },
+    {
+        "title": "Morning stretching before getting up",
+        "exercises": ["stretching", "walking"],
+        "outcome": "helped",
+        "body": "Ten slow stretches in bed, then a short walk to the letterbox and back.",
+    },
+]
+
+
+@dataclass(frozen=True)
+class MainPage:
+    """A page every member meets, with who looks at it (None: not signed in)."""
+
+    name: str
+    path: str
+    user: str | None = None
+
+
+def main_pages(showcase: dict) -> list[MainPage]:
+    """The main pages, with the showcase's ids filled in."""
+    experience = f"/experiences/{showcase['experience_id']}"
+    return [
+        MainPage("home", "/"),
+        MainPage("register", "/register"),
+        MainPage("sign-in", "/login"),
+        MainPage("experiences", "/experiences"),
+        MainPage("experience", experience, SHOWCASE_MEMBER),
+        MainPage("new-experience", "/experiences/new", SHOWCASE_MEMBER),
+        MainPage("profile", "/profile", SHOWCASE_MEMBER),
+        MainPage("search", "/search?q=tai+chi", SHOWCASE_MEMBER),
+        MainPage("insights", "/insights", SHOWCASE_MEMBER),
+        MainPage("moderation", "/moderation", "mod_e2e"),
+    ]
+
+
+def seed_showcase(api) -> dict:
+    """Published stories for one group, replies and a "me too", and one waiting for review."""
+    member = api.member(SHOWCASE_MEMBER, **SHOWCASE_PROFILE)
+    peers = [api.member(f"showcase_peer{n}", **SHOWCASE_PROFILE) for n in range(3)]
+    ids = []
+    for number, story in enumerate(SHOWCASE_STORIES):
+        for peer in peers:
+            ids.append(api.publish(peer, **story)["id"])
+        if number == 0:
+            api.reply(member, ids[0], "Thank you. The *one minute a week* idea is what I needed.")
+            api.reply(peers[1], ids[0], "Same here; pacing made all the difference.")
+            api.call("POST", f"/experiences/{ids[0]}/me-too", token=member)
+    pending = api.post(member, title="Chair yoga on bad days", body="Seated yoga, ten minutes.")
+    return {"experience_id": ids[0], "pending_id": pending["id"]}
