@@ -30,6 +30,7 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 run: $(VENV)/.installed-app
 	$(FLASK) db upgrade
 	$(FLASK) forum seed-demo --if-empty --count 2000
+	$(FLASK) forum check-index
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 serve: $(VENV)/.installed-app

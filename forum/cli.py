@@ -1,5 +1,6 @@
 """`flask forum ...`: administration commands, each a thin call into a service."""
 
+from collections.abc import Callable
 from contextlib import ExitStack
 
 import click
@@ -42,20 +43,36 @@ def create_user(username: str, email: str, role: str, password: str) -> None:
 PROGRESS_BAR_FROM = 5000
 
 
+def _index_bar(stack: ExitStack, loading: ExitStack) -> Callable[[int, int], None]:
+    """A second progress bar for the index build, replacing the loading bar once it is full."""
+    bars = []
+
+    def update(done: int, total: int) -> None:
+        if not bars:
+            loading.close()
+            label = "Search index"
+            bars.append(stack.enter_context(click.progressbar(length=total, label=label)))
+        bars[0].update(done - bars[0].pos)
+
+    return update
+
+
 @forum_cli.command("seed-demo")
 @click.option("--count", type=click.IntRange(1, 1_000_000), default=2000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True, help="Same seed, same community.")
 @click.option("--if-empty", is_flag=True, help="Do nothing unless the database is empty.")
 def seed_demo(count: int, seed: int, if_empty: bool) -> None:
     """Load an invented demo community, marked as such on every page while present."""
-    try:
+    with ExitStack() as stack:
+        progress = {}
         if count >= PROGRESS_BAR_FROM:
-            with click.progressbar(length=count, label="Demo experiences") as bar:
-                result = demo_service.seed_demo(count, seed, if_empty=if_empty, progress=bar.update)
-        else:
-            result = demo_service.seed_demo(count, seed, if_empty=if_empty)
-    except DomainError as error:
-        fail(error)
+            loading = stack.enter_context(ExitStack())
+            bar = loading.enter_context(click.progressbar(length=count, label="Demo experiences"))
+            progress = {"progress": bar.update, "index_progress": _index_bar(stack, loading)}
+        try:
+            result = demo_service.seed_demo(count, seed, if_empty=if_empty, **progress)
+        except DomainError as error:
+            fail(error)
     summary = result.summary
     if summary is None:
         click.echo("The database is not empty: demo data not loaded.")

@@ -60,11 +60,13 @@ def seed_demo(
     *,
     if_empty: bool = False,
     progress: Callable[[int], None] | None = None,
+    index_progress: Callable[[int, int], None] | None = None,
 ) -> SeedResult:
     """Load `count` invented experiences with members, a moderator, and build the index.
 
     With `if_empty`, does nothing unless the database is empty. Everything is committed in
-    one transaction; the search index is then rebuilt once from the database.
+    one transaction; the search index is then rebuilt once from the database. `progress`
+    gets the experiences inserted per step, `index_progress` (done, total) documents.
     """
     if if_empty and not database_is_empty():
         return SeedResult()
@@ -85,7 +87,7 @@ def seed_demo(
     started = time.perf_counter()
     summary = loader.load(count, seed, progress)
     loaded = time.perf_counter()
-    search.rebuild()
+    search.rebuild(index_progress)
     return SeedResult(
         summary=summary,
         moderator_username=MODERATOR_USERNAME,
