@@ -8,8 +8,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 WORKERS ?= 2
 FLASK  := $(BIN)/flask --app app
+AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test lint format bench clean
+.PHONY: run serve test e2e lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +21,14 @@ $(VENV)/.installed-app: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,e2e]'
 	touch $@
+
+# axe-core for the browser tests, from npm; without npm (or Chromium) those tests are skipped.
+$(AXE): tests/e2e/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then echo "npm is missing: the axe-core tests will be skipped."; \
+	elif npm ci --prefix tests/e2e --no-audit --no-fund --silent; then touch $@; \
+	else echo "npm ci failed: the axe-core tests will be skipped."; fi
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
@@ -37,8 +44,12 @@ serve: $(VENV)/.installed-app
 	FORUM_ENV=production $(FLASK) db upgrade
 	FORUM_ENV=production $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(AXE)
 	$(BIN)/python -m pytest
+
+# Only the browser tests (headless Debian chromium; see README, "Browser tests").
+e2e: $(VENV)/.installed-test $(AXE)
+	$(BIN)/python -m pytest -m e2e tests/e2e
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .

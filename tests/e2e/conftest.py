@@ -49,13 +49,18 @@ _skipped_because: set[str] = set()
 
 
 def pytest_collection_modifyitems(config, items):
-    """Mark every browser test `e2e`; skip them, saying why, when the browser is not there."""
+    """Mark every browser test `e2e`; skip them, saying why, when the browser is not there.
+
+    With E2E_REQUIRED set (CI sets it, having installed both), a missing piece is an error.
+    """
     browser_missing, axe_missing = _missing_browser(), _missing_axe()
     for item in items:
         if E2E_DIR not in Path(item.fspath).parents:
             continue
         item.add_marker(pytest.mark.e2e)
         reason = browser_missing or (axe_missing if "axe" in item.fixturenames else None)
+        if reason and os.environ.get("E2E_REQUIRED"):
+            raise pytest.UsageError(f"E2E_REQUIRED is set but {reason}")
         if reason:
             _skipped_because.add(reason)
             item.add_marker(pytest.mark.skip(reason=f"browser tests skipped: {reason}"))
