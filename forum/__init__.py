@@ -42,6 +42,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
+    from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
     from forum.experiences.views import bp as experiences_bp
     from forum.moderation.flag_views import bp as flags_bp
@@ -53,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (
         web_bp,
         auth_bp,
+        privacy_bp,
         experiences_bp,
         moderation_bp,
         moderation_members_bp,

@@ -1,0 +1,154 @@
+"""A member's control over their own account: change the password, delete the account."""
+
+import secrets
+
+from sqlalchemy import delete, func, select, update
+from werkzeug.security import check_password_hash
+
+from forum import search
+from forum.auth.privacy_schemas import (
+    AccountDeletionFormSchema,
+    AccountDeletionSchema,
+    PasswordChangeFormSchema,
+    PasswordChangeSchema,
+)
+from forum.auth.service import hash_password
+from forum.clock import utcnow
+from forum.errors import Invalid
+from forum.extensions import db
+from forum.models import ApiToken, Experience, MeToo, Reply, Revision, User
+from forum.models.user import new_session_token
+from forum.validation import load
+
+WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
+
+
+def _ensure_password(user: User, password: str, field: str) -> None:
+    if user.password_hash is None or not check_password_hash(user.password_hash, password):
+        raise Invalid(WRONG_PASSWORD, fields={field: [WRONG_PASSWORD]})
+
+
+def _end_sessions(user: User) -> None:
+    """Sign out every browser (the session token is part of the login id) and every token."""
+    user.session_token = new_session_token()
+    db.session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def change_password(user: User, data: object, *, from_form: bool = False) -> User:
+    """Set a new password after checking the current one; every other session and token ends.
+
+    The caller's own browser gets a new login id from the view (log in again); API clients
+    ask for a new token with the new password.
+    """
+    schema = PasswordChangeFormSchema() if from_form else PasswordChangeSchema()
+    values = load(schema, data, from_form=from_form)
+    _ensure_password(user, values["current_password"], "current_password")
+    user.password_hash = hash_password(values["new_password"])
+    _end_sessions(user)
+    db.session.commit()
+    return user
+
+
+def delete_account(user: User, data: object, *, from_form: bool = False) -> None:
+    """Delete the account; the member chooses whether their experiences go or stay anonymous.
+
+    Replies follow the same choice: deleted with "delete", left without a name with
+    "anonymize". "Me too" marks go either way. The user row stays under a random pseudonym
+    (no e-mail, no password, no profile), so the moderation log keeps a reference that
+    names no one. Every experience touched goes through the search outbox.
+    """
+    schema = AccountDeletionFormSchema() if from_form else AccountDeletionSchema()
+    values = load(schema, data, from_form=from_form)
+    if from_form:
+        _ensure_password(user, values["password"], "password")
+    now = utcnow()
+    touched = _remove_experiences(user, values["experiences"], now)
+    touched |= _remove_replies(user, values["experiences"], now)
+    touched |= _remove_me_too_marks(user)
+    db.session.execute(update(Revision).where(Revision.editor_id == user.id).values(editor_id=None))
+    _end_sessions(user)
+    _forget_identity(user, now)
+    for experience_id in sorted(touched):
+        search.note_changed(experience_id)
+    db.session.commit()
+    search.apply_pending()
+
+
+def _remove_experiences(user: User, choice: str, now) -> set[int]:
+    experiences = db.session.scalars(
+        select(Experience).where(Experience.author_id == user.id)
+    ).all()
+    touched = set()
+    for experience in experiences:
+        if choice == "delete":
+            if experience.status != "deleted":
+                experience.status, experience.deleted_at = "deleted", now
+        else:
+            experience.author = None
+        experience.updated_at = now
+        experience.version += 1
+        touched.add(experience.id)
+    return touched
+
+
+def _remove_replies(user: User, choice: str, now) -> set[int]:
+    """Delete or unname the member's replies; reply counts are recounted where they changed."""
+    replies = select(Reply.experience_id).where(Reply.author_id == user.id)
+    touched = set(db.session.scalars(replies.distinct()))
+    if not touched:
+        return touched
+    if choice == "delete":
+        db.session.execute(
+            update(Reply)
+            .where(Reply.author_id == user.id, Reply.status != "deleted")
+            .values(status="deleted", updated_at=now)
+        )
+        _recount(touched, Experience.reply_count, Reply, Reply.status == "published")
+    else:
+        db.session.execute(update(Reply).where(Reply.author_id == user.id).values(author_id=None))
+    return touched
+
+
+def _remove_me_too_marks(user: User) -> set[int]:
+    touched = set(db.session.scalars(select(MeToo.experience_id).where(MeToo.user_id == user.id)))
+    if touched:
+        db.session.execute(delete(MeToo).where(MeToo.user_id == user.id))
+        _recount(touched, Experience.me_too_count, MeToo)
+    return touched
+
+
+def _recount(experience_ids: set[int], column, model, *conditions) -> None:
+    """Set a counter from the rows themselves, in one statement, so it can never drift."""
+    count = (
+        select(func.count())
+        .select_from(model)
+        .where(model.experience_id == Experience.id, *conditions)
+        .scalar_subquery()
+    )
+    db.session.execute(
+        update(Experience)
+        .where(Experience.id.in_(experience_ids))
+        .values({column.key: count})
+        .execution_options(synchronize_session="fetch")
+    )
+
+
+def _forget_identity(user: User, now) -> None:
+    pseudonym = _unused_pseudonym()
+    user.username = user.username_key = pseudonym
+    user.email = None
+    user.password_hash = None
+    user.onset = user.condition = user.symptom = user.age_band = None
+    user.deleted_at = now
+
+
+def _unused_pseudonym() -> str:
+    while True:
+        pseudonym = f"deleted-{secrets.token_hex(4)}"
+        taken = select(func.count()).where(User.username_key == pseudonym)
+        if not db.session.scalar(taken):
+            return pseudonym
