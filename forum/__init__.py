@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(instance_path, config))
     register_extensions(app)
     register_blueprints(app)
+    register_limits(app)
     register_errorhandlers(app)
     register_template_context(app)
     register_commands(app)
@@ -63,6 +64,13 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_api(app)
+
+
+def register_limits(app: Flask) -> None:
+    """After the blueprints: the limits wrap their endpoints by name."""
+    from forum.limits import init_limits
+
+    init_limits(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

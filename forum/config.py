@@ -5,6 +5,7 @@ import re
 import secrets
 from pathlib import Path
 
+from limits import parse_many
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 from werkzeug.security import generate_password_hash
@@ -74,6 +75,51 @@ def _password_hash_method() -> str:
     return method
 
 
+# Every abuse limit, as a Flask-Limiter rate string ("N per period", several joined by ";").
+RATE_LIMIT_DEFAULTS = {
+    "RATELIMIT_SIGN_IN_PER_ADDRESS": "10 per minute;50 per hour",
+    "RATELIMIT_SIGN_IN_FAILURES_PER_ACCOUNT": "5 per minute;10 per hour;20 per day",
+    "RATELIMIT_TOKENS_PER_ADDRESS": "10 per minute;50 per hour",
+    "RATELIMIT_REGISTER_PER_ADDRESS": "10 per hour;20 per day",
+    "RATELIMIT_POST_NEW_MEMBER": "1 per 30 seconds;10 per day",
+    "RATELIMIT_POST": "1 per 10 seconds;50 per day",
+    "RATELIMIT_REPLY_NEW_MEMBER": "1 per 15 seconds;30 per day",
+    "RATELIMIT_REPLY": "1 per 5 seconds;200 per day",
+    "RATELIMIT_FLAG": "20 per day",
+    "RATELIMIT_ACCOUNT_CHANGES": "10 per hour",
+}
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+FALSE_WORDS = ("0", "false", "no", "off")
+
+
+def _rate_limit_settings() -> dict:
+    """The limits from the environment, each checked now so a typo stops start-up."""
+    settings = {}
+    for name, default in RATE_LIMIT_DEFAULTS.items():
+        value = os.environ.get(name, "").strip() or default
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ConfigError(
+                f"{name} must be rates like '5 per minute;20 per day', not {value!r}"
+            ) from None
+        settings[name] = value
+    settings["RATELIMIT_ENABLED"] = (
+        os.environ.get("RATELIMIT_ENABLED", "1").strip().lower() not in FALSE_WORDS
+    )
+    settings["RATELIMIT_NEW_MEMBER_DAYS"] = _int_setting("RATELIMIT_NEW_MEMBER_DAYS", 3)
+    return settings
+
+
+def _redis_url() -> str | None:
+    raw = os.environ.get("REDIS_URL", "").strip()
+    if raw and not raw.startswith(REDIS_SCHEMES):
+        raise ConfigError(
+            f"REDIS_URL must start with {', '.join(REDIS_SCHEMES)}, not {raw.split(':')[0]!r}"
+        )
+    return raw or None
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the settings for this process; raise ConfigError when they cannot work."""
     overrides = overrides or {}
@@ -103,7 +149,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "SEARCH_DRAIN_INTERVAL_MS": _int_setting(
             "SEARCH_DRAIN_INTERVAL_MS", 0 if environment == "testing" else 500
         ),
-        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "REDIS_URL": _redis_url(),
+        "TRUSTED_PROXY_COUNT": _int_setting("TRUSTED_PROXY_COUNT", 0),
         "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
         "PASSWORD_HASH_METHOD": _password_hash_method(),
         "API_TOKEN_TTL_DAYS": _int_setting("API_TOKEN_TTL_DAYS", 30, minimum=1),
@@ -118,6 +165,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
+        **_rate_limit_settings(),
     }
     config.update(overrides)
     if config["TESTING"]:
