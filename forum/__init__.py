@@ -24,6 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_limits(app)
     register_errorhandlers(app)
+    register_serving(app)
     register_template_context(app)
     register_commands(app)
     return app
@@ -71,6 +72,17 @@ def register_limits(app: Flask) -> None:
     from forum.limits import init_limits
 
     init_limits(app)
+
+
+def register_serving(app: Flask) -> None:
+    """Security headers, request ids with one log line per request, and /healthz."""
+    from forum.web.health import bp as health_bp
+    from forum.web.observability import init_request_log
+    from forum.web.security import init_security
+
+    init_security(app)
+    init_request_log(app)
+    app.register_blueprint(health_bp)
 
 
 def register_errorhandlers(app: Flask) -> None:
