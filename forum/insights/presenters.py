@@ -3,7 +3,7 @@
 from urllib.parse import urlencode
 
 from forum.insights.charts import diverging_bar, interval_strip
-from forum.insights.queries import Group
+from forum.insights.cube import Group
 from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME
 
 ONSET_PHRASES = {

@@ -1,88 +1,102 @@
-"""Read queries behind insights: outcome counts per exercise, group size, data version."""
+"""Read queries behind insights, each on a connection that sees one snapshot of the data."""
 
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Connection, Select, case, func, select
 
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, SearchChange
-from forum.vocabulary import OUTCOME
 
-Group = dict[str, str]
-
-
-@dataclass
-class Tally:
-    """Counts of one cell (an exercise, or an exercise at one intensity) in one group."""
-
-    outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME, 0))
-    flared: int = 0
-
-    @property
-    def reports(self) -> int:
-        return sum(self.outcomes.values())
-
-    def add(self, outcome: str, reports: int, flared: int) -> None:
-        self.outcomes[outcome] = self.outcomes.get(outcome, 0) + reports
-        self.flared += flared
+# The member profile copied onto each experience: onset, condition, symptom, age band.
+Profile = tuple[str | None, str | None, str | None, str | None]
+PROFILE_COLUMNS = (Experience.onset, Experience.condition, Experience.symptom, Experience.age_band)
+PUBLISHED = Experience.status == "published"
 
 
-@dataclass
-class GroupCounts:
-    """Everything the insights of one group are computed from."""
+@contextmanager
+def snapshot() -> Iterator[Connection]:
+    """A read-only connection whose statements all see the same committed state.
 
-    size: int
-    # {exercise: Tally} and {exercise: {intensity: Tally}}
-    exercises: dict[str, Tally]
-    intensities: dict[str, dict[str, Tally]]
-
-
-def _published_in(group: Group) -> list:
-    conditions = [Experience.status == "published"]
-    conditions += [getattr(Experience, name) == key for name, key in group.items()]
-    return conditions
-
-
-def group_counts(group: Group) -> GroupCounts:
-    """Count published experiences of the group per exercise, intensity and outcome (2 queries).
-
-    An experience naming several exercise types counts once for each; the group size
-    counts each experience once.
+    PostgreSQL needs REPEATABLE READ for that (READ COMMITTED takes a snapshot per
+    statement); Python's sqlite3 opens no transaction before a SELECT, so one is begun.
     """
-    conditions = _published_in(group)
+    with db.engine.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.execution_options(isolation_level="REPEATABLE READ")
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+
+
+def outbox_since(connection: Connection, floor: int | None, window: int) -> list[tuple]:
+    """(id, experience_id) of outbox rows above `floor`, or the newest `window` ids if None."""
+    if floor is None:
+        newest = select(func.max(SearchChange.id)).scalar_subquery()
+        condition = SearchChange.id > func.coalesce(newest, 0) - window
+    else:
+        condition = SearchChange.id > floor
+    statement = select(SearchChange.id, SearchChange.experience_id).where(condition)
+    return [tuple(row) for row in connection.execute(statement)]
+
+
+def _published_in(profile: Profile | None) -> list:
+    """Published, and of this profile (None: any). One statement shape per pattern of unset
+    fields, so SQLAlchemy compiles each shape once and the index serves every field."""
+    if profile is None:
+        return [PUBLISHED]
+    return [PUBLISHED] + [
+        column.is_(None) if key is None else column == key
+        for column, key in zip(PROFILE_COLUMNS, profile, strict=True)
+    ]
+
+
+def published_profiles(connection: Connection, ids: Iterable[int] | None = None) -> dict:
+    """{experience id: profile} of the published experiences (all, or among `ids`)."""
+    statement = select(Experience.id, *PROFILE_COLUMNS).where(PUBLISHED)
+    if ids is not None:
+        statement = statement.where(Experience.id.in_(list(ids)))
+    return {row[0]: tuple(row[1:]) for row in connection.execute(statement)}
+
+
+def newest_experience_id(connection: Connection) -> int:
+    return connection.execute(select(func.max(Experience.id))).scalar() or 0
+
+
+def published_above(connection: Connection, experience_id: int) -> int:
+    """How many published experiences have an id above this one (a cheap range on the key)."""
+    statement = select(func.count()).where(PUBLISHED, Experience.id > experience_id)
+    return connection.execute(statement).scalar()
+
+
+def profile_sizes(connection: Connection, profile: Profile | None = None) -> dict:
+    """{profile: published experiences} for one profile (or all)."""
+    statement = (
+        select(*PROFILE_COLUMNS, func.count(Experience.id))
+        .where(*_published_in(profile))
+        .group_by(*PROFILE_COLUMNS)
+    )
+    return {tuple(row[:4]): row[4] for row in connection.execute(statement)}
+
+
+def profile_cells_query(profile: Profile | None = None) -> Select:
+    """Reports and flare-ups per profile, exercise, intensity and outcome (all, or one profile).
+
+    An experience naming several exercise types counts once for each.
+    """
     flared = func.sum(case((Experience.flare != "none", 1), else_=0))
-    rows = db.session.execute(
-        select(
-            ExperienceExercise.exercise,
-            Experience.intensity,
-            Experience.outcome,
-            func.count(),
-            flared,
-        )
+    keys = (*PROFILE_COLUMNS, ExperienceExercise.exercise, Experience.intensity, Experience.outcome)
+    return (
+        select(*keys, func.count(), flared)
         .join(Experience, Experience.id == ExperienceExercise.experience_id)
-        .where(*conditions)
-        .group_by(ExperienceExercise.exercise, Experience.intensity, Experience.outcome)
-    ).all()
-    size = db.session.scalar(select(func.count(Experience.id)).where(*conditions))
-    exercises: dict[str, Tally] = {}
-    intensities: dict[str, dict[str, Tally]] = {}
-    for exercise, intensity, outcome, reports, flare_count in rows:
-        exercises.setdefault(exercise, Tally()).add(outcome, reports, flare_count or 0)
-        cells = intensities.setdefault(exercise, {})
-        cells.setdefault(intensity, Tally()).add(outcome, reports, flare_count or 0)
-    return GroupCounts(size=size or 0, exercises=exercises, intensities=intensities)
+        .where(*_published_in(profile))
+        .group_by(*keys)
+    )
 
 
-def data_version() -> tuple[int, int]:
-    """A cheap version of the published data: (newest id, row count) of the search outbox.
-
-    Every change to the published set writes an outbox row in its own transaction and the
-    newest row is never deleted, so the newest id moves with every change. The count is
-    there for PostgreSQL, where ids are handed out at insert but become visible at commit:
-    a transaction holding a lower id can commit after a higher one, which the newest id
-    alone would miss; its commit still raises the count.
-    """
-    newest, count = db.session.execute(
-        select(func.max(SearchChange.id), func.count(SearchChange.id))
-    ).one()
-    return newest or 0, count
+def profile_cells(connection: Connection, profile: Profile | None = None) -> list:
+    """Rows (onset, condition, symptom, age band, exercise, intensity, outcome, reports, flared)."""
+    return list(connection.execute(profile_cells_query(profile)))

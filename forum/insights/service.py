@@ -2,9 +2,7 @@
 
 from flask import current_app
 
-from forum.insights import queries
-from forum.insights.cache import app_cache
-from forum.insights.queries import Group, GroupCounts, Tally
+from forum.insights.cube import Group, GroupCounts, Tally, app_cube
 from forum.insights.stats import difference_interval, wilson_interval
 from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
 
@@ -15,11 +13,8 @@ def min_reports() -> int:
 
 
 def _counts(group: Group) -> GroupCounts:
-    """The group's counts, from the cache while the published data has not changed."""
-    key = tuple(sorted(group.items()))
-    return app_cache().get_or_compute(
-        queries.data_version(), key, lambda: queries.group_counts(group)
-    )
+    """The group's counts, current with every change committed so far."""
+    return app_cube().counts(group)
 
 
 def _share(part: int, whole: int) -> float:

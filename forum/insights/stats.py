@@ -19,8 +19,9 @@ def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float
     centre = share + z2 / (2 * trials)
     spread = z * math.sqrt(share * (1 - share) / trials + z2 / (4 * trials * trials))
     denominator = 1 + z2 / trials
-    low = (centre - spread) / denominator
-    high = (centre + spread) / denominator
+    # At 0 of n and n of n the bound is exactly 0 or 1; rounding would leave a crumb.
+    low = 0.0 if successes == 0 else (centre - spread) / denominator
+    high = 1.0 if successes == trials else (centre + spread) / denominator
     return max(0.0, low), min(1.0, high)
 
 
