@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from whoosh.analysis.filters import STOP_WORDS as WHOOSH_STOP_WORDS
-from whoosh.lang.porter import stem
+from whoosh.lang.porter2 import stem
 
 from forum.search.synonyms import (
     CANONICAL_LABELS,

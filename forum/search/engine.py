@@ -88,7 +88,8 @@ class Engine:
 
     def run(self, searcher: Searcher, plan: Plan) -> Matches:
         """Evaluate `plan` against the searcher's current view of the index."""
-        leaves = list(searcher.reader().leaf_readers())
+        # An index without documents has one empty reader and no segments.
+        leaves = [leaf for leaf in searcher.reader().leaf_readers() if leaf[0].segment()]
         self._forget_other_segments(leaves)
         idf = {term: self._idf(searcher, term) for term in plan.scoring_terms()}
         matches = Matches()

@@ -8,8 +8,9 @@ from markupsafe import Markup, escape
 from forum.search.analysis import terms_with_spans
 
 SNIPPET_CHARS = 240
-# Markdown emphasis, headings and quotes read as noise in a one-line snippet.
-_MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*_`#>~|\[\]]+")
+# Markdown emphasis, link targets and line markers (quotes, headings, bullets) read as noise
+# in a one-line snippet; anything else, raw HTML included, is shown as the text it is.
+_MARKDOWN_NOISE = re.compile(r"\]\([^)]*\)|[*`~\[\]]+|^[ \t]*(?:>+|#+|[-+][ \t])", re.MULTILINE)
 
 
 def readable_text(markdown_source: str) -> str:

@@ -26,6 +26,11 @@ def read_postings(reader: IndexReader, field: str, term: str) -> tuple[list[int]
     leaf = getattr(matcher, "child", matcher)
     if isinstance(leaf, W3LeafMatcher) and hasattr(leaf, "_read_data"):
         return _read_blocks(leaf)
+    return read_one_by_one(leaf)
+
+
+def read_one_by_one(matcher) -> tuple[list[int], list[float]]:
+    """The generic, slower way through any whoosh matcher."""
     docnums, weights = [], []
     while matcher.is_active():
         docnums.append(matcher.id())
