@@ -8,6 +8,11 @@ PAGE_NAMES = [
     "home", "register", "sign-in", "experiences", "experience", "new-experience",
     "profile", "search", "insights", "moderation",
 ]  # fmt: skip
+# Pages checked by axe-core as well, beyond the main ones.
+OTHER_PAGE_NAMES = [
+    "my-experiences", "edit-experience", "compare-groups", "moderation-log", "password",
+    "delete-account",
+]  # fmt: skip
 SHOWCASE_PROFILE = {
     "onset": "sedentary",
     "condition": "both",
@@ -75,6 +80,18 @@ def main_pages(showcase: dict) -> list[MainPage]:
         MainPage("search", "/search?q=tai+chi", SHOWCASE_MEMBER),
         MainPage("insights", "/insights", SHOWCASE_MEMBER),
         MainPage("moderation", "/moderation", "mod_e2e"),
+    ]
+
+
+def other_pages(showcase: dict) -> list[MainPage]:
+    """Pages fewer members meet, for the accessibility checks."""
+    return [
+        MainPage("my-experiences", "/experiences/mine", SHOWCASE_MEMBER),
+        MainPage("edit-experience", f"/experiences/{showcase['pending_id']}/edit", SHOWCASE_MEMBER),
+        MainPage("compare-groups", "/insights/compare?a_onset=sedentary&b_onset=injury"),
+        MainPage("moderation-log", "/moderation/log", "mod_e2e"),
+        MainPage("password", "/profile/password", SHOWCASE_MEMBER),
+        MainPage("delete-account", "/profile/delete", SHOWCASE_MEMBER),
     ]
 
 

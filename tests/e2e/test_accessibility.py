@@ -21,12 +21,13 @@ from tests.e2e.checks import (
     tick,
     type_into,
 )
-from tests.e2e.site import PAGE_NAMES, main_pages
+from tests.e2e.site import OTHER_PAGE_NAMES, PAGE_NAMES, main_pages, other_pages
 
 
-@pytest.mark.parametrize("name", PAGE_NAMES)
+@pytest.mark.parametrize("name", PAGE_NAMES + OTHER_PAGE_NAMES)
 def test_axe_finds_no_serious_violation(browsing, showcase, axe, name):
-    main_page = {page.name: page for page in main_pages(showcase)}[name]
+    pages = main_pages(showcase) + other_pages(showcase)
+    main_page = {page.name: page for page in pages}[name]
     # The CSP would refuse the injected axe script; bypassing it is for this context only.
     page = browsing.page(user=main_page.user, bypass_csp=True)
     response = page.goto(main_page.path)
