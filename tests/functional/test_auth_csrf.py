@@ -6,7 +6,7 @@ import pytest
 
 from forum.extensions import db
 from tests.conftest import make_app
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 
 @pytest.fixture
@@ -96,3 +96,36 @@ def test_the_api_needs_no_csrf_token(csrf_client):
         "/api/v1/auth/tokens", json={"username": "maple", "password": TEST_PASSWORD}
     )
     assert response.status_code == 201
+
+
+def every_page(app, experience_id: int) -> list[str]:
+    """Every HTML page the app serves by GET, an experience standing in for any id."""
+    paths = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.rule.startswith(("/api", "/static")):
+            continue
+        if any(not name.endswith("_id") for name in rule.arguments):
+            continue
+        with app.test_request_context():
+            paths.append(app.url_for(rule.endpoint, **dict.fromkeys(rule.arguments, experience_id)))
+    return paths
+
+
+def test_every_form_on_every_page_carries_a_csrf_token(csrf_app):
+    with csrf_app.app_context():
+        UserFactory(username="birch", role="admin")
+        experience_id = ExperienceFactory().id
+    client = csrf_app.test_client()
+    token = token_from(client.get("/login").get_data(as_text=True))
+    client.post(
+        "/login", data={"username": "birch", "password": TEST_PASSWORD, "csrf_token": token}
+    )
+    pages_with_forms = 0
+    for path in every_page(csrf_app, experience_id):
+        page = client.get(path).get_data(as_text=True)
+        forms = re.findall(r"<form\b[^>]*>.*?</form>", page, re.S | re.I)
+        for form in forms:
+            if re.search(r'method="post"', form, re.I):
+                assert 'name="csrf_token"' in form, f"a form on {path} has no CSRF token"
+        pages_with_forms += bool(forms)
+    assert pages_with_forms >= 3

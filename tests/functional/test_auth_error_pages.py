@@ -1,6 +1,7 @@
 """Friendly HTML error pages for people (the API's JSON errors are tested with the API)."""
 
 import pytest
+from flask import abort
 
 from forum.extensions import db
 from tests.conftest import make_app
@@ -14,6 +15,7 @@ def failing_app(tmp_path):
         raise RuntimeError("secret internals: /srv/forum/db.py line 42")
 
     app.add_url_rule("/boom", "boom", boom)
+    app.add_url_rule("/forbidden", "forbidden", lambda: abort(403))
     yield app
     with app.app_context():
         db.session.remove()
@@ -41,6 +43,11 @@ def test_an_unexpected_error_is_a_friendly_500_without_details(failing_app, capl
     page = assert_friendly_page(response, 500, "Something went wrong")
     assert "secret internals" not in page
     assert "secret internals" in caplog.text, "the error is logged for the operators"
+
+
+def test_a_forbidden_action_is_a_friendly_403(failing_app):
+    page = assert_friendly_page(failing_app.test_client().get("/forbidden"), 403, "Not allowed")
+    assert "You are not allowed to do that." in page
 
 
 def test_a_wrong_method_is_a_friendly_405(client):
