@@ -7,9 +7,9 @@ may insert the result as it is.
 
 from markupsafe import Markup
 
-WIDTH, HEIGHT = 600, 32
+WIDTH, HEIGHT = 600, 40
 CENTRE = WIDTH / 2
-BAR_TOP, BAR_HEIGHT = 6, 20
+BAR_TOP, BAR_HEIGHT = 6, 28
 STRIP_HEIGHT = 20
 # Outwards from the centre: the bad outcomes grow left, the good ones right.
 LEFT = ("worse", "much_worse")

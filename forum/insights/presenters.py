@@ -6,6 +6,7 @@ from forum.insights.charts import diverging_bar, interval_strip
 from forum.insights.cube import Group
 from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME
 
+MINUS = "\u2212"  # the typographic minus, as wide as the plus
 ONSET_PHRASES = {
     "sedentary": "desk-job or sitting onset",
     "injury": "injury onset",
@@ -52,13 +53,21 @@ def percent(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-def points(difference: float) -> str:
-    """A difference of shares in percentage points, signed: "+19 points", "−4 points"."""
+def signed(difference: float) -> str:
+    """A difference of shares in whole percentage points with its sign: +19, −4, 0."""
     value = round(difference * 100)
     if value == 0:
+        return "0"
+    sign = "+" if value > 0 else MINUS
+    return f"{sign}{abs(value)}"
+
+
+def points(difference: float) -> str:
+    """A signed difference in words: +19 points, −1 point, or no difference."""
+    value = signed(difference)
+    if value == "0":
         return "no difference"
-    sign = "+" if value > 0 else "\u2212"
-    return f"{sign}{abs(value)} point{'s' if abs(value) != 1 else ''}"
+    return f"{value} point{'' if value[1:] == '1' else 's'}"
 
 
 def _bar_label(name: str, numbers: dict) -> str:
@@ -110,6 +119,16 @@ def present_row(row: dict, group: Group) -> dict:
     }
 
 
+def _difference_text(comparison: dict) -> str | None:
+    if comparison["helped_share_difference"] is None:
+        return None
+    low, high = comparison["helped_share_difference_ci"]
+    return (
+        f"{signed(comparison['helped_share_difference'])} points "
+        f"(95% interval {signed(low)} to {signed(high)} points)"
+    )
+
+
 def present_comparison(result: dict) -> list[dict]:
     """Rows of a comparison: each exercise with both groups' bars where they have numbers."""
     groups = {side: result[side]["filters"] for side in ("a", "b")}
@@ -121,6 +140,7 @@ def present_comparison(result: dict) -> list[dict]:
             {
                 "comparison": comparison,
                 "name": EXERCISE.get(key, key),
+                "difference": _difference_text(comparison),
                 "sides": {
                     side: present_row(rows[side][key], groups[side]) if key in rows[side] else None
                     for side in ("a", "b")
