@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
     from forum.experiences.views import bp as experiences_bp
+    from forum.insights.views import bp as insights_bp
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
     from forum.moderation.views import bp as moderation_bp
@@ -58,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         privacy_bp,
         experiences_bp,
+        insights_bp,
         moderation_bp,
         moderation_members_bp,
         flags_bp,

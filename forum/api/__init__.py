@@ -4,12 +4,20 @@ from flask import Flask
 
 from forum.api.accounts import bp as accounts_bp
 from forum.api.experiences import bp as experiences_bp
+from forum.api.insights import bp as insights_bp
 from forum.api.moderation import bp as moderation_bp
 from forum.api.privacy import bp as privacy_bp
 from forum.api.search import bp as search_bp
 from forum.extensions import csrf
 
-API_BLUEPRINTS = (accounts_bp, experiences_bp, moderation_bp, privacy_bp, search_bp)
+API_BLUEPRINTS = (
+    accounts_bp,
+    experiences_bp,
+    insights_bp,
+    moderation_bp,
+    privacy_bp,
+    search_bp,
+)
 
 
 def register_api(app: Flask) -> None:
