@@ -54,7 +54,8 @@ def load(
     """Insert `count` demo experiences with their members, replies, marks and flags; commit once.
 
     `progress` is called with the number of experiences just inserted; `workers` processes
-    render the Markdown (0: as many as there are CPUs, for large counts).
+    render the Markdown (0: as many as there are CPUs, for large counts). They are spawned,
+    so a script that calls this needs the `if __name__ == "__main__":` guard.
     """
     now = utcnow()
     ids = {model: db.session.scalar(select(func.max(model.id))) or 0 for model in ID_TABLES}
