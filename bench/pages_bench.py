@@ -5,8 +5,8 @@
 
 Serves bench/hello_app.py and then the forum (app:app) with the same gunicorn settings on
 127.0.0.1, runs wrk against each page for a bounded time (each connection walks a list of
-paths: many detail ids, a query mix, 50 insight groups) and checks that the GETs wrote
-nothing to the database or the search index. Prints and optionally saves JSON rows.
+paths: 500 detail ids, the search issue's 200 queries, 50 insight groups) and checks that
+the GETs wrote nothing to the database or the search index. Prints and saves JSON rows.
 """
 
 import argparse
@@ -31,14 +31,6 @@ from bench.fingerprint import fingerprint  # noqa: E402
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 WRK_SCRIPT = str(ROOT / "bench" / "wrk_report.lua")
-SEARCH_MIX = (
-    "tai chi", "taiji", "qigong", "chi kung", "walking", "yoga sleep", "swimming pain",
-    "water aerobics", "weights", "interval training", "flare next day", "fibromyalgia",
-    "car collision", '"gentle yoga"', "pacing diary", "qigon", "fibromyalga",
-    "how do I start exercising after a car accident without flaring", "tai chi -running",
-    "yoga OR pilates", "sleep better", "crash two days later", "desk job", "heart-rate watch",
-)  # fmt: skip
-SEARCH_FILTERS = ("", "&onset=injury", "&exercise=walking", "&outcome=helped", "&sort=newest")
 LIST_PATHS = (
     "/experiences", "/experiences?page=2", "/experiences?page=25", "/experiences?exercise=yoga",
     "/experiences?onset=injury&outcome=helped", "/experiences?sort=most_me_too",
@@ -65,14 +57,10 @@ def insight_paths(number: int = 50, seed: int = 7) -> list[str]:
 
 
 def search_paths() -> list[str]:
-    """The query mix crossed with filters and a later page, as /search URLs."""
-    paths = []
-    for number, query in enumerate(SEARCH_MIX):
-        encoded = urllib.parse.quote_plus(query)
-        paths.append(f"/search?q={encoded}{SEARCH_FILTERS[number % len(SEARCH_FILTERS)]}")
-        paths.append(f"/search?q={encoded}")
-    paths.append("/search?q=walking&page=3")
-    return paths
+    """The search issue's fixed mix of 200 queries (bench/search_bench.py), as /search URLs."""
+    from bench.search_bench import query_mix
+
+    return [f"/search?{urllib.parse.urlencode(args)}" for _, args in query_mix(seed=5)]
 
 
 def detail_paths(database_url: str, number: int = 500, seed: int = 7) -> list[str]:
