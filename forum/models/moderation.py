@@ -19,6 +19,8 @@ class Flag(db.Model):
         UniqueConstraint("flagger_id", "reply_id", name="uq_flags_flagger_reply"),
         Index("ix_flags_experience_id", "experience_id"),
         Index("ix_flags_reply_id", "reply_id"),
+        # The queue and the nav badge look for open flags (resolved_at IS NULL) only.
+        Index("ix_flags_resolved_at", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,6 +45,8 @@ class ModerationAction(db.Model):
     __table_args__ = (
         Index("ix_moderation_log_created_at", "created_at"),
         Index("ix_moderation_log_target", "target_type", "target_id"),
+        # An author's history in the queue and their own decisions on the profile page.
+        Index("ix_moderation_log_subject", "subject_id", "target_type", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

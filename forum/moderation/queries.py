@@ -165,12 +165,14 @@ def author_histories(author_ids: set[int]) -> dict[int, AuthorHistory]:
             history.rejected += count
         else:
             history.hidden += count
-    for author_id, count in db.session.execute(
-        select(Experience.author_id, func.count())
-        .where(Experience.author_id.in_(author_ids), Experience.status == "published")
-        .group_by(Experience.author_id)
+    # Grouped by status too, so the author index serves it rather than the status one.
+    for author_id, status, count in db.session.execute(
+        select(Experience.author_id, Experience.status, func.count())
+        .where(Experience.author_id.in_(author_ids))
+        .group_by(Experience.author_id, Experience.status)
     ):
-        histories[author_id].published = count
+        if status == "published":
+            histories[author_id].published = count
     return histories
 
 
@@ -220,7 +222,11 @@ def _attach_experience_titles(items: list[QueueItem]) -> None:
 
 
 def waiting_counts() -> dict[str, int]:
-    """How many items wait in each queue, in one query (the nav badge runs it on every page)."""
+    """How many items wait in each queue, in one query (the nav badge runs it on every page).
+
+    The open flags drive the flagged counts, so the cost follows the few open flags,
+    not the size of the experiences table.
+    """
     pending = (
         select(func.count()).select_from(Experience).where(Experience.status == "pending")
     ).scalar_subquery()
@@ -229,10 +235,17 @@ def waiting_counts() -> dict[str, int]:
         ("flagged", Experience, Flag.experience_id),
         ("flagged_replies", Reply, Flag.reply_id),
     ):
+        flagged = (
+            select(column.label("item_id"))
+            .where(Flag.resolved_at.is_(None), column.is_not(None))
+            .distinct()
+            .subquery()
+        )
         counts[kind] = (
-            select(func.count(func.distinct(column)))
-            .join(model, model.id == column)
-            .where(Flag.resolved_at.is_(None), model.status.in_(FLAGGED_STATUSES))
+            select(func.count())
+            .select_from(flagged)
+            .join(model, model.id == flagged.c.item_id)
+            .where(model.status.in_(FLAGGED_STATUSES))
         ).scalar_subquery()
     row = db.session.execute(select(*(value.label(kind) for kind, value in counts.items()))).one()
     return dict(row._mapping)

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import event
 
 from forum import search
@@ -95,18 +96,38 @@ def test_an_item_carries_its_authors_history_revisions_and_similar_ones(ctx, mon
     assert [revision.title for revision in entry.item.revisions] == ["The first title"]
 
 
-def test_the_queue_page_costs_the_same_queries_for_one_item_or_many(ctx):
-    def queries_for_page() -> int:
+def waiting_item(kind: str) -> None:
+    """One more item waiting in the given queue, by a new author, with a revision and flags."""
+    author = UserFactory()
+    if kind == "pending":
+        experience = pending(timedelta(hours=1), author=author)
+    else:
+        experience = ExperienceFactory(author=author)
+        for _ in range(2):
+            flagging.flag_experience(UserFactory(), experience.id, {"reason": "spam"})
+    db.session.add(
+        Revision(experience_id=experience.id, number=1, title="t", body="b", fields={}, status="x")
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize("kind", ["pending", "flagged"])
+def test_the_queue_page_costs_the_same_queries_for_one_item_or_many(ctx, monkeypatch, kind):
+    # The search index answers "similar" per item; what is counted here is the SQL around it.
+    monkeypatch.setattr(search, "similar_experiences", lambda experience_id, limit=5: [])
+
+    def queries_for_page() -> tuple[int, int]:
         db.session.expunge_all()
         with counted_queries() as statements:
-            queries.queue_page("pending", details=True)
-        return len(statements)
+            page = queries.queue_page(kind, details=True)
+        return len(statements), len(page.items)
 
-    pending(timedelta(hours=3))
-    one = queries_for_page()
+    waiting_item(kind)
+    one, count = queries_for_page()
+    assert count == 1
     for _ in range(6):
-        pending(timedelta(hours=1), author=UserFactory())
-    assert queries_for_page() == one
+        waiting_item(kind)
+    assert queries_for_page() == (one, 7)
 
 
 def test_flagged_replies_have_their_own_queue(ctx):
