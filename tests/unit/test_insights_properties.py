@@ -5,6 +5,8 @@ experience) and groups. The rebuild path is checked on a fresh summary for every
 the incremental path after random edits, each recorded in the outbox as the services do.
 """
 
+from contextlib import contextmanager
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
@@ -75,6 +77,18 @@ def store(community: list[dict]) -> None:
     for old_id in old_ids:
         db.session.add(SearchChange(experience_id=old_id))
     db.session.commit()
+
+
+@contextmanager
+def community_app(tmp_path_factory):
+    """A fresh app per Hypothesis example; its connections are closed afterwards."""
+    app = make_app(tmp_path_factory.mktemp("insights"), INSIGHTS_MIN_REPORTS=MIN_REPORTS)
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def brute_force(group: dict) -> tuple[int, dict, dict]:
@@ -163,13 +177,10 @@ def check_against_brute_force(group: dict) -> None:
 @given(community=st.lists(experiences, max_size=50), chosen=st.lists(groups, max_size=4))
 @SETTINGS
 def test_fresh_numbers_match_a_brute_force_count(tmp_path_factory, community, chosen):
-    app = make_app(tmp_path_factory.mktemp("insights"), INSIGHTS_MIN_REPORTS=MIN_REPORTS)
-    with app.app_context():
+    with community_app(tmp_path_factory):
         store(community)
         for group in [{}, *chosen]:
             check_against_brute_force(group)
-        db.session.remove()
-        db.engine.dispose()
 
 
 edits = st.one_of(
@@ -190,8 +201,7 @@ edits = st.one_of(
 )
 @SETTINGS
 def test_numbers_stay_exact_through_edits(tmp_path_factory, community, steps):
-    app = make_app(tmp_path_factory.mktemp("insights"), INSIGHTS_MIN_REPORTS=MIN_REPORTS)
-    with app.app_context():
+    with community_app(tmp_path_factory):
         store(community)
         check_against_brute_force({})
         ids = list(db.session.scalars(select(Experience.id).order_by(Experience.id)))
@@ -208,5 +218,3 @@ def test_numbers_stay_exact_through_edits(tmp_path_factory, community, steps):
             db.session.commit()
             check_against_brute_force(group)
             check_against_brute_force({})
-        db.session.remove()
-        db.engine.dispose()

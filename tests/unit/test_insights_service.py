@@ -1,7 +1,10 @@
 """Insights numbers: counting rules, suppression, ranking, baseline, intensity and compare."""
 
+from contextlib import contextmanager
+
 import pytest
 
+from forum.extensions import db
 from forum.insights import service
 from forum.vocabulary import EXERCISE
 from tests.conftest import make_app
@@ -13,6 +16,18 @@ def post(count: int, **fields) -> None:
     author = UserFactory()
     for _ in range(count):
         ExperienceFactory(author=author, **fields)
+
+
+@contextmanager
+def configured(tmp_path, **settings):
+    """An app context with other settings; its connections are closed afterwards."""
+    app = make_app(tmp_path, **settings)
+    with app.app_context():
+        try:
+            yield
+        finally:
+            db.session.remove()
+            db.engine.dispose()
 
 
 def row(result: dict, exercise: str) -> dict:
@@ -117,8 +132,7 @@ def test_combining_filters_cannot_single_out_one_member(ctx):
 
 
 def test_min_reports_comes_from_the_configuration(tmp_path):
-    app = make_app(tmp_path, INSIGHTS_MIN_REPORTS=8)
-    with app.app_context():
+    with configured(tmp_path, INSIGHTS_MIN_REPORTS=8):
         post(7, exercises=("walking",))
         post(8, exercises=("yoga",))
         result = service.insights({})
@@ -128,8 +142,7 @@ def test_min_reports_comes_from_the_configuration(tmp_path):
 
 
 def test_ranking_uses_the_lower_bound_not_the_raw_share(tmp_path):
-    app = make_app(tmp_path, INSIGHTS_MIN_REPORTS=3)
-    with app.app_context():
+    with configured(tmp_path, INSIGHTS_MIN_REPORTS=3):
         post(3, exercises=("dance",), outcome="helped_a_lot")  # 3 of 3 helped
         post(60, exercises=("walking",), outcome="helped")  # 60 of 80 helped
         post(20, exercises=("walking",), outcome="no_change")
