@@ -35,14 +35,20 @@ def _database(database_url: str) -> dict:
 
 
 def _index(index_dir: str) -> dict:
+    """Index files by size and time; small JSON state files by content (a drainer's heartbeat
+    may touch them without changing what the index holds)."""
     root = Path(index_dir)
     if not root.exists():
         return {}
-    return {
-        f"index:{path.relative_to(root)}": (path.stat().st_size, path.stat().st_mtime_ns)
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
+    state = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            stat = path.stat()
+            key = f"index:{path.relative_to(root)}"
+            state[key] = (
+                path.read_text() if path.suffix == ".json" else (stat.st_size, stat.st_mtime_ns)
+            )
+    return state
 
 
 def fingerprint(database_url: str, index_dir: str) -> dict:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from multiprocessing import get_context
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
 from forum.clock import utcnow
 from forum.demo.generator import DemoExperience, DemoFlag, members
@@ -74,6 +74,10 @@ def load(
         last_id = ids[Experience] + count
         db.session.execute(insert(OUTBOX), [{"experience_id": last_id, "created_at": now}])
     _sync_sequences()
+    db.session.commit()
+    # Fresh planner statistics: without them SQLite picks the status index for
+    # "id IN (...) AND status = ..." lookups and scans every published row.
+    db.session.execute(text("ANALYZE"))
     db.session.commit()
     return summary
 
