@@ -67,18 +67,26 @@ def queue():
     )
 
 
-def _decision_page(item, errors: dict, values: dict):
-    """The decision form on its own page, with the messages beside the fields (422)."""
-    return (
-        render_template(
-            "moderation/decide.html",
-            item=item,
-            is_reply=isinstance(item, Reply),
-            errors=errors,
-            values=values,
-        ),
-        422,
+def _decision_page(item, errors: dict | None = None, values: dict | None = None):
+    """The decision form on its own page; after bad input, with messages beside the fields."""
+    page = render_template(
+        "moderation/decide.html",
+        item=item,
+        is_reply=isinstance(item, Reply),
+        errors=errors or {},
+        values=values or {},
     )
+    return page, 422 if errors else 200
+
+
+@bp.get("/replies/<int:reply_id>")
+@moderator_page
+def reply(reply_id: int):
+    """One reply and its decisions, also once hidden (the experience page lists published ones)."""
+    reply = db.session.get(Reply, reply_id)
+    if reply is None or reply.status == "deleted":
+        raise NotFound("There is no such reply.")
+    return _decision_page(reply)
 
 
 @bp.post("/experiences/<int:experience_id>/decision")

@@ -48,6 +48,7 @@ PAGES = [
     ("GET", "/moderation/log?action=approve&actor=system", None, 200, 200),
     ("GET", "/moderation/members", None, 200, 200),
     ("GET", "/moderation/members?username=target", None, 200, 200),
+    ("GET", "/moderation/replies/{reply}", None, 200, 200),
     ("POST", "/moderation/experiences/{pending}/decision", {"action": "approve"}, 302, 302),
     (
         "POST",

@@ -150,6 +150,14 @@ def test_moderators_get_tools_on_the_experience_and_its_replies(app, client, aut
     assert response.headers["Location"] == f"/experiences/{experience_id}"
     with app.app_context():
         assert db.session.get(Reply, reply_id).status == "hidden"
+    # Hidden replies leave the experience page; the log links to their own page.
+    assert f'href="/moderation/replies/{reply_id}"' in page_text(client.get("/moderation/log"))
+    reply_page = page_text(client.get(f"/moderation/replies/{reply_id}"))
+    assert "Harassment" in reply_page
+    client.post(f"/moderation/replies/{reply_id}/decision", data={"action": "restore"})
+    with app.app_context():
+        assert db.session.get(Reply, reply_id).status == "published"
+    assert client.get("/moderation/replies/999").status_code == 404
 
 
 def test_the_flagged_queue_shows_reasons_and_notes(app, client, auth, people):
