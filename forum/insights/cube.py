@@ -86,9 +86,8 @@ class Cube:
         self._vectors: dict[Profile, list[int]] = {}
         self._answers: dict[tuple, GroupCounts] = {}
 
-    def counts(self, group: Group) -> GroupCounts:
-        """The group's counts, after applying every change committed so far."""
-        key = tuple(sorted(group.items()))
+    def counts(self, *groups: Group) -> list[GroupCounts]:
+        """Each group's counts, after applying every change committed so far (one snapshot)."""
         with self._lock:
             try:
                 with queries.snapshot() as connection:
@@ -98,9 +97,13 @@ class Cube:
                 self._floor = None
                 self._answers.clear()
                 raise
-            if key not in self._answers:
-                self._answers[key] = self._sum(group)
-            return self._answers[key]
+            answers = []
+            for group in groups:
+                key = tuple(sorted(group.items()))
+                if key not in self._answers:
+                    self._answers[key] = self._sum(group)
+                answers.append(self._answers[key])
+            return answers
 
     def _sum(self, group: Group) -> GroupCounts:
         wanted = [(PROFILE_POSITION[name], key) for name, key in group.items()]

@@ -12,11 +12,6 @@ def min_reports() -> int:
     return current_app.config["INSIGHTS_MIN_REPORTS"]
 
 
-def _counts(group: Group) -> GroupCounts:
-    """The group's counts, current with every change committed so far."""
-    return app_cube().counts(group)
-
-
 def _share(part: int, whole: int) -> float:
     return round(part / whole, 3)
 
@@ -75,12 +70,15 @@ def insights(group: Group, *, detail: bool = False) -> dict:
     `detail` adds each exercise's breakdown by intensity. A group smaller than
     min_reports gets no numbers at all (not even its size) and every exercise suppressed.
     """
+    counts, everyone = app_cube().counts(group, {})
+    return _report(group, counts, everyone, detail)
+
+
+def _report(group: Group, counts: GroupCounts, baseline: GroupCounts, detail: bool) -> dict:
     minimum = min_reports()
-    counts = _counts(group)
     response = {"filters": dict(group), "min_reports": minimum}
     if counts.size < minimum:
         return {**response, "group_size": None, "exercises": [], "suppressed": list(EXERCISE)}
-    baseline = _counts({}) if group else counts
     shown = {key: tally for key, tally in counts.exercises.items() if tally.reports >= minimum}
     rows = []
     for key in sorted(shown, key=lambda key: (*_ranking_key(shown[key]), key)):
@@ -126,7 +124,9 @@ def _comparison_row(exercise: str, row_a: dict | None, row_b: dict | None) -> di
 
 def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
     """Two groups' insights side by side, with the difference in helped share (a minus b)."""
-    first, second = insights(group_a, detail=detail), insights(group_b, detail=detail)
+    counts_a, counts_b, everyone = app_cube().counts(group_a, group_b, {})
+    first = _report(group_a, counts_a, everyone, detail)
+    second = _report(group_b, counts_b, everyone, detail)
     rows_a = {row["exercise"]: row for row in first["exercises"]}
     rows_b = {row["exercise"]: row for row in second["exercises"]}
     exercises = _in_vocabulary_order(set(rows_a) | set(rows_b), EXERCISE)
