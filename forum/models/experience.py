@@ -56,6 +56,8 @@ class Experience(db.Model):
             "flare",
             "id",
         ),
+        # "Most me too" list order read from the index instead of sorting every published row.
+        Index("ix_experiences_status_me_too", "status", "me_too_count", "published_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
