@@ -116,7 +116,9 @@ def render(results: dict) -> str:
             f"## {entry['size']:,} experiences",
             "",
             f"Loaded with `flask --app app forum seed-demo --count {entry['size']}` in "
-            f"{load['seed_seconds']} s wall time (SQLite, indexed): {load['seed_output']}",
+            f"{load['seed_seconds']} s wall time (SQLite, indexed; {load['measured_at']}, load "
+            f"average {load['load_average'][0]} → {load['load_average'][1]}): "
+            f"{load['seed_output']}",
             "",
             "### Pages under gunicorn + wrk (`bench/pages_bench.py`)",
             "",
