@@ -188,9 +188,8 @@ def experience(index: int, count: int, seed: int, community: tuple) -> DemoExper
     effects = patterns.effects_for(rng, value, main)
     dose = _dose(rng, main)
     slots = _slots(rng, author, exercises, dose)
-    sign = {1: "positive", 0: "neutral", -1: "negative"}[
-        (OUTCOME_SCORE[outcome] > 0) - (OUTCOME_SCORE[outcome] < 0)
-    ]
+    points = OUTCOME_SCORE[outcome]
+    sign = "positive" if points > 0 else "negative" if points < 0 else "neutral"
     # The newest few wait for review; a steady trickle of published ones carry flags.
     pending = index >= count - max(4, count // 30) and index % 2 == 0
     minutes_ago = int((count - index) / count * SPAN_MINUTES) + rng.randint(0, 600)
