@@ -48,9 +48,20 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def log_handler(stream) -> logging.Handler:
+class StderrHandler(logging.StreamHandler):
+    """Writes to sys.stderr as it is when a record comes, not as it was at start-up."""
+
+    def __init__(self):
+        logging.Handler.__init__(self)
+
+    @property
+    def stream(self):
+        return sys.stderr
+
+
+def log_handler(stream=None) -> logging.Handler:
     """One line per record, each with the request id it belongs to ("-" outside requests)."""
-    handler = logging.StreamHandler(stream)
+    handler = logging.StreamHandler(stream) if stream else StderrHandler()
     handler.forum_handler = True
     handler.setFormatter(logging.Formatter(LOG_FORMAT))
     handler.addFilter(RequestIdFilter())
@@ -62,7 +73,7 @@ def configure_logging(app: Flask) -> None:
     logger = logging.getLogger("forum")
     if app.testing or any(getattr(h, "forum_handler", False) for h in logger.handlers):
         return
-    logger.addHandler(log_handler(sys.stderr))
+    logger.addHandler(log_handler())
     logger.setLevel(logging.INFO)
 
 

@@ -32,13 +32,25 @@ def free_port() -> int:
 
 
 def get(port: int, path: str, headers: dict):
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     try:
         connection.request("GET", path, headers=headers)
         response = connection.getresponse()
         return response.status, dict(response.getheaders()), response.read()
     finally:
         connection.close()
+
+
+def wait_until_serving(server: subprocess.Popen, port: int) -> None:
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            get(port, "/healthz", {"X-Request-ID": "waiting"})
+            return
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise
+            time.sleep(0.2)
 
 
 def test_gunicorn_serves_healthz_with_request_ids_in_its_log(tmp_path):
@@ -65,21 +77,14 @@ def test_gunicorn_serves_healthz_with_request_ids_in_its_log(tmp_path):
             cwd=PROJECT_ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    status, headers, body = get(port, "/healthz", {"X-Request-ID": "probe-1"})
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise
-                    time.sleep(0.2)
+            wait_until_serving(server, port)
+            status, headers, body = get(port, "/healthz", {"X-Request-ID": "probe-1"})
         finally:
             server.terminate()
             server.wait(timeout=30)
     assert status == 200
     assert headers["X-Request-ID"] == "probe-1"
     assert b'"database":{"ok":true}' in body.replace(b" ", b"")
-    lines = [line for line in log.read_text().splitlines() if "forum.requests" in line]
-    assert len(lines) == 1
-    assert "request_id=probe-1 method=GET path=/healthz status=200" in lines[0]
+    lines = [line for line in log.read_text().splitlines() if "request_id=probe-1" in line]
+    assert len(lines) == 1, log.read_text()
+    assert " INFO forum.requests request_id=probe-1 method=GET path=/healthz status=200" in lines[0]
