@@ -236,3 +236,26 @@ def test_a_limit_naming_a_missing_endpoint_stops_start_up(tmp_path, monkeypatch)
     monkeypatch.setattr(limits, "RULES", (*limits.RULES, rule))
     with pytest.raises(RuntimeError, match="auth.no_such_page"):
         make_app(tmp_path, RATELIMIT_ENABLED=True)
+
+
+@pytest.mark.parametrize(("proxies", "limited_after_moving"), [(0, True), (1, False)])
+def test_forwarded_addresses_count_only_behind_a_trusted_proxy(
+    tmp_path, proxies, limited_after_moving
+):
+    app = make_app(
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_TOKENS_PER_ADDRESS="1 per hour",
+        TRUSTED_PROXY_COUNT=proxies,
+    )
+    try:
+        client = app.test_client()
+        first = {"X-Forwarded-For": "203.0.113.1"}
+        assert token_for(client, "anyone", headers=first).status_code == 401
+        # A client naming another address gets a fresh count only if a proxy we trust says so.
+        moved = token_for(client, "anyone", headers={"X-Forwarded-For": "203.0.113.2"})
+        assert (moved.status_code == 429) is limited_after_moving
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -154,3 +154,17 @@ def test_the_page_asks_for_the_choice_and_the_password(client, auth, community):
     assert "Your account is deleted" in client.get("/").get_data(as_text=True)
     assert client.get("/profile").status_code == 302
     assert maple_row().deleted_at is not None
+
+
+def test_search_no_longer_finds_deleted_experiences(client, auth, community):
+    assert client.get("/api/v1/search?q=tai+chi").get_json()["total"] == 1
+    delete_via_api(client, auth.headers(), "delete")
+    assert client.get("/api/v1/search?q=tai+chi").get_json()["total"] == 0
+
+
+def test_search_shows_anonymized_experiences_without_a_name(client, auth, community):
+    delete_via_api(client, auth.headers(), "anonymize")
+    found = client.get("/api/v1/search?q=tai+chi").get_json()
+    assert [item["experience"]["author"] for item in found["items"]] == [{"username": None}]
+    assert client.get("/api/v1/search?q=maple").get_json()["total"] == 0
+    assert "maple" not in client.get("/search?q=tai+chi").get_data(as_text=True)
