@@ -1,6 +1,7 @@
 """The only module that turns member text into HTML: Markdown, then a bleach allow-list."""
 
 import html
+import re
 from functools import partial
 
 import bleach
@@ -16,6 +17,8 @@ LINK_REL = "nofollow ugc noopener"
 
 # Raw HTML in the source is shown as text, never parsed; images and headings are not
 # part of what members need, so their syntax stays literal text.
+_UNPUNCTUATED_BLOCK_END = re.compile(r"([^\s.!?;:,>])(\s*</(?:li|p)>)")
+
 _markdown = MarkdownIt("commonmark", {"html": False}).disable(["image", "heading", "lheading"])
 
 
@@ -46,8 +49,13 @@ def plain_text(rendered_html: str) -> str:
 
 
 def excerpt(rendered_html: str, length: int = 220) -> str:
-    """The first `length` characters of the visible text, cut at a word."""
-    text = " ".join(plain_text(rendered_html).split())
+    """The first `length` characters of the visible text, cut at a word.
+
+    List items and paragraphs that end without punctuation get a semicolon, so that running
+    them together on one line still reads as separate points.
+    """
+    text = " ".join(plain_text(_UNPUNCTUATED_BLOCK_END.sub(r"\1;\2", rendered_html)).split())
+    text = text.removesuffix(";")
     if len(text) <= length:
         return text
     return text[:length].rsplit(" ", 1)[0] + "…"

@@ -197,3 +197,10 @@ def test_the_home_page_lists_recent_published_experiences(client, ctx):
     assert "Published and recent" in page
     assert "Still pending here" not in page
     assert 'href="/experiences"' in page
+
+
+def test_only_a_real_edit_marks_the_page_edited(client, maple):
+    experience = ExperienceFactory(author=maple, status="published", version=3)
+    assert "· edited" not in client.get(f"/experiences/{experience.id}").get_data(as_text=True)
+    service.edit_experience(maple, experience.id, {"title": "Walking, then resting"}, partial=True)
+    assert "· edited" in client.get(f"/experiences/{experience.id}").get_data(as_text=True)
