@@ -52,8 +52,10 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation.member_views import bp as moderation_members_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.search.views import bp as search_bp
+    from forum.web.routing import init_routing
     from forum.web.views import bp as web_bp
 
+    init_routing(app)
     for blueprint in (
         web_bp,
         auth_bp,
