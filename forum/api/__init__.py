@@ -6,6 +6,7 @@ from forum.api.accounts import bp as accounts_bp
 from forum.api.experiences import bp as experiences_bp
 from forum.api.insights import bp as insights_bp
 from forum.api.moderation import bp as moderation_bp
+from forum.api.openapi import bp as openapi_bp
 from forum.api.privacy import bp as privacy_bp
 from forum.api.search import bp as search_bp
 from forum.extensions import csrf
@@ -15,6 +16,7 @@ API_BLUEPRINTS = (
     experiences_bp,
     insights_bp,
     moderation_bp,
+    openapi_bp,
     privacy_bp,
     search_bp,
 )

@@ -1,0 +1,202 @@
+"""Response shapes for the answers the API builds as dicts: search, insights and the export."""
+
+from marshmallow import Schema, fields, validate
+
+from forum.api.openapi_shapes import (
+    ExperienceShape,
+    OwnUserShape,
+    TargetShape,
+    interval,
+    moment,
+    one_of,
+    share,
+)
+from forum.moderation.schemas import LOG_ACTIONS
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    EXERCISE,
+    FLAG_REASON,
+    INTENSITY,
+    ONSET,
+    SYMPTOM,
+)
+
+
+def counts(**kwargs) -> fields.Dict:
+    """{key: count} for the keys of one list."""
+    return fields.Dict(
+        keys=fields.String(), values=fields.Integer(validate=validate.Range(0)), **kwargs
+    )
+
+
+class HighlightsShape(Schema):
+    title = fields.String(metadata={"optional": True, "description": "HTML, matches in <mark>"})
+    body = fields.String(metadata={"optional": True, "description": "HTML, matches in <mark>"})
+
+
+class SearchHitShape(Schema):
+    experience = fields.Nested(ExperienceShape)
+    highlights = fields.Nested(HighlightsShape)
+
+
+class FacetsShape(Schema):
+    """Counts over all matches; no lists at all while the index is being built."""
+
+    exercise = counts(metadata={"optional": True})
+    onset = counts(metadata={"optional": True})
+    outcome = counts(metadata={"optional": True})
+
+
+class SearchResultsShape(Schema):
+    items = fields.List(fields.Nested(SearchHitShape))
+    total = fields.Integer()
+    facets = fields.Nested(FacetsShape)
+    suggestion = fields.String(allow_none=True)
+    page = fields.Integer()
+    per_page = fields.Integer()
+    notice = fields.String(allow_none=True)
+
+
+class GroupShape(Schema):
+    """The filters given: any of the four."""
+
+    onset = one_of(ONSET, metadata={"optional": True})
+    condition = one_of(CONDITION, metadata={"optional": True})
+    symptom = one_of(SYMPTOM, metadata={"optional": True})
+    age_band = one_of(AGE_BAND, metadata={"optional": True})
+
+
+class OutcomeCountsShape(Schema):
+    helped_a_lot = fields.Integer()
+    helped = fields.Integer()
+    no_change = fields.Integer()
+    worse = fields.Integer()
+    much_worse = fields.Integer()
+
+
+class NumbersFields(Schema):
+    """The numbers shown for one exercise (or one intensity of it) with enough reports."""
+
+    reports = fields.Integer()
+    outcomes = fields.Nested(OutcomeCountsShape)
+    helped_share = share()
+    helped_ci = interval()
+    worse_share = share()
+    flare_share = share()
+
+
+class IntensityNumbersShape(NumbersFields):
+    intensity = one_of(INTENSITY)
+
+
+class BaselineShape(Schema):
+    reports = fields.Integer()
+    helped_share = share()
+
+
+class InsightRowShape(NumbersFields):
+    exercise = one_of(EXERCISE)
+    baseline = fields.Nested(BaselineShape)
+    intensities = fields.List(
+        fields.Nested(IntensityNumbersShape),
+        metadata={"optional": True, "description": "with detail=intensity"},
+    )
+    intensities_suppressed = fields.List(
+        one_of(INTENSITY), metadata={"optional": True, "description": "with detail=intensity"}
+    )
+
+
+class InsightsShape(Schema):
+    filters = fields.Nested(GroupShape)
+    group_size = fields.Integer(
+        allow_none=True, metadata={"description": "null when the group is under min_reports"}
+    )
+    min_reports = fields.Integer()
+    exercises = fields.List(fields.Nested(InsightRowShape))
+    suppressed = fields.List(one_of(EXERCISE))
+
+
+class BriefShape(Schema):
+    reports = fields.Integer()
+    helped_share = share()
+    helped_ci = interval()
+
+
+class ComparisonRowShape(Schema):
+    exercise = one_of(EXERCISE)
+    a = fields.Nested(BriefShape, allow_none=True)
+    b = fields.Nested(BriefShape, allow_none=True)
+    helped_share_difference = fields.Float(allow_none=True, metadata={"description": "a - b"})
+    helped_share_difference_ci = interval(allow_none=True)
+
+
+class ComparisonShape(Schema):
+    min_reports = fields.Integer()
+    a = fields.Nested(InsightsShape)
+    b = fields.Nested(InsightsShape)
+    exercises = fields.List(fields.Nested(ComparisonRowShape))
+
+
+class RevisionShape(Schema):
+    number = fields.Integer()
+    title = fields.String()
+    body = fields.String()
+    other_fields = fields.Dict(
+        data_key="fields", metadata={"description": "the other fields as they were"}
+    )
+    status = fields.String()
+    created_at = moment()
+
+
+class ExportedExperienceShape(ExperienceShape):
+    revisions = fields.List(fields.Nested(RevisionShape))
+
+
+class ExportedReplyShape(Schema):
+    id = fields.Integer()
+    experience_id = fields.Integer()
+    body = fields.String()
+    status = fields.String()
+    created_at = moment()
+    updated_at = moment()
+
+
+class ExportedMeTooShape(Schema):
+    experience_id = fields.Integer()
+    created_at = moment()
+
+
+class ExportedFlagShape(Schema):
+    experience_id = fields.Integer(allow_none=True)
+    reply_id = fields.Integer(allow_none=True)
+    reason = one_of(FLAG_REASON)
+    note = fields.String(allow_none=True)
+    created_at = moment()
+    resolved_at = moment(allow_none=True)
+
+
+class ExportedDecisionShape(Schema):
+    action = one_of(LOG_ACTIONS)
+    target = fields.Nested(TargetShape)
+    reason = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    created_at = moment()
+
+
+class ExportedTokenShape(Schema):
+    created_at = moment()
+    expires_at = moment()
+    revoked_at = moment(allow_none=True)
+
+
+class ExportShape(Schema):
+    format_version = fields.Integer()
+    exported_at = moment()
+    profile = fields.Nested(OwnUserShape)
+    experiences = fields.List(fields.Nested(ExportedExperienceShape))
+    replies = fields.List(fields.Nested(ExportedReplyShape))
+    me_too = fields.List(fields.Nested(ExportedMeTooShape))
+    flags_raised = fields.List(fields.Nested(ExportedFlagShape))
+    moderation_decisions = fields.List(fields.Nested(ExportedDecisionShape))
+    api_tokens = fields.List(fields.Nested(ExportedTokenShape))

@@ -1,0 +1,54 @@
+"""A small community for the fuzzer, built through the services: members, a moderator and an
+admin, experiences in every state, replies, flags and a moderation log, all at small ids."""
+
+from forum.experiences import discussion, service
+from forum.moderation import flagging
+from forum.moderation import service as moderation
+from tests.factories import UserFactory
+
+MEMBER, NEIGHBOUR, ADMIN, MODERATOR = "maple", "willow", "kestrel", "heron"
+SEEDED_NAMES = (MEMBER, NEIGHBOUR, ADMIN, MODERATOR, "sorrel")
+# Experiences 1-10 and replies 1-3 exist; 11 and 12 are what a run may post.
+SEEDED_IDS = 12
+STORY = {
+    "title": "Qigong every morning calmed my flares",
+    "body": "Ten minutes at first, then twenty. My sleep came back first.",
+    "exercises": ["qigong", "walking"],
+    "intensity": "gentle",
+    "outcome": "helped",
+    "flare": "none",
+    "minutes_per_session": 20,
+    "sessions_per_week": 5,
+    "weeks_tried": 12,
+    "effects": {"pain": "better", "sleep": "better"},
+    "tags": ["mornings", "pacing"],
+}
+OUTCOMES = ("helped_a_lot", "helped", "no_change", "worse", "much_worse", "helped")
+
+
+def seed_community() -> dict[str, object]:
+    """Create the community in the current app context; returns the members by name."""
+    profile = {"onset": "injury", "condition": "fibromyalgia", "symptom": "pain"}
+    # Trusted members: what they post is published at once.
+    maple = UserFactory(username=MEMBER, approvals_toward_trust=3, age_band="40s", **profile)
+    willow = UserFactory(username=NEIGHBOUR, approvals_toward_trust=3, **profile)
+    kestrel = UserFactory(username=ADMIN, role="admin")
+    heron = UserFactory(username=MODERATOR, role="moderator")
+    sorrel = UserFactory(username="sorrel", **profile)
+
+    for author, outcomes in ((maple, OUTCOMES[:3]), (willow, OUTCOMES[3:])):  # ids 1-6
+        for outcome in outcomes:
+            service.submit_experience(author, {**STORY, "outcome": outcome})
+    waiting = [service.submit_experience(sorrel, STORY) for _ in range(4)]  # ids 7-10
+    moderation.decide(kestrel, waiting[0].id, {"action": "approve"})
+    moderation.decide(kestrel, waiting[1].id, {"action": "reject", "reason": "off_topic"})
+    moderation.decide(kestrel, waiting[2].id, {"action": "approve"})
+    moderation.decide(heron, waiting[2].id, {"action": "hide", "reason": "spam"})
+
+    first = discussion.add_reply(willow, 1, {"body": "Same for me, mornings work best."})
+    discussion.add_reply(maple, 4, {"body": "Thank you for writing this."})
+    discussion.add_reply(maple, waiting[0].id, {"body": "Did the mornings help your sleep?"})
+    discussion.set_me_too(willow, 2, True)
+    flagging.flag_experience(willow, 3, {"reason": "spam", "note": "Looks like an advert."})
+    flagging.flag_reply(maple, first.id, {"reason": "other"})
+    return {"maple": maple, "willow": willow, "kestrel": kestrel, "heron": heron}
