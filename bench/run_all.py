@@ -67,7 +67,7 @@ def ensure_data(size: int, directory: Path, seed: int) -> dict:
         "size": size,
         "seed": seed,
         "seed_seconds": round(time.perf_counter() - started, 1),
-        "seed_output": output.stdout.strip().splitlines()[0],
+        "seed_output": next(line for line in output.stdout.splitlines() if "Loaded" in line),
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         # The machine is shared: the load average says how much of it the seed really had.
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
