@@ -53,6 +53,36 @@ def stems(text: str) -> list[str]:
     return [term for term in terms if term]
 
 
+@lru_cache(maxsize=512)
+def _word_finder(terms: frozenset[str]) -> re.Pattern:
+    """A pattern stopping only at words that start like one of `terms`.
+
+    A word's stem drops or changes at most its last letters, so the stem without them is a
+    prefix of the word (irregular forms such as "dying" aside): stemming those few candidates
+    is far cheaper than stemming every word.
+    """
+    prefixes = sorted({re.escape(term[: max(2, len(term) - 2)]) for term in terms}, key=len)
+    return re.compile(rf"(?<!\w)(?:{'|'.join(reversed(prefixes))})\w*(?:\.?\w+)*", re.IGNORECASE)
+
+
+def spans_of(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
+    """(start, end) of every word or exercise spelling in raw text whose term is in `terms`."""
+    spellings = [
+        (match, range(match.start(), match.end())) for match in SPELLING_PATTERN.finditer(text)
+    ]
+    spans = [
+        (match.start(), match.end()) for match, _ in spellings if canonical_word(match) in terms
+    ]
+    # The words of a spelling ("tai" in "tai chi") are indexed as the spelling's term only.
+    taken = [span for _, span in spellings]
+    if terms:
+        for match in _word_finder(terms).finditer(text):
+            inside = any(match.start() in span for span in taken)
+            if not inside and stem_word(match.group()) in terms:
+                spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
 def terms_with_spans(text: str) -> Iterator[tuple[str, int, int]]:
     """(term, start, end) for every word of raw text, spellings folded as the index folds them."""
     for match in _word_or_spelling.finditer(text):

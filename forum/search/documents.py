@@ -9,7 +9,7 @@ import hashlib
 import json
 from datetime import UTC, datetime
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from forum.models import Experience
 from forum.search.analysis import searchable_text, stems
@@ -23,7 +23,13 @@ PAIR_FIELD = "pairs"
 
 
 def build_schema() -> fields.Schema:
-    """One document per published experience; no positions anywhere (phrases use pairs)."""
+    """One document per published experience; no positions anywhere (phrases use pairs).
+
+    Every indexed field keeps lengths (scorable) even where nothing is scored: whoosh looks
+    up a length for each posting it writes and, without a lengths column, asks the file
+    system each time. Dates and counts are columns only: they sort, nobody searches them.
+    """
+    keywords = {name: fields.KEYWORD(scorable=True) for name in ("exercise", "tag", *KEY_FIELDS)}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.STORED(),
@@ -34,12 +40,10 @@ def build_schema() -> fields.Schema:
         topics=fields.KEYWORD(scorable=True),
         # Adjacent terms of title and body ("flare-next"): a quoted phrase is the
         # intersection of its pairs, exact for two words and far cheaper than positions.
-        pairs=fields.KEYWORD(),
-        exercise=fields.KEYWORD(),
-        tag=fields.KEYWORD(),
-        **{name: fields.ID() for name in KEY_FIELDS},
-        published=fields.NUMERIC(int, bits=64, sortable=True),
-        me_too=fields.NUMERIC(int, bits=32, sortable=True),
+        pairs=fields.KEYWORD(scorable=True),
+        **keywords,
+        published=fields.COLUMN(columns.NumericColumn("q")),
+        me_too=fields.COLUMN(columns.NumericColumn("i")),
     )
 
 

@@ -107,6 +107,17 @@ class Engine:
             matches.ids.append(int(leaves[position][0].stored_fields(docnum)["id"]))
         return matches
 
+    def prepare(self, searcher: Searcher) -> None:
+        """Decode what every query needs (lengths, facet values) before the first one asks."""
+        for reader, _offset in searcher.reader().leaf_readers():
+            if reader.segment():
+                data = self._segment(reader)
+                for name in FACET_FIELDS:
+                    if name in MULTI_VALUE_FIELDS:
+                        data.multi_values(reader, name)
+                    else:
+                        data.single_values(reader, name)
+
     def _segment(self, reader: IndexReader) -> SegmentData:
         segment_id = reader.segment().segment_id()
         if segment_id not in self._segments:

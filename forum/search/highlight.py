@@ -5,7 +5,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from forum.search.analysis import terms_with_spans
+from forum.search.analysis import spans_of
 
 SNIPPET_CHARS = 240
 # Markdown emphasis, link targets and line markers (quotes, headings, bullets) read as noise
@@ -20,7 +20,7 @@ def readable_text(markdown_source: str) -> str:
 
 def highlight(text: str, terms: frozenset[str], limit: int | None = None) -> Markup:
     """`text` escaped, terms marked; cut to about `limit` characters around the most matches."""
-    spans = [(start, end) for term, start, end in terms_with_spans(text) if term in terms]
+    spans = spans_of(text, terms)
     begin, end = 0, len(text)
     if limit is not None and len(text) > limit:
         begin, end = _window(text, spans, limit)

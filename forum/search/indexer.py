@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 
 # Changes applied per whoosh commit; a request applies at most one batch itself.
 BATCH_SIZE = 500
+# Whoosh spills postings to temporary sorted runs past `limitmb`; memory is cheaper.
+REBUILD_WRITER = {"limitmb": 512}
 # A rebuild waits this long for the writer lock before swapping generations.
 SWAP_LOCK_SECONDS = 120.0
 
@@ -122,7 +124,8 @@ def rebuild(
             # Taken before reading: changes committed during the build are replayed after.
             start = outbox.starting_point(session)
             total = count_published(session)
-            writer = storage.open_generation(generation).writer(**(writer_options or {}))
+            options = writer_options or REBUILD_WRITER
+            writer = storage.open_generation(generation).writer(**options)
             done = 0
             for experience in published_experiences(session):
                 writer.add_document(**document_for(experience))

@@ -127,6 +127,9 @@ class SearchRuntime:
     def _drain_forever(self, app: Flask) -> None:
         from forum.extensions import db
 
+        with app.app_context(), self.reading(db.engine) as searcher:
+            if searcher is not None:
+                self.engine.prepare(searcher)  # so the first search finds it decoded
         while not self._stop.wait(self.drain_interval):
             with app.app_context():
                 try:

@@ -9,8 +9,6 @@ from itertools import accumulate
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
-from forum.search.documents import TEXT_FIELDS
-
 # BM25 parameters (the usual defaults).
 K1 = 1.2
 B = 0.75
@@ -66,7 +64,8 @@ class SegmentData:
     def __init__(self, reader: IndexReader):
         self.segment_id = reader.segment().segment_id()
         self.size = reader.doc_count_all()
-        self._normalisers = {field: self._length_normaliser(reader, field) for field in TEXT_FIELDS}
+        # Titles and topic lists are a few words each: only body lengths are worth normalising.
+        self._body_normaliser = self._length_normaliser(reader, "body")
         self.published = list(reader.column_reader("published", translate=False))
         self.me_too = list(reader.column_reader("me_too", translate=False))
         self._single_values: dict[str, list[str | None]] = {}
@@ -74,14 +73,19 @@ class SegmentData:
 
     def _length_normaliser(self, reader: IndexReader, field: str) -> list[float]:
         """K1 * (1 - B + B * length / average length) per document, for BM25."""
-        lengths = [reader.doc_field_length(docnum, field, 0) for docnum in range(self.size)]
+        lengths = [reader.doc_field_length(docnum, field) or 0 for docnum in range(self.size)]
         average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
         return [K1 * (1 - B + B * length / average) for length in lengths]
 
     def term_weights(self, reader: IndexReader, field: str, term: str) -> dict[int, float]:
         """{docnum: BM25 term-frequency weight} of a term in a text field (no idf yet)."""
         docnums, frequencies = read_postings(reader, field, term)
-        normaliser = self._normalisers[field]
+        if field != "body":
+            return {
+                docnum: frequency * (K1 + 1) / (frequency + K1)
+                for docnum, frequency in zip(docnums, frequencies, strict=True)
+            }
+        normaliser = self._body_normaliser
         return {
             docnum: frequency * (K1 + 1) / (frequency + normaliser[docnum])
             for docnum, frequency in zip(docnums, frequencies, strict=True)

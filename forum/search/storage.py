@@ -66,7 +66,8 @@ def current_generation(directory: Path) -> Path | None:
     except OSError:
         return None
     generation = directory / target
-    return generation if index.exists_in(generation) else None
+    # Only complete generations are ever made current: a directory check is enough.
+    return generation if generation.is_dir() else None
 
 
 def create_generation(directory: Path) -> Path:

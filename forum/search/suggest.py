@@ -35,20 +35,26 @@ def _closest_term(searcher: Searcher, term: str) -> str | None:
         return None
     return min(
         options,
-        key=lambda option: (distance(term, option), -searcher.doc_frequency("body", option)),
+        key=lambda option: (
+            distance(term, option),
+            -searcher.doc_frequency("body", option),
+            option,
+        ),
     )
 
 
 def distance(first: str, second: str) -> int:
-    """Levenshtein distance (the candidates are few and short)."""
-    previous = list(range(len(second) + 1))
-    for row, char in enumerate(first, 1):
-        current = [row]
-        for column, other in enumerate(second, 1):
-            cost = 0 if char == other else 1
-            current.append(min(previous[column] + 1, current[-1] + 1, previous[column - 1] + cost))
-        previous = current
-    return previous[-1]
+    """Edits between two words, a swap of neighbours counting as one (typing slips)."""
+    rows = [list(range(len(second) + 1))]
+    for i, char in enumerate(first, 1):
+        row = [i]
+        for j, other in enumerate(second, 1):
+            best = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (char != other))
+            if i > 1 and j > 1 and char == second[j - 2] and first[i - 2] == other:
+                best = min(best, rows[-2][j - 2] + 1)
+            row.append(best)
+        rows.append(row)
+    return rows[-1][-1]
 
 
 def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -> str:
