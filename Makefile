@@ -69,3 +69,10 @@ bench: $(VENV)/.installed-bench
 		|| sudo -n apt-get install -y -qq wrk >/dev/null 2>&1 \
 		|| echo "wrk is missing and could not be installed (apt-get install wrk): pages will not be measured."
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
+
+# 16 clients for 60 s against gunicorn (4 workers) on PostgreSQL and Redis on 127.0.0.1, one
+# worker SIGKILLed halfway; proves nothing acknowledged was lost ("Load and faults" in
+# bench/RESULTS.md). LOAD_FAULT_ARGS e.g. "--seconds 20 --no-results".
+.PHONY: load-fault
+load-fault: $(VENV)/.installed-app
+	$(BIN)/python bench/load_fault.py $(LOAD_FAULT_ARGS)

@@ -1,0 +1,165 @@
+"""Load and a fault: 16 clients against gunicorn (4 workers, PostgreSQL, Redis) for 60 s, one
+worker killed with SIGKILL halfway; then proofs that nothing acknowledged was lost.
+
+    .venv/bin/python bench/load_fault.py                 # make load-fault
+    .venv/bin/python bench/load_fault.py --seconds 20 --no-results
+
+Loopback only. Creates a scratch PostgreSQL database (loadfault_<pid>, dropped at the end),
+flushes Redis db 14, and serves the forum from a fresh search index in a temporary directory,
+in production mode, through bench/load_fault_app.py (which tells which worker served each
+request). Rate limits stay on, in Redis, each set to LIMIT_RATE so that they never refuse.
+Proves (a) every experience that got a 201 is in PostgreSQL, (b) once every pending one is
+approved, each published experience is found by search under its title's unique word within
+2 s and the index matches the database, (c) every request that failed was in flight on the
+killed worker. Writes the "Load and faults" section of bench/RESULTS.md; exits 1 when a proof
+fails.
+"""
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from contextlib import ExitStack
+from dataclasses import asdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.load_fault_clients import Client, Shared  # noqa: E402
+from bench.load_fault_proofs import prove_all  # noqa: E402
+from bench.load_fault_report import read_ledgers  # noqa: E402
+from bench.load_fault_server import Server, scratch_database, setup_members  # noqa: E402
+from forum.config import RATE_LIMIT_DEFAULTS  # noqa: E402
+
+LIMIT_RATE = "1000000 per minute"
+LOOPBACK = "127.0.0.1"
+
+
+def arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--kill-at", type=float, help="seconds into the run (default: half)")
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--postgres", default=f"postgresql+psycopg://postgres@{LOOPBACK}:5432")
+    parser.add_argument("--redis-url", default=f"redis://{LOOPBACK}:6379/14")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    parser.add_argument("--no-results", action="store_true", help="do not touch RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    args = parser.parse_args()
+    for url in (args.postgres, args.redis_url):
+        if f"@{LOOPBACK}:" not in url and f"//{LOOPBACK}:" not in url:
+            parser.error(f"loopback only: {url} is not on {LOOPBACK}")
+    args.kill_at = args.seconds / 2 if args.kill_at is None else args.kill_at
+    return args
+
+
+def server_environment(args, database_url: str, workdir: Path) -> dict:
+    env = {
+        **os.environ,
+        "FORUM_ENV": "production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": args.redis_url,
+        "SEARCH_INDEX_DIR": str(workdir / "search-index"),
+        "FORUM_INSTANCE_PATH": str(workdir / "instance"),
+        "LOAD_FAULT_LEDGER_DIR": str(workdir / "ledger"),
+        "RATELIMIT_ENABLED": "1",
+    }
+    env.update(dict.fromkeys(RATE_LIMIT_DEFAULTS, LIMIT_RATE))
+    return env
+
+
+def pick_victim(server: Server, shared: Shared, ledger_dir: Path) -> tuple[int, str]:
+    """A worker with a write in flight if one shows up within 3 s, else one with any request."""
+    busy = None
+    deadline = time.monotonic() + 3
+    while time.monotonic() < deadline:
+        for pid in server.workers():
+            path = ledger_dir / f"{pid}.log"
+            lines = path.read_text().splitlines() if path.exists() else []
+            parts = lines[-1].split(" ", 3) if lines else []
+            if len(parts) == 4 and parts[1] not in shared.answered:
+                if parts[2] == "POST":
+                    return pid, f"in the middle of {parts[2]} {parts[3]}"
+                busy = busy or (pid, f"in the middle of {parts[2]} {parts[3]}")
+        time.sleep(0.005)
+    return busy or (server.workers()[0], "no request seen in flight")
+
+
+def kill_one_worker(server: Server, shared: Shared, ledger_dir: Path) -> dict:
+    """SIGKILL one worker; wait (bounded) for gunicorn to start its replacement."""
+    before = set(server.workers())
+    pid, why = pick_victim(server, shared, ledger_dir)
+    kill = {"pid": pid, "chosen_because": why, "at": shared.now(), "workers_before": sorted(before)}
+    os.kill(pid, signal.SIGKILL)
+    respawned = None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and respawned is None:
+        new = set(server.workers()) - before
+        respawned = min(new) if new else None
+        time.sleep(0.01)
+    kill["new_pid"] = respawned
+    kill["respawn_seconds"] = round(shared.now() - kill["at"], 2) if respawned else None
+    return kill
+
+
+def run_load(args, server: Server, tokens: dict, workdir: Path) -> tuple[Shared, dict, float]:
+    shared = Shared(port=server.port, origin=time.monotonic(), moderator_token=tokens["moderator"])
+    members = tokens["members"]
+    clients = [
+        Client(shared, number, members[number % len(members)], args.seconds, args.seed)
+        for number in range(args.clients)
+    ]
+    for client in clients:
+        client.start()
+    time.sleep(max(0.0, args.kill_at - shared.now()))
+    kill = kill_one_worker(server, shared, workdir / "ledger")
+    for client in clients:
+        client.join(timeout=max(1.0, args.seconds - shared.now()) + 60)
+    duration = shared.now()
+    still = [client.name for client in clients if client.is_alive()]
+    if still:
+        raise RuntimeError(f"clients still running after the run: {', '.join(still)}")
+    return shared, kill, duration
+
+
+def save_records(shared: Shared, path: Path) -> None:
+    """Every request of the run, one JSON line each (kept with --keep, beside the ledgers)."""
+    with path.open("w") as file:
+        for record in shared.records:
+            file.write(json.dumps(asdict(record)) + "\n")
+
+
+def main() -> int:
+    args = arguments()
+    load_before = os.getloadavg()
+    workdir = Path(tempfile.mkdtemp(prefix="loadfault-"))
+    (workdir / "ledger").mkdir()
+    print(f"== load-fault in {workdir} (load average {load_before[0]:.2f})", flush=True)
+    try:
+        with ExitStack() as stack:
+            database_url = stack.enter_context(scratch_database(args.postgres))
+            env = server_environment(args, database_url, workdir)
+            server = stack.enter_context(Server(env, args.workers, workdir, args.redis_url))
+            tokens = setup_members(server, env)
+            print(f"== {args.clients} clients, {args.seconds:.0f} s, kill at {args.kill_at:.0f} s")
+            shared, kill, duration = run_load(args, server, tokens, workdir)
+            save_records(shared, workdir / "records.jsonl")
+            ledgers = read_ledgers(workdir / "ledger")
+            passed = prove_all(args, server, env, shared, kill, duration, ledgers, load_before)
+    finally:
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return 0 if passed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

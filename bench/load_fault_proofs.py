@@ -1,0 +1,208 @@
+"""After the load of bench/load_fault.py: approve what is left, then prove (a) acknowledged
+posts are in PostgreSQL, (b) every published one is found by search within 2 s and the index
+matches the database, (c) every failed request was in flight on the killed worker."""
+
+import re
+import time
+import urllib.parse
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import psycopg
+
+from bench.load_fault_clients import MARKER, Shared, call
+from bench.load_fault_report import (
+    classify,
+    kind_rows,
+    section,
+    timeline,
+    write_section,
+)
+from bench.load_fault_server import Server, psycopg_url, run_flask
+from bench.results import machine
+
+SEARCH_WAIT_SECONDS = 2.0
+WORD = re.compile(r"\bzq[a-z]+qz\b")
+# gunicorn's own line about the worker this script killed is expected in its log.
+KILL_LINE = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL")
+
+
+def approve_the_rest(final: Shared, deadline: float) -> int:
+    """Approve every experience still pending (as the moderator); returns how many."""
+    approved = 0
+    while time.monotonic() < deadline:
+        path = "/api/v1/moderation/queue?kind=pending&per_page=100"
+        record, data = call(final, "queue", f"lf-final-q-{approved}", "GET", path,
+                            final.moderator_token)  # fmt: skip
+        items = data.get("items") if record.status == 200 and isinstance(data, dict) else None
+        if not items:
+            return approved
+        for item in items:
+            path = f"/api/v1/moderation/experiences/{item['id']}/decision"
+            body = {"action": "approve", "version": item["version"]}
+            record, _ = call(final, "approve", f"lf-final-a-{item['id']}", "POST", path,
+                             final.moderator_token, body)  # fmt: skip
+            approved += record.status == 200
+    raise RuntimeError("the moderation queue did not empty in time")
+
+
+def database_rows(database_url: str) -> dict[int, tuple[str, str]]:
+    """{id: (title, status)} of every experience, read from PostgreSQL directly."""
+    with psycopg.connect(psycopg_url(database_url)) as connection:
+        rows = connection.execute("SELECT id, title, status FROM experiences").fetchall()
+    return {row[0]: (row[1], row[2]) for row in rows}
+
+
+def search_total(final: Shared, query: str) -> int | None:
+    path = "/api/v1/search?" + urllib.parse.urlencode({"q": query, "per_page": 1})
+    record, data = call(final, "final_search", f"lf-final-m-{time.monotonic_ns()}", "GET", path)
+    return data["total"] if record.status == 200 and isinstance(data, dict) else None
+
+
+def found_by_word(final: Shared, experience_id: int, word: str) -> bool:
+    path = "/api/v1/search?" + urllib.parse.urlencode({"q": word})
+    record, data = call(final, "final_search", f"lf-final-w-{experience_id}", "GET", path)
+    if record.status != 200 or not isinstance(data, dict):
+        return False
+    return [hit["experience"]["id"] for hit in data["items"]] == [experience_id]
+
+
+def prove_posts_stored(shared: Shared, rows: dict) -> dict:
+    acknowledged = shared.created
+    missing = [i for i in acknowledged if i not in rows]
+    altered = [i for i in acknowledged if i in rows and rows[i][0] != acknowledged[i]["title"]]
+    unacknowledged = sorted(set(rows) - set(acknowledged))
+    text = (
+        f"{len(acknowledged)} experiences got a 201; {len(acknowledged) - len(missing)} are in "
+        f"PostgreSQL with the title sent (missing: {missing or 'none'}, altered: "
+        f"{altered or 'none'}). {len(unacknowledged)} more rows exist whose 201 never arrived "
+        f"(committed by the killed worker before it died: {unacknowledged or 'none'})."
+    )
+    return {"passed": not missing and not altered, "text": text}
+
+
+def prove_searchable(final: Shared, database_url: str, env: dict, shared: Shared) -> dict:
+    """Wait at most 2 s for the marker count, then look up every published one by its word."""
+    started = time.monotonic()
+    rows = database_rows(database_url)
+    published = {i: title for i, (title, status) in rows.items() if status == "published"}
+    total = search_total(final, MARKER)
+    while total != len(published) and time.monotonic() - started < SEARCH_WAIT_SECONDS:
+        time.sleep(0.05)
+        total = search_total(final, MARKER)
+    settled = time.monotonic() - started
+    words = {i: WORD.search(title).group(0) for i, title in published.items()}
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        checks = pool.map(lambda i: found_by_word(final, i, words[i]), words)
+        found = dict(zip(words, checks, strict=True))
+    lost = sorted(i for i, ok in found.items() if not ok)
+    approved = shared.approved | final.approved
+    not_published = sorted(i for i in approved if rows.get(i, ("", ""))[1] != "published")
+    check = run_flask(env, "forum", "check-index", "--dry-run", timeout=180).strip()
+    matches = check == "The search index matches the database."
+    unpublished_shown = sorted(shared.unpublished_in_search)
+    passed = total == len(published) and not lost and not not_published and matches
+    passed = passed and not unpublished_shown
+    text = (
+        f"{len(published)} published ({len(approved)} approved by a 200 during or after the run, "
+        f"the rest published at once by trusted authors); the search for the run's marker "
+        f"counted {total} after {settled:.2f} s (limit {SEARCH_WAIT_SECONDS:.0f} s); "
+        f"{len(published) - len(lost)} found by their title's unique word (not found: "
+        f"{lost or 'none'}); approved but not published: {not_published or 'none'}; "
+        f"unpublished ones shown by search during the run: {unpublished_shown or 'none'}; "
+        f"`forum check-index --dry-run`: {check.splitlines()[-1] if check else '(no output)'}"
+    )
+    return {"passed": passed, "text": text}
+
+
+def approvals_logged(database_url: str) -> Counter:
+    """{experience id: approvals in the moderation log}, read from PostgreSQL directly."""
+    query = (
+        "SELECT target_id, count(*) FROM moderation_log "
+        "WHERE action = 'approve' AND target_type = 'experience' GROUP BY target_id"
+    )
+    with psycopg.connect(psycopg_url(database_url)) as connection:
+        return Counter(dict(connection.execute(query).fetchall()))
+
+
+def prove_no_other_failures(
+    records: list, kill: dict, ledgers: dict, log_text: str, approvals: Counter
+) -> dict:
+    outcomes = Counter(classify(record, kill, ledgers) for record in records)
+    failures = {what: n for what, n in outcomes.items() if what.startswith("FAILURE")}
+    # A 409 is expected only if the experience was approved by someone else, exactly once.
+    lost_races = {
+        int(record.path.split("/")[-2])
+        for record in records
+        if record.kind == "approve" and record.status == 409
+    }
+    unexplained = sorted(i for i in lost_races if approvals[i] != 1)
+    doubled = sorted(i for i, count in approvals.items() if count > 1)
+    served_new = sum(1 for record in records if record.worker == kill.get("new_pid"))
+    tracebacks = log_text.count("Traceback")
+    errors = [line for line in log_text.splitlines()
+              if " ERROR " in line or "[ERROR]" in line]  # fmt: skip
+    unexpected_errors = [line for line in errors if not KILL_LINE.search(line)]
+    passed = not failures and not unexplained and not doubled
+    passed = passed and kill.get("new_pid") is not None and served_new > 0
+    passed = passed and not tracebacks and not unexpected_errors
+    text = (
+        f"failures other than the kill's: {failures or 'none'}; each of the {len(lost_races)} "
+        f"experiences behind a 409 was approved exactly once by another request (not: "
+        f"{unexplained or 'none'}); approved twice: {doubled or 'none'}; the replacement worker "
+        f"{kill.get('new_pid')} answered {served_new} requests; server log: {tracebacks} "
+        f"tracebacks, {len(unexpected_errors)} error lines besides the kill "
+        f"({unexpected_errors[:3] or 'none'})"
+    )
+    return {"passed": passed, "text": text, "outcomes": outcomes}
+
+
+def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, duration: float,
+              ledgers: dict, load_before: tuple) -> bool:  # fmt: skip
+    """Run the proofs, print the summary, write the RESULTS.md section; True when all pass."""
+    final = Shared(port=server.port, origin=shared.origin, moderator_token=shared.moderator_token)
+    approve_the_rest(final, deadline=time.monotonic() + 120)
+    final.approved = {int(r.request_id.rsplit("-", 1)[1]) for r in final.records
+                      if r.kind == "approve" and r.status == 200}  # fmt: skip
+    database_url = env["DATABASE_URL"]
+    proofs = {"a": prove_posts_stored(shared, database_rows(database_url))}
+    proofs["b"] = prove_searchable(final, database_url, env, shared)
+    records = shared.records + final.records
+    log_text = server.log_tail(10**7)
+    approvals = approvals_logged(database_url)
+    proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals)
+    outcomes = proofs["c"].pop("outcomes")
+    kill["new_worker_first"] = min(
+        (f"{r.started:.1f} s" for r in shared.records if r.worker == kill.get("new_pid")),
+        default="never (not during the run)",
+    )
+    with psycopg.connect(psycopg_url(database_url)) as connection:
+        postgres = connection.execute("SELECT current_setting('server_version')").fetchone()[0]
+    box = machine()
+    summary = {
+        "command": "make load-fault",
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{box['cpu']}, {box['cores']} cores, {box['memory_gib']} GiB",
+        "load_before": ", ".join(f"{v:.2f}" for v in load_before),
+        "load_after": ", ".join(f"{v:.2f}" for v in box["load_average_at_start"]),
+        "workers": args.workers,
+        "postgres": postgres,
+        "limits": f"on (Redis), every RATELIMIT_* rate set to '{env['RATELIMIT_POST']}'",
+        "trust_threshold": env.get("TRUST_THRESHOLD", "3 (default)"),
+        "clients": args.clients,
+        "seconds": duration,
+        "kill": kill,
+        "throughput": len(shared.records) / duration,
+        "total_requests": len(shared.records),
+        "timeline": timeline(shared.records, duration),
+        "kinds": kind_rows(shared.records, duration),
+        "outcomes": sorted(outcomes.items(), key=lambda item: -item[1]),
+        "proofs": proofs,
+    }
+    text = section(summary)
+    print(text)
+    if not args.no_results:
+        write_section(args.results, text)
+        print(f"== wrote the 'Load and faults' section of {args.results}")
+    return all(proof["passed"] for proof in proofs.values())
