@@ -53,7 +53,8 @@ class SearchRuntime:
         """The current searcher (None while a first build runs elsewhere), used exclusively."""
         with self._mutex:
             self._adopt_process()
-            if storage.current_generation(self.directory) is None:
+            if storage.current_generation(self.directory) is None and self.drain_interval <= 0:
+                # No background drainer to build it (tests, scripts): build it right here.
                 self.build(database)
             yield self._fresh_searcher()
 
@@ -88,10 +89,13 @@ class SearchRuntime:
         return True
 
     def drain(self, database: Database, *, lock_timeout: float, batches: int) -> int:
-        """Apply pending outbox changes; raises IndexBusy when another writer is at work."""
+        """Apply pending outbox changes; raises IndexBusy when another writer is at work.
+
+        Without an index there is nothing to apply to: the build reads the database as it
+        is, these changes included.
+        """
         self._adopt_process()
         if storage.current_generation(self.directory) is None:
-            self.build(database)
             return 0
         return indexer.drain(self.directory, database, lock_timeout=lock_timeout, batches=batches)
 
@@ -133,6 +137,9 @@ class SearchRuntime:
         while not self._stop.wait(self.drain_interval):
             with app.app_context():
                 try:
+                    if storage.current_generation(self.directory) is None:
+                        # Searches say "being built" meanwhile; one process builds.
+                        self.build(db.engine)
                     self.drain(db.engine, lock_timeout=self.drain_interval, batches=20)
                     if time.monotonic() - self._last_housekeeping > HOUSEKEEPING_SECONDS:
                         self._last_housekeeping = time.monotonic()
