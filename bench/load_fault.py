@@ -36,6 +36,7 @@ from bench.load_fault_proofs import prove_all  # noqa: E402
 from bench.load_fault_report import read_ledgers  # noqa: E402
 from bench.load_fault_server import Server, scratch_database, setup_members  # noqa: E402
 from forum.config import RATE_LIMIT_DEFAULTS  # noqa: E402
+from forum.search.storage import WRITE_LOCK  # noqa: E402
 
 LIMIT_RATE = "1000000 per minute"
 LOOPBACK = "127.0.0.1"
@@ -77,27 +78,58 @@ def server_environment(args, database_url: str, workdir: Path) -> dict:
     return env
 
 
-def pick_victim(server: Server, shared: Shared, ledger_dir: Path) -> tuple[int, str]:
-    """A worker with a write in flight if one shows up within 3 s, else one with any request."""
-    busy = None
-    deadline = time.monotonic() + 3
-    while time.monotonic() < deadline:
-        for pid in server.workers():
-            path = ledger_dir / f"{pid}.log"
-            lines = path.read_text().splitlines() if path.exists() else []
-            parts = lines[-1].split(" ", 3) if lines else []
-            if len(parts) == 4 and parts[1] not in shared.answered:
-                if parts[2] == "POST":
-                    return pid, f"in the middle of {parts[2]} {parts[3]}"
-                busy = busy or (pid, f"in the middle of {parts[2]} {parts[3]}")
+def index_lock_holder(index_dir: Path) -> int | None:
+    """The pid holding the search index's writer lock (an flock) now, from /proc/locks."""
+    try:
+        inode = (index_dir / WRITE_LOCK).stat().st_ino
+    except OSError:
+        return None
+    for line in Path("/proc/locks").read_text().splitlines():
+        fields = line.split()
+        # "1: FLOCK  ADVISORY  WRITE <pid> <major>:<minor>:<inode> 0 EOF"
+        if len(fields) >= 6 and fields[1] == "FLOCK" and fields[5].endswith(f":{inode}"):
+            return int(fields[4])
+    return None
+
+
+def last_request(ledger_dir: Path, pid: int, shared: Shared) -> tuple[str, bool]:
+    """The worker's latest request ("METHOD path") and whether it is still unanswered."""
+    path = ledger_dir / f"{pid}.log"
+    lines = path.read_text().splitlines() if path.exists() else []
+    parts = lines[-1].split(" ", 3) if lines else []
+    if len(parts) != 4:
+        return "no request yet", False
+    return f"{parts[2]} {parts[3]}", parts[1] not in shared.answered
+
+
+def pick_victim(server: Server, shared: Shared, workdir: Path) -> tuple[int, str]:
+    """The hardest worker to lose: one writing the search index (looked for during 3 s),
+    else one in the middle of a POST (2 s more), else one with any request in flight."""
+    ledger_dir, index_dir = workdir / "ledger", workdir / "search-index"
+    started, busy = time.monotonic(), None
+    while time.monotonic() - started < 5:
+        workers = server.workers()
+        holder = index_lock_holder(index_dir)
+        if holder in workers:
+            request, open_ = last_request(ledger_dir, holder, shared)
+            state = "in flight" if open_ else "answered; a background drain"
+            return holder, f"holding the index's writer lock; last request {request}, {state}"
+        if time.monotonic() - started < 3:
+            time.sleep(0.002)
+            continue
+        for pid in workers:
+            request, open_ = last_request(ledger_dir, pid, shared)
+            if open_ and request.startswith("POST"):
+                return pid, f"in the middle of {request}"
+            busy = busy or ((pid, f"in the middle of {request}") if open_ else None)
         time.sleep(0.005)
     return busy or (server.workers()[0], "no request seen in flight")
 
 
-def kill_one_worker(server: Server, shared: Shared, ledger_dir: Path) -> dict:
+def kill_one_worker(server: Server, shared: Shared, workdir: Path) -> dict:
     """SIGKILL one worker; wait (bounded) for gunicorn to start its replacement."""
     before = set(server.workers())
-    pid, why = pick_victim(server, shared, ledger_dir)
+    pid, why = pick_victim(server, shared, workdir)
     kill = {"pid": pid, "chosen_because": why, "at": shared.now(), "workers_before": sorted(before)}
     os.kill(pid, signal.SIGKILL)
     respawned = None
@@ -121,7 +153,7 @@ def run_load(args, server: Server, tokens: dict, workdir: Path) -> tuple[Shared,
     for client in clients:
         client.start()
     time.sleep(max(0.0, args.kill_at - shared.now()))
-    kill = kill_one_worker(server, shared, workdir / "ledger")
+    kill = kill_one_worker(server, shared, workdir)
     for client in clients:
         client.join(timeout=max(1.0, args.seconds - shared.now()) + 60)
     duration = shared.now()

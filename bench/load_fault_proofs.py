@@ -13,6 +13,8 @@ import psycopg
 
 from bench.load_fault_clients import MARKER, Shared, call
 from bench.load_fault_report import (
+    LOST_ON_VICTIM,
+    LOST_UNREAD,
     classify,
     kind_rows,
     section,
@@ -126,10 +128,31 @@ def approvals_logged(database_url: str) -> Counter:
         return Counter(dict(connection.execute(query).fetchall()))
 
 
+def describe_lost(lost: list, approvals: Counter, acknowledged: set[int]) -> list[str]:
+    """Each request the kill cut off, and whether the killed worker committed its change."""
+    described = []
+    for record in lost:
+        what = f"{record.kind} {record.path}"
+        if record.kind == "approve":
+            experience_id = int(record.path.split("/")[-2])
+            committed = approvals[experience_id] == 1 and experience_id not in acknowledged
+            what += (
+                " (the killed worker had committed the approval; the outbox brought it to search)"
+                if committed
+                else " (not committed; approved again afterwards)"
+            )
+        elif record.kind == "post":
+            what += " (see (a) for rows that never got their 201)"
+        described.append(what)
+    return described
+
+
 def prove_no_other_failures(
-    records: list, kill: dict, ledgers: dict, log_text: str, approvals: Counter
-) -> dict:
+    records: list, kill: dict, ledgers: dict, log_text: str, approvals: Counter,
+    acknowledged: set[int],
+) -> dict:  # fmt: skip
     outcomes = Counter(classify(record, kill, ledgers) for record in records)
+    lost = [r for r in records if classify(r, kill, ledgers) in (LOST_ON_VICTIM, LOST_UNREAD)]
     failures = {what: n for what, n in outcomes.items() if what.startswith("FAILURE")}
     # A 409 is expected only if the experience was approved by someone else, exactly once.
     lost_races = {
@@ -148,6 +171,7 @@ def prove_no_other_failures(
     passed = passed and kill.get("new_pid") is not None and served_new > 0
     passed = passed and not tracebacks and not unexpected_errors
     text = (
+        f"cut off by the kill: {describe_lost(lost, approvals, acknowledged) or 'none'}; "
         f"failures other than the kill's: {failures or 'none'}; each of the {len(lost_races)} "
         f"experiences behind a 409 was approved exactly once by another request (not: "
         f"{unexplained or 'none'}); approved twice: {doubled or 'none'}; the replacement worker "
@@ -171,7 +195,8 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
     records = shared.records + final.records
     log_text = server.log_tail(10**7)
     approvals = approvals_logged(database_url)
-    proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals)
+    acknowledged = shared.approved | final.approved
+    proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals, acknowledged)
     outcomes = proofs["c"].pop("outcomes")
     kill["new_worker_first"] = min(
         (f"{r.started:.1f} s" for r in shared.records if r.worker == kill.get("new_pid")),
