@@ -138,3 +138,12 @@ def test_compare_with_a_bad_group_shows_a_message(client, stories):
     html = page(client, "/insights/compare?a=onset:desk&b=everyone", status=422)
     assert 'id="a-errors"' in html
     assert "onset: Choose one of:" in html
+
+
+def test_story_links_lead_to_a_working_list(client, stories):
+    author = UserFactory()
+    for _ in range(5):
+        ExperienceFactory(author=author, onset="injury", age_band="40s", exercises=("qigong",))
+    html = page(client, "/insights?onset=injury&age_band=40s")
+    assert "cannot be narrowed by age yet" in html
+    assert client.get("/experiences?exercise=qigong&onset=injury&age_band=40s").status_code == 200
