@@ -6,7 +6,7 @@ process keeps, per profile (onset, condition, symptom, age band), the number of 
 experiences and a vector of reports and flare-ups per exercise, intensity and outcome. A
 group is the sum over the profiles it matches.
 
-Staying current: every change to the published set writes an outbox row in its own
+Staying current: every change to the published set writes an outbox row in the same
 transaction. Before answering, the cube reads the outbox rows it has not applied, re-reads
 those experiences, and recounts from the database the profiles they left and joined. All of
 that happens in one snapshot, so a recount never sees a change that is not applied with it.

@@ -63,6 +63,7 @@ def published_profiles(connection: Connection, ids: Iterable[int] | None = None)
 
 
 def newest_experience_id(connection: Connection) -> int:
+    """The highest experience id in any status (0 for none)."""
     return connection.execute(select(func.max(Experience.id))).scalar() or 0
 
 

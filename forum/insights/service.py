@@ -1,4 +1,4 @@
-"""Insights for a group: counts become the contract's response, suppressed, ranked, cached."""
+"""Insights for a group: counts become the contract's response, suppressed and ranked."""
 
 from flask import current_app
 
