@@ -18,6 +18,7 @@ from bench.load_fault_report import (
     classify,
     kind_rows,
     section,
+    server_times,
     timeline,
     write_section,
 )
@@ -221,7 +222,7 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
         "throughput": len(shared.records) / duration,
         "total_requests": len(shared.records),
         "timeline": timeline(shared.records, duration),
-        "kinds": kind_rows(shared.records, duration),
+        "kinds": kind_rows(shared.records, duration, server_times(log_text)),
         "outcomes": sorted(outcomes.items(), key=lambda item: -item[1]),
         "proofs": proofs,
     }
