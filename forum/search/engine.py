@@ -7,20 +7,25 @@ segment and reused across queries and index versions.
 
 import heapq
 import math
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from forum.search.counting import (
+    MULTI_VALUE_FIELDS,
+    at_least,
+    facet_counts,
+    intersect,
+    scores,
+)
 from forum.search.documents import PAIR_FIELD, TEXT_FIELDS
-from forum.search.segments import SegmentData
+from forum.search.segments import PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}
 FACET_FIELDS = ("exercise", "onset", "outcome")
-MULTI_VALUE_FIELDS = frozenset({"exercise", "tag"})
 # Decoded postings kept per process (~90 bytes each).
 CACHE_POSTINGS = 1_500_000
 
@@ -51,32 +56,6 @@ class Matches:
     total: int = 0
     ids: list[int] = field(default_factory=list)
     facets: dict[str, Counter] = field(default_factory=lambda: {f: Counter() for f in FACET_FIELDS})
-
-
-class PostingsCache:
-    """Least recently used values, bounded by their total length."""
-
-    def __init__(self, capacity: int):
-        self._capacity = capacity
-        self._size = 0
-        self._items: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        value = self._items.get(key)
-        if value is not None:
-            self._items.move_to_end(key)
-        return value
-
-    def put(self, key, value) -> None:
-        self._items[key] = value
-        self._size += len(value)
-        while self._size > self._capacity and len(self._items) > 1:
-            _, dropped = self._items.popitem(last=False)
-            self._size -= len(dropped)
-
-    def forget(self, keep_segments: set[str]) -> None:
-        for key in [key for key in self._items if key[0] not in keep_segments]:
-            self._size -= len(self._items.pop(key))
 
 
 class Engine:
@@ -180,68 +159,36 @@ class Engine:
         return docs
 
     def _count_facets(self, reader, data: SegmentData, docs: set[int], facets: dict) -> None:
+        if len(docs) * 2 <= data.size:
+            for name, counts in facets.items():
+                counts.update(facet_counts(reader, data, name, docs))
+            return
+        # Most of the segment matches: count what does not match and subtract it from the
+        # counts over every live document, which only change when documents are deleted.
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        key = (data.segment_id, "all facets", len(deleted))
+        everything = self._cache.get(key)
+        if everything is None:
+            live = set(range(data.size)).difference(deleted)
+            everything = {name: facet_counts(reader, data, name, live) for name in FACET_FIELDS}
+            self._cache.put(key, everything)
+        rest = set(range(data.size)).difference(docs, deleted)
         for name, counts in facets.items():
-            if name in MULTI_VALUE_FIELDS:
-                values = data.multi_values(reader, name)
-                counts.update(chain.from_iterable(map(values.__getitem__, docs)))
-            else:
-                counts.update(map(data.single_values(reader, name).__getitem__, docs))
-                counts.pop(None, None)
+            counts.update(everything[name] - facet_counts(reader, data, name, rest))
 
     def _best(self, reader, data: SegmentData, docs: set[int], plan: Plan, idf: dict):
         """The segment's best `plan.limit` documents as (sort key, docnum)."""
         if plan.newest_first or not idf:
             order = data.published.__getitem__
+        elif len(idf) == 1:
+            # One scoring term: every positive clause is that term, so each matching
+            # document has a weight for it.
+            order = self._term_weights(reader, data, next(iter(idf))).__getitem__
         else:
             weighted = [(idf[term], self._term_weights(reader, data, term)) for term in idf]
-            if len(weighted) == 1:
-                weights = weighted[0][1]
-
-                def order(docnum: int) -> float:
-                    return weights.get(docnum, 0.0)
-
-            else:
+            optional = []
+            if plan.min_should < len(plan.should):  # else every match has every clause
                 optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
-                order = score_function(weighted, optional)
+            order = scores(docs, weighted, optional).__getitem__
         best = heapq.nlargest(plan.limit, docs, key=order)
         return [(order(docnum), docnum) for docnum in best]
-
-
-def score_function(weighted, optional):
-    """BM25 over the query terms, scaled by the share of optional clauses matched."""
-    share = len(optional)
-
-    def score(docnum: int) -> float:
-        total = 0.0
-        for weight_of_term, weights in weighted:
-            weight = weights.get(docnum)
-            if weight:
-                total += weight_of_term * weight
-        if share > 1:
-            total *= (1 + sum(docnum in docs for docs in optional)) / (1 + share)
-        return total
-
-    return score
-
-
-def intersect(collections) -> set[int]:
-    """Documents in every collection, iterating the smallest (works on sets and dicts)."""
-    ordered = sorted(collections, key=len)
-    if not ordered:
-        return set()
-    result = set(ordered[0])
-    for other in ordered[1:]:
-        result = {docnum for docnum in result if docnum in other}
-        if not result:
-            break
-    return result
-
-
-def at_least(count: int, collections: list) -> set[int]:
-    """Documents found in at least `count` of the collections."""
-    if count <= 1:
-        return set().union(*collections)
-    if count >= len(collections):
-        return intersect(collections)
-    seen = Counter(chain.from_iterable(collections))
-    return {docnum for docnum, times in seen.items() if times >= count}

@@ -4,6 +4,7 @@ Segments never change after they are written (only their deletion lists do), so 
 facet values and sort keys can be cached per segment id across index versions.
 """
 
+from collections import OrderedDict
 from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -116,3 +117,29 @@ class SegmentData:
                     values[docnum] = (*values[docnum], key)
             self._multi_values[field] = values
         return self._multi_values[field]
+
+
+class PostingsCache:
+    """Least recently used values, bounded by their total length."""
+
+    def __init__(self, capacity: int):
+        self._capacity = capacity
+        self._size = 0
+        self._items: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        value = self._items.get(key)
+        if value is not None:
+            self._items.move_to_end(key)
+        return value
+
+    def put(self, key, value) -> None:
+        self._items[key] = value
+        self._size += len(value)
+        while self._size > self._capacity and len(self._items) > 1:
+            _, dropped = self._items.popitem(last=False)
+            self._size -= len(dropped)
+
+    def forget(self, keep_segments: set[str]) -> None:
+        for key in [key for key in self._items if key[0] not in keep_segments]:
+            self._size -= len(self._items.pop(key))

@@ -7,7 +7,7 @@ import pytest
 from whoosh.filedb.structfile import BufferFile
 
 from forum.search import storage
-from forum.search.engine import at_least, intersect
+from forum.search.counting import at_least, common, intersect, scores
 from forum.search.segments import read_one_by_one, read_postings
 from forum.search.zerocopy import MemoryViewFile, ZeroCopyBufferFile
 
@@ -70,3 +70,12 @@ def test_intersect_and_at_least():
     assert at_least(1, collections) == {1, 2, 3, 4, 7, 9}
     assert at_least(2, collections) == {2, 3}
     assert at_least(3, collections) == {2, 3}
+
+
+def test_scores_add_weighted_terms_and_scale_by_clauses_matched():
+    docs = {1, 2, 3}
+    weighted = [(2.0, {1: 1.0, 2: 0.5}), (1.0, {2: 1.0, 3: 3.0, 8: 9.0})]
+    assert scores(docs, weighted, []) == {1: 2.0, 2: 2.0, 3: 3.0}
+    optional = [{1: 1.0, 2: 0.5}, {2: 1.0, 3: 3.0}]
+    assert scores(docs, weighted, optional) == {1: 2.0 * 2 / 3, 2: 2.0, 3: 3.0 * 2 / 3}
+    assert sorted(common({1, 2, 3}, {2: 0.1, 3: 0.2, 4: 0.3})) == [2, 3]

@@ -204,3 +204,19 @@ def test_hostile_queries_give_results_or_nothing(stories):
         page = search.search({"q": query})
         assert page.total >= 0
     assert search.search({"q": "x" * 5000}).notice
+
+
+def test_facets_stay_right_when_most_documents_match_and_some_were_deleted(ctx):
+    made = [
+        ExperienceFactory(title="Walking", onset="injury" if n % 2 else "illness") for n in range(6)
+    ]
+    ExperienceFactory(title="Yoga", onset="stress")
+    search.search({})
+    made[1].status = "hidden"
+    search.note_changed(made[1].id)
+    db.session.commit()
+    search.apply_pending()
+    page = search.search({"q": "walking"})
+    assert page.total == 5
+    assert page.facets["onset"] == {"illness": 3, "injury": 2}
+    assert page.facets["exercise"] == {"walking": 5}
