@@ -1,6 +1,7 @@
 """Figures of bench/load_fault.py: failures classified against the kill, throughput and
 latency per kind of request, and its own section of bench/RESULTS.md."""
 
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -21,7 +22,7 @@ def percentile(values: list[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(share * len(ordered)) - 1))]
 
 
 def read_ledgers(directory: Path) -> dict[int, dict[str, str]]:
