@@ -71,7 +71,7 @@ def test_each_exercise_is_an_accessible_server_drawn_bar(client, stories):
         assert outcome in html  # legend swatches and bars share the classes
     assert "How to read the bars" in html
     assert 'href="/experiences?exercise=qigong&amp;onset=injury"' in html
-    assert "<table" in html and "<caption>" in html
+    assert "<table" in html and '<caption id="numbers-caption">' in html
     assert "95% interval" in html
 
 
