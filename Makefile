@@ -10,7 +10,7 @@ WORKERS ?= 2
 FLASK  := $(BIN)/flask --app app
 AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 
-.PHONY: run serve test e2e lint format bench clean
+.PHONY: run serve test e2e fuzz lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ $(AXE): tests/e2e/package-lock.json
 	@if ! command -v npm >/dev/null 2>&1; then echo "npm is missing: the axe-core tests will be skipped."; \
 	elif npm ci --prefix tests/e2e --no-audit --no-fund --silent; then touch $@; \
 	else echo "npm ci failed: the axe-core tests will be skipped."; fi
+
+$(VENV)/.installed-fuzz: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test,fuzz]'
+	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
@@ -50,6 +54,10 @@ test: $(VENV)/.installed-test $(AXE)
 # Only the browser tests (headless Debian chromium; see README, "Browser tests").
 e2e: $(VENV)/.installed-test $(AXE)
 	$(BIN)/python -m pytest -m e2e tests/e2e
+
+# Schemathesis over every operation of /api/openapi.json, in process (minutes; see README).
+fuzz: $(VENV)/.installed-fuzz
+	$(BIN)/python -m pytest -m fuzz tests/fuzz
 
 lint: $(VENV)/.installed-test
 	$(BIN)/python -m ruff check .

@@ -10,6 +10,7 @@ import pytest
 from openapi_schema_validator import OAS30Validator
 
 from forum.auth.service import issue_token
+from forum.extensions import db
 from tests.conftest import make_app
 from tests.fuzz.seed import ADMIN, MEMBER, seed_community
 
@@ -54,7 +55,14 @@ def community(tmp_path):
         members = seed_community()
         tokens = {name: issue_token(members[name])[0] for name in (MEMBER, ADMIN)}
     headers = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
-    return app.test_client(), headers, app.test_client().get("/api/openapi.json").get_json()
+    yield app.test_client(), headers, app.test_client().get("/api/openapi.json").get_json()
+    dispose(app)
+
+
+def dispose(app) -> None:
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize(
@@ -217,3 +225,4 @@ def test_a_rate_limited_call_is_a_documented_429(tmp_path):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) >= 1
     assert_documented(document, "post", "/api/v1/auth/register", response)
+    dispose(app)

@@ -1,14 +1,15 @@
-"""A small community for the fuzzer, built through the services: members, a moderator and an
-admin, experiences in every state, replies, flags and a moderation log, all at small ids."""
+"""A small community for the fuzzer, built through the services: members (one suspended), a
+moderator and an admin, experiences in every state, replies, flags and a moderation log, all at
+small ids."""
 
 from forum.experiences import discussion, service
-from forum.moderation import flagging
+from forum.moderation import flagging, members
 from forum.moderation import service as moderation
 from tests.factories import UserFactory
 
 MEMBER, NEIGHBOUR, ADMIN, MODERATOR = "maple", "willow", "kestrel", "heron"
 SEEDED_NAMES = (MEMBER, NEIGHBOUR, ADMIN, MODERATOR, "sorrel")
-# Experiences 1-10 and replies 1-3 exist; 11 and 12 are what a run may post.
+# Experiences 1-10 and replies 1-4 exist; 11 and 12 are what a run may post.
 SEEDED_IDS = 12
 STORY = {
     "title": "Qigong every morning calmed my flares",
@@ -48,7 +49,9 @@ def seed_community() -> dict[str, object]:
     first = discussion.add_reply(willow, 1, {"body": "Same for me, mornings work best."})
     discussion.add_reply(maple, 4, {"body": "Thank you for writing this."})
     discussion.add_reply(maple, waiting[0].id, {"body": "Did the mornings help your sleep?"})
+    discussion.add_reply(willow, 5, {"body": "Walking after lunch works for me."})
     discussion.set_me_too(willow, 2, True)
     flagging.flag_experience(willow, 3, {"reason": "spam", "note": "Looks like an advert."})
     flagging.flag_reply(maple, first.id, {"reason": "other"})
+    members.suspend(kestrel, sorrel.username, {"days": 7, "reason": "Cooling off."})
     return {"maple": maple, "willow": willow, "kestrel": kestrel, "heron": heron}
