@@ -91,6 +91,7 @@ class Engine:
         for reader, _offset in searcher.reader().leaf_readers():
             if reader.segment():
                 data = self._segment(reader)
+                data.published(reader)
                 for name in FACET_FIELDS:
                     if name in MULTI_VALUE_FIELDS:
                         data.multi_values(reader, name)
@@ -179,7 +180,7 @@ class Engine:
     def _best(self, reader, data: SegmentData, docs: set[int], plan: Plan, idf: dict):
         """The segment's best `plan.limit` documents as (sort key, docnum)."""
         if plan.newest_first or not idf:
-            order = data.published.__getitem__
+            order = data.published(reader).__getitem__
         elif len(idf) == 1:
             # One scoring term: every positive clause is that term, so each matching
             # document has a weight for it.

@@ -67,8 +67,7 @@ class SegmentData:
         self.size = reader.doc_count_all()
         # Titles and topic lists are a few words each: only body lengths are worth normalising.
         self._body_normaliser = self._length_normaliser(reader, "body")
-        self.published = list(reader.column_reader("published", translate=False))
-        self.me_too = list(reader.column_reader("me_too", translate=False))
+        self._published: list[int] | None = None
         self._single_values: dict[str, list[str | None]] = {}
         self._multi_values: dict[str, list[tuple[str, ...]]] = {}
 
@@ -77,6 +76,12 @@ class SegmentData:
         lengths = [reader.doc_field_length(docnum, field) or 0 for docnum in range(self.size)]
         average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
         return [K1 * (1 - B + B * length / average) for length in lengths]
+
+    def published(self, reader: IndexReader) -> list[int]:
+        """Publication time per document (seconds), the key of "newest first"."""
+        if self._published is None:
+            self._published = list(reader.column_reader("published", translate=False))
+        return self._published
 
     def term_weights(self, reader: IndexReader, field: str, term: str) -> dict[int, float]:
         """{docnum: BM25 term-frequency weight} of a term in a text field (no idf yet)."""
