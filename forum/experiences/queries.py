@@ -12,7 +12,7 @@ from forum.errors import NotFound
 from forum.experiences.schemas import TagName
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
-from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
+from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
 MAX_PAGE = 100_000
@@ -32,6 +32,7 @@ class ListQuerySchema(PageQuerySchema):
     onset = vocabulary_choice(ONSET)
     condition = vocabulary_choice(CONDITION)
     symptom = vocabulary_choice(SYMPTOM)
+    age_band = vocabulary_choice(AGE_BAND)
     outcome = vocabulary_choice(OUTCOME)
     intensity = vocabulary_choice(INTENSITY)
     tag = TagName()
@@ -80,7 +81,7 @@ def _paginate(query: Select, page: int, per_page: int) -> Page:
 
 
 def _filtered(query: Select, filters: dict) -> Select:
-    for name in ("onset", "condition", "symptom", "outcome", "intensity"):
+    for name in ("onset", "condition", "symptom", "age_band", "outcome", "intensity"):
         if filters.get(name):
             query = query.where(getattr(Experience, name) == filters[name])
     if filters.get("exercise"):

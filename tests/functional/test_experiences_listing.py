@@ -20,7 +20,7 @@ def catalogue(ctx):
     pacing = Tag(name="pacing")
     ExperienceFactory(title="Qigong story", exercises=("qigong", "walking"), author=maple)
     ExperienceFactory(title="Injury story", onset="injury", tags=[pacing])
-    ExperienceFactory(title="ME story", condition="me_cfs", symptom="fatigue")
+    ExperienceFactory(title="ME story", condition="me_cfs", symptom="fatigue", age_band="60_plus")
     ExperienceFactory(title="Worse story", outcome="worse", intensity="vigorous", me_too_count=7)
     for status in ("pending", "rejected", "hidden", "deleted"):
         ExperienceFactory(title=f"{status} story", status=status, onset="injury")
@@ -42,6 +42,7 @@ def titles(client, query=""):
         ("onset=injury", {"Injury story"}),
         ("condition=me_cfs", {"ME story"}),
         ("symptom=fatigue", {"ME story"}),
+        ("age_band=60_plus", {"ME story"}),
         ("outcome=worse", {"Worse story"}),
         ("intensity=vigorous", {"Worse story"}),
         ("tag=pacing", {"Injury story"}),
@@ -60,6 +61,7 @@ def test_filters(client, catalogue, query, expected):
     [
         ("exercise=parkour", "exercise"),
         ("outcome=great", "outcome"),
+        ("age_band=70s", "age_band"),
         ("sort=oldest", "sort"),
         ("page=0", "page"),
         ("page=abc", "page"),
