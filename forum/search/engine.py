@@ -9,6 +9,7 @@ import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import chain
 
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
@@ -85,6 +86,25 @@ class Engine:
         for _key, position, docnum in heapq.nlargest(plan.limit, candidates):
             matches.ids.append(int(leaves[position][0].stored_fields(docnum)["id"]))
         return matches
+
+    def most_shared(
+        self, searcher: Searcher, name: str, terms: list[str], minimum: int, limit: int
+    ) -> list[int]:
+        """Experience ids of the documents holding most of `terms` (at least `minimum`)."""
+        leaves = [leaf for leaf in searcher.reader().leaf_readers() if leaf[0].segment()]
+        self._forget_other_segments(leaves)
+        ranked = []
+        for position, (reader, _offset) in enumerate(leaves):
+            data = self._segment(reader)
+            shared = Counter(chain.from_iterable(self._docs(reader, data, name, t) for t in terms))
+            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            ranked += [
+                (times, position, docnum)
+                for docnum, times in shared.items()
+                if times >= minimum and docnum not in deleted
+            ]
+        best = heapq.nlargest(limit, ranked)
+        return [int(leaves[position][0].stored_fields(doc)["id"]) for _, position, doc in best]
 
     def prepare(self, searcher: Searcher) -> None:
         """Decode what every query needs (lengths, facet values) before the first one asks."""

@@ -13,15 +13,17 @@ from sqlalchemy.orm import joinedload, selectinload
 from forum.extensions import db
 from forum.models import Experience
 from forum.search.analysis import searchable_text, stems
+from forum.search.documents import PAIR_FIELD, word_pairs
 from forum.search.engine import Plan
 from forum.search.highlight import SNIPPET_CHARS, highlight, readable_text
 from forum.search.query import parse
 from forum.search.runtime import SearchRuntime
 from forum.search.schemas import FILTERS
 from forum.search.suggest import corrections, suggested_query, surface_word
+from forum.search.synonyms import canonicalise
 
-# Terms taken from an experience to look for near-duplicates of it.
-SIMILAR_TERMS = 12
+# Word pairs taken from an experience to look for near-duplicates of it.
+SIMILAR_PAIRS = 16
 
 
 @dataclass
@@ -126,25 +128,23 @@ def _text_of(experience_id: int) -> str:
 
 
 def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
-    """Ids of published experiences whose wording is closest to this one's, best first."""
+    """Ids of published experiences sharing the most of this one's rarer word pairs.
+
+    Shared uncommon pairs of adjacent words are what copies and copy-paste spam have in
+    common, and pair postings are short, so this stays cheap on a large index.
+    """
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         return []
-    terms = Counter(stems(searchable_text(f"{experience.title}\n{experience.body}")))
+    title, body = stems(canonicalise(experience.title)), stems(searchable_text(experience.body))
+    pairs = set(word_pairs(title) + word_pairs(body))
     with runtime().reading(db.engine) as searcher:
-        if searcher is None or not terms:
+        if searcher is None or not pairs:
             return []
-        count = searcher.doc_count() or 1
-        weight = {
-            term: times * math.log(1 + count / (1 + searcher.doc_frequency("body", term)))
-            for term, times in terms.items()
-        }
-        key_terms = sorted(weight, key=weight.get, reverse=True)[:SIMILAR_TERMS]
-        plan = Plan(
-            should=tuple(((term,),) for term in key_terms),
-            min_should=max(1, len(key_terms) // 3),
-            limit=limit + 1,
-        )
-        ids = runtime().engine.run(searcher, plan).ids
+        frequency = {pair: searcher.doc_frequency(PAIR_FIELD, pair) for pair in pairs}
+        rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
+        rarest = rarest[:SIMILAR_PAIRS]
+        minimum = max(2, len(rarest) // 4)
+        ids = runtime().engine.most_shared(searcher, PAIR_FIELD, rarest, minimum, limit + 1)
     others = [found for found in ids if found != experience_id]
     return [found.id for found in load_published(others)][:limit]

@@ -27,6 +27,8 @@ WRITE_LOCK = "write.lock"
 BUILD_LOCK = "build.lock"
 STATE_FILE = "applied.json"
 GENERATION_PREFIX = "gen-"
+# Opening a generation races other processes' commits (see open_generation).
+OPEN_ATTEMPTS = 10
 
 zerocopy.install()
 
@@ -100,7 +102,18 @@ def remove_abandoned(directory: Path, keep: Path) -> None:
 
 
 def open_generation(generation: Path) -> FileIndex:
-    """The whoosh index of a generation."""
+    """The whoosh index of a generation.
+
+    whoosh lists the TOC files and then opens the newest; a commit in another process can
+    write the next one and delete that one in between (FileNotFoundError, about 1 open in
+    500 under steady commits). The new TOC is already there, so trying again finds it;
+    whoosh's own reader() retries the same way for the same reason.
+    """
+    for _ in range(OPEN_ATTEMPTS - 1):
+        try:
+            return index.open_dir(str(generation))
+        except FileNotFoundError:
+            time.sleep(0.005)
     return index.open_dir(str(generation))
 
 
