@@ -41,9 +41,9 @@ ERROR_HEADERS = {
         }
     },
 }
-# Custom fields are documented by their class: what the server accepts, in canonical form.
+# Custom fields are documented by their class: what the server accepts.
 FIELD_PATTERNS = {
-    TagName: "^[a-z0-9-]{2,30}$",
+    TagName: "^[A-Za-z0-9-]{2,30}$",  # lower-cased when read
     GroupSpec: "^(everyone|((onset|condition|symptom|age_band):[a-z0-9_]+,)*"
     "(onset|condition|symptom|age_band):[a-z0-9_]+)$",
 }
@@ -180,12 +180,15 @@ def _api_rules(app: Flask) -> dict[str, Rule]:
 
 
 def _tidy(node):
-    """Make apispec's output plain OpenAPI 3.0: ECMA-262 anchors, nullable references."""
+    """Make apispec's output plain OpenAPI 3.0 (ECMA-262 anchors, nullable references) and
+    say what the views accept beyond the schemas (empty query values)."""
     if isinstance(node, list):
         return [_tidy(item) for item in node]
     if not isinstance(node, dict):
         return node
     node = {key: _tidy(value) for key, value in node.items()}
+    if node.get("in") == "query":
+        node["allowEmptyValue"] = True  # query_args reads `?tag=` as no tag at all
     if isinstance(node.get("pattern"), str):
         node["pattern"] = node["pattern"].replace(r"\A", "^").replace(r"\Z", "$")
     # apispec spells a nullable reference as "any object or the reference": really "null or".

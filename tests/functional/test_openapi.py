@@ -78,6 +78,13 @@ def test_query_parameters_come_from_the_views_schemas(document):
     assert {p["name"]: p["required"] for p in compare} == {"a": True, "b": True, "detail": False}
 
 
+def test_empty_query_values_are_documented_as_accepted(client, document):
+    for _, _, operation in operations(document):
+        for parameter in operation["parameters"]:
+            assert parameter["in"] == "path" or parameter["allowEmptyValue"] is True
+    assert client.get("/api/v1/experiences?tag=&page=").status_code == 200
+
+
 def test_request_bodies_are_the_input_schemas(document):
     schemas = document["components"]["schemas"]
     post = document["paths"]["/api/v1/experiences"]["post"]["requestBody"]
