@@ -176,6 +176,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="loadfault-"))
     (workdir / "ledger").mkdir()
     print(f"== load-fault in {workdir} (load average {load_before[0]:.2f})", flush=True)
+    passed = False
     try:
         with ExitStack() as stack:
             database_url = stack.enter_context(scratch_database(args.postgres))
@@ -188,7 +189,9 @@ def main() -> int:
             ledgers = read_ledgers(workdir / "ledger")
             passed = prove_all(args, server, env, shared, kill, duration, ledgers, load_before)
     finally:
-        if not args.keep:
+        if args.keep or not passed:
+            print(f"== kept {workdir}: gunicorn.log, ledger/, records.jsonl, search-index/")
+        else:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0 if passed else 1
 

@@ -29,6 +29,8 @@ SEARCH_WAIT_SECONDS = 2.0
 WORD = re.compile(r"\bzq[a-z]+qz\b")
 # gunicorn's own line about the worker this script killed is expected in its log.
 KILL_LINE = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL")
+# Where a log record starts: the app's "2026-…" lines and gunicorn's "[2026-…" ones.
+LOG_LINE_START = re.compile(r"\[?\d{4}-\d\d-\d\d ")
 
 
 def listed(ids: list) -> str:
@@ -191,6 +193,18 @@ def prove_no_other_failures(
     return {"passed": passed, "text": text, "outcomes": outcomes}
 
 
+def print_tracebacks(log_text: str) -> None:
+    """Each traceback of the server log with the line that announced it (to stdout only)."""
+    lines, shown = log_text.splitlines(), 0
+    for index, line in enumerate(lines):
+        if line.startswith("Traceback") and shown < 5:
+            shown += 1
+            end = index + 1
+            while end < len(lines) and not LOG_LINE_START.match(lines[end]):
+                end += 1
+            print("\n".join(lines[max(0, index - 1) : end]), "\n", flush=True)
+
+
 def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, duration: float,
               ledgers: dict, load_before: tuple) -> bool:  # fmt: skip
     """Run the proofs, print the summary, write the RESULTS.md section; True when all pass."""
@@ -207,6 +221,7 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
     acknowledged = shared.approved | final.approved
     proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals, acknowledged)
     outcomes = proofs["c"].pop("outcomes")
+    print_tracebacks(log_text)
     kill["new_worker_first"] = min(
         (f"{r.started:.1f} s" for r in shared.records if r.worker == kill.get("new_pid")),
         default="never (not during the run)",
