@@ -12,6 +12,7 @@ from werkzeug.routing import Rule
 
 from forum.api import openapi_shapes, openapi_summaries
 from forum.api.openapi_operations import ANYONE, MODERATOR, OPERATIONS, OPTIONAL, Operation
+from forum.auth.schemas import USERNAME_PATTERN
 from forum.experiences.schemas import TagName
 from forum.insights.schemas import GroupSpec
 from forum.web.routing import MAX_ID
@@ -64,6 +65,7 @@ def component_name(schema: Schema | type[Schema]) -> str:
 
 
 def document_custom_fields(converter, field, **kwargs) -> dict:
+    """apispec attribute function: the pattern of a custom field class."""
     for field_class, pattern in FIELD_PATTERNS.items():
         if isinstance(field, field_class):
             return {"pattern": pattern}
@@ -121,8 +123,8 @@ def _path_and_parameters(rule: Rule) -> tuple[str, list[dict]]:
     for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule.rule):
         if converter == "int":
             schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-        else:
-            schema = {"type": "string", "pattern": "^[A-Za-z0-9_-]{3,30}$"}
+        else:  # the only other path parameter is a member's username
+            schema = {"type": "string", "pattern": USERNAME_PATTERN}
         parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule), parameters
 
