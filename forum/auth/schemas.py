@@ -55,7 +55,16 @@ class RegistrationSchema(Schema):
 
 
 class CredentialsSchema(Schema):
-    username = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    username = fields.String(
+        required=True,
+        validate=[
+            validate.Length(min=1, max=100),
+            # No username has them, and PostgreSQL refuses a NUL in a query parameter.
+            validate.Regexp(
+                r"\A[^\x00-\x1f\x7f]*\Z", error="Usernames have no control characters."
+            ),
+        ],
+    )
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )

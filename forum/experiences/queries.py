@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from forum import permissions
 from forum.auth.schemas import vocabulary_choice
 from forum.errors import NotFound
-from forum.experiences.schemas import TagName
+from forum.experiences.schemas import CleanText, TagName
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
@@ -36,7 +36,8 @@ class ListQuerySchema(PageQuerySchema):
     outcome = vocabulary_choice(OUTCOME)
     intensity = vocabulary_choice(INTENSITY)
     tag = TagName()
-    author = fields.String(validate=validate.Length(1, 40))
+    # CleanText: a NUL would reach PostgreSQL, which refuses it in a query parameter.
+    author = CleanText(validate=validate.Length(1, 40))
     sort = fields.String(
         load_default="newest",
         validate=validate.OneOf(SORTS, error="Choose one of: " + ", ".join(SORTS) + "."),
