@@ -3,8 +3,9 @@
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
-from forum.demo import loader
+from forum.demo import banner, loader
 from forum.demo.generator import generate, member_count
 from forum.extensions import db
 from forum.models import (
@@ -142,3 +143,12 @@ def test_seed_demo_builds_the_search_index_of_published_stories_only(runner, cli
         assert experience_id in [item["experience"]["id"] for item in found["items"]]
     found = client.get("/api/v1/search", query_string={"q": f'"{pending_title}"'}).get_json()
     assert pending_id not in [item["experience"]["id"] for item in found["items"]]
+
+
+def test_the_banner_check_survives_a_database_error(app, monkeypatch):
+    def broken():
+        raise OperationalError("SELECT 1", {}, Exception("database is down"))
+
+    monkeypatch.setattr(banner, "demo_data_present", broken)
+    with app.test_request_context():
+        assert banner.demo_banner_visible() is False
