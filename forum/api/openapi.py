@@ -13,7 +13,7 @@ from werkzeug.routing import Rule
 from forum.api import openapi_shapes, openapi_summaries
 from forum.api.openapi_operations import ANYONE, MODERATOR, OPERATIONS, OPTIONAL, Operation
 from forum.auth.schemas import USERNAME_PATTERN
-from forum.experiences.schemas import TagName
+from forum.experiences.schemas import CleanText, TagName
 from forum.insights.schemas import GroupSpec
 from forum.web.routing import MAX_ID
 
@@ -44,6 +44,7 @@ ERROR_HEADERS = {
 }
 # Custom fields are documented by their class: what the server accepts.
 FIELD_PATTERNS = {
+    CleanText: "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",  # tab and newlines are fine
     TagName: "^[A-Za-z0-9-]{2,30}$",  # lower-cased when read
     GroupSpec: "^(everyone|((onset|condition|symptom|age_band):[a-z0-9_]+,)*"
     "(onset|condition|symptom|age_band):[a-z0-9_]+)$",

@@ -92,7 +92,10 @@ def test_request_bodies_are_the_input_schemas(document):
     new = schemas["ExperienceInput"]
     assert set(new["required"]) == {"title", "body", "exercises", "intensity", "outcome", "flare"}
     assert new["additionalProperties"] is False
-    assert new["properties"]["title"] == {"type": "string", "minLength": 5, "maxLength": 150}
+    title = new["properties"]["title"]
+    assert (title["type"], title["minLength"], title["maxLength"]) == ("string", 5, 150)
+    # CleanText refuses control characters (tab and newlines are text).
+    assert title["pattern"] == r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
     # PATCH loads the same schema with partial=True: nothing is required.
     assert "required" not in schemas["ExperienceInputPatch"]
     assert schemas["RegistrationInput"]["properties"]["username"]["pattern"] == (
