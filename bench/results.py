@@ -10,7 +10,7 @@ from pathlib import Path
 PAGE_SHARE_TARGET = 0.20
 PAGE_P95_TARGET_MS = 150.0
 # The per-size sections this module writes; any other "## " section belongs to another script.
-OWN_SECTION = re.compile(r"## [\d,]+ experiences\n")
+OWN_SECTION = re.compile(r"## [\d,]+ experiences[ \n]")
 
 
 def _first_line(command: list[str]) -> str:
@@ -115,8 +115,9 @@ def render(results: dict) -> str:
     ]
     for entry in results["sizes"]:
         load = entry["load"]
+        earlier = f" (from the run of {entry['measured_on']})" if "measured_on" in entry else ""
         lines += [
-            f"## {entry['size']:,} experiences",
+            f"## {entry['size']:,} experiences{earlier}",
             "",
             f"Loaded with `flask --app app forum seed-demo --count {entry['size']}` in "
             f"{load['seed_seconds']} s wall time (SQLite, indexed; {load['measured_at']}, load "

@@ -50,11 +50,12 @@ def ensure_data(size: int, directory: Path, seed: int) -> dict:
     if marker.exists():
         loaded = json.loads(marker.read_text())
         if loaded.get("size") == size and loaded.get("seed") == seed:
-            # Kept data still gets the migrations added since it was loaded, and an index
-            # that matches the current search code.
+            # Kept data still gets the migrations added since it was loaded, and an index built
+            # by the current search code (else a worker may rebuild it during the page runs).
             subprocess.run(upgrade, cwd=ROOT, env=env, check=True, capture_output=True)
-            check = [*FLASK, "forum", "check-index"]
-            subprocess.run(check, cwd=ROOT, env=env, check=True, capture_output=True)
+            print(f"== reindexing the kept {size:,} experiences", flush=True)
+            reindex = [*FLASK, "forum", "reindex"]
+            subprocess.run(reindex, cwd=ROOT, env=env, check=True, capture_output=True)
             return loaded
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
@@ -138,6 +139,17 @@ def run_pages(size: int, directory: Path, env: dict, seconds: int) -> list[dict]
     return json.loads(pages_json.read_text())
 
 
+def earlier_sizes(raw: Path, measured: set[int]) -> list[dict]:
+    """Sizes a previous run measured and this one did not (a partial rerun keeps them)."""
+    if not raw.exists():
+        return []
+    earlier = json.loads(raw.read_text())
+    kept = [entry for entry in earlier["sizes"] if entry["size"] not in measured]
+    for entry in kept:
+        entry.setdefault("measured_on", earlier["date"])
+    return kept
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000")
@@ -153,7 +165,10 @@ def main() -> None:
         "command": " ".join([Path(PYTHON).name, *sys.argv]),
         "sizes": [run_size(int(size), args) for size in args.sizes.split(",")],
     }
-    Path(args.out).with_suffix(".json").write_text(json.dumps(results, indent=1))
+    raw = Path(args.out).with_suffix(".json")
+    results["sizes"] += earlier_sizes(raw, {entry["size"] for entry in results["sizes"]})
+    results["sizes"].sort(key=lambda entry: entry["size"])
+    raw.write_text(json.dumps(results, indent=1))
     write_results(results, Path(args.out))
     print(f"wrote {args.out}")
 
