@@ -1,15 +1,17 @@
 """The index schema and the document one published experience becomes.
 
-Text is analysed once, by forum.search.analysis, before whoosh sees it: the text fields hold
-stemmed terms separated by spaces, so documents, queries and highlights share one pipeline
-and whoosh only splits on spaces.
+Text is analysed once, by forum.search.analysis, before whoosh sees it: the text fields are
+fed {term: count}, so documents, queries and highlights share one pipeline and whoosh does
+not tokenise anything again.
 """
 
 import hashlib
 import json
+from collections import Counter
 from datetime import UTC, datetime
 
 from whoosh import columns, fields
+from whoosh.system import pack_uint
 
 from forum.models import Experience
 from forum.search.analysis import searchable_text, stems
@@ -20,6 +22,19 @@ KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", 
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
+# Bumped whenever documents change shape: an index built for another version is rebuilt.
+SCHEMA_VERSION = 2
+
+
+class TermCounts(fields.KEYWORD):
+    """A scorable keyword field fed {term: count} of already analysed text."""
+
+    def __init__(self):
+        super().__init__(scorable=True)
+
+    def index(self, value, **kwargs):
+        for term, count in value.items():
+            yield term.encode("utf-8"), count, float(count), pack_uint(count)
 
 
 def build_schema() -> fields.Schema:
@@ -33,14 +48,14 @@ def build_schema() -> fields.Schema:
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.STORED(),
-        title=fields.KEYWORD(scorable=True),
-        body=fields.KEYWORD(scorable=True),
+        title=TermCounts(),
+        body=TermCounts(),
         # Exercise names and tags as terms, so "qigong sleep" finds a qigong story that
         # never spells the exercise out in its text.
-        topics=fields.KEYWORD(scorable=True),
+        topics=TermCounts(),
         # Adjacent terms of title and body ("flare-next"): a quoted phrase is the
         # intersection of its pairs, exact for two words and far cheaper than positions.
-        pairs=fields.KEYWORD(scorable=True),
+        pairs=TermCounts(),
         **keywords,
         published=fields.COLUMN(columns.NumericColumn("q")),
         me_too=fields.COLUMN(columns.NumericColumn("i")),
@@ -59,10 +74,10 @@ def document_for(experience: Experience) -> dict:
     topics = [exercise_words(key) for key in experience.exercises] + experience.tag_names
     document = {
         "id": str(experience.id),
-        "title": " ".join(title),
-        "body": " ".join(body),
-        "topics": " ".join(stems(" ".join(topics))),
-        "pairs": " ".join(word_pairs(title) + word_pairs(body)),
+        "title": Counter(title),
+        "body": Counter(body),
+        "topics": Counter(stems(" ".join(topics))),
+        "pairs": Counter(word_pairs(title) + word_pairs(body)),
         "exercise": " ".join(experience.exercises),
         "tag": " ".join(experience.tag_names),
         "published": timestamp(experience.published_at),

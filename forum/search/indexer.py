@@ -10,15 +10,16 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from forum.models import Experience
-from forum.search import outbox, storage
+from forum.search import merging, outbox, storage
 from forum.search.documents import document_for
 
 log = logging.getLogger(__name__)
 
 # Changes applied per whoosh commit; a request applies at most one batch itself.
 BATCH_SIZE = 500
-# Whoosh spills postings to temporary sorted runs past `limitmb`; memory is cheaper.
-REBUILD_WRITER = {"limitmb": 512}
+# Whoosh spills postings to temporary sorted runs past `limitmb` (a posting counts ~190
+# bytes); a segment of merging.REBUILD_SEGMENT_DOCS documents fits.
+REBUILD_WRITER = {"limitmb": 768}
 # A rebuild waits this long for the writer lock before swapping generations.
 SWAP_LOCK_SECONDS = 120.0
 
@@ -51,13 +52,13 @@ def apply_batch(generation: Path, session: Session) -> int:
     rows = outbox.pending(session, progress, BATCH_SIZE)
     if not rows:
         return 0
-    writer = storage.open_generation(generation).writer()
+    writer = storage.open_writer(generation)
     try:
         write_experiences(writer, session, {experience_id for _, experience_id in rows})
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    writer.commit(mergetype=merging.merge_small)
     # Written after the commit: a crash in between replays these changes, harmlessly.
     storage.write_state(generation, outbox.advance(progress, rows).to_state())
     return len(rows)
@@ -125,14 +126,17 @@ def rebuild(
             start = outbox.starting_point(session)
             total = count_published(session)
             options = writer_options or REBUILD_WRITER
-            writer = storage.open_generation(generation).writer(**options)
+            writer = storage.open_writer(generation, **options)
             done = 0
             for experience in published_experiences(session):
                 writer.add_document(**document_for(experience))
                 done += 1
                 if progress and (done % 500 == 0 or done == total):
                     progress(done, total)
-            writer.commit()
+                if done % merging.REBUILD_SEGMENT_DOCS == 0:
+                    writer.commit(merge=False)
+                    writer = storage.open_writer(generation, **options)
+            writer.commit(merge=False)
         storage.write_state(generation, start.to_state())
         with storage.writer_lock(directory, SWAP_LOCK_SECONDS), Session(bind) as session:
             while apply_batch(generation, session):
@@ -191,8 +195,8 @@ def check(directory: Path, bind: Engine, *, repair: bool, lock_timeout: float) -
         if repair and report.differences:
             ids = {*report.missing, *report.extra, *report.stale, *report.duplicated}
             with storage.writer_lock(directory, lock_timeout):
-                writer = storage.open_generation(storage.current_generation(directory)).writer()
+                writer = storage.open_writer(storage.current_generation(directory))
                 write_experiences(writer, session, ids)
-                writer.commit()
+                writer.commit(mergetype=merging.merge_small)
             report.repaired = True
     return report

@@ -53,10 +53,15 @@ class SearchRuntime:
         """The current searcher (None while a first build runs elsewhere), used exclusively."""
         with self._mutex:
             self._adopt_process()
-            if storage.current_generation(self.directory) is None and self.drain_interval <= 0:
+            if self.needs_build() and self.drain_interval <= 0:
                 # No background drainer to build it (tests, scripts): build it right here.
                 self.build(database)
             yield self._fresh_searcher()
+
+    def needs_build(self) -> bool:
+        """No index yet, or one built for another document schema."""
+        generation = storage.current_generation(self.directory)
+        return generation is None or storage.is_outdated(generation)
 
     def _fresh_searcher(self) -> Searcher | None:
         generation = storage.current_generation(self.directory)
@@ -91,11 +96,11 @@ class SearchRuntime:
     def drain(self, database: Database, *, lock_timeout: float, batches: int) -> int:
         """Apply pending outbox changes; raises IndexBusy when another writer is at work.
 
-        Without an index there is nothing to apply to: the build reads the database as it
-        is, these changes included.
+        Without a current index there is nothing to apply to: the build reads the database
+        as it is, these changes included.
         """
         self._adopt_process()
-        if storage.current_generation(self.directory) is None:
+        if self.needs_build():
             return 0
         return indexer.drain(self.directory, database, lock_timeout=lock_timeout, batches=batches)
 
@@ -137,8 +142,8 @@ class SearchRuntime:
         while not self._stop.wait(self.drain_interval):
             with app.app_context():
                 try:
-                    if storage.current_generation(self.directory) is None:
-                        # Searches say "being built" meanwhile; one process builds.
+                    if self.needs_build():
+                        # Searches use the old index or say "being built"; one process builds.
                         self.build(db.engine)
                     self.drain(db.engine, lock_timeout=self.drain_interval, batches=20)
                     if time.monotonic() - self._last_housekeeping > HOUSEKEEPING_SECONDS:

@@ -4,7 +4,7 @@ how far each generation has applied the outbox.
     <SEARCH_INDEX_DIR>/write.lock   fcntl lock held by whoever writes (any process)
     <SEARCH_INDEX_DIR>/build.lock   held while a missing or stale index is rebuilt
     <SEARCH_INDEX_DIR>/current      symlink to the generation searches use
-    <SEARCH_INDEX_DIR>/gen-<n>/     a whoosh index plus applied.json
+    <SEARCH_INDEX_DIR>/gen-v<schema>-<n>/   a whoosh index plus applied.json
 """
 
 import fcntl
@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from whoosh import index
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import FileIndex
 
 from forum.search import zerocopy
-from forum.search.documents import build_schema
+from forum.search.documents import SCHEMA_VERSION, build_schema
 
 CURRENT_LINK = "current"
 WRITE_LOCK = "write.lock"
@@ -75,10 +76,15 @@ def current_generation(directory: Path) -> Path | None:
 def create_generation(directory: Path) -> Path:
     """A new, empty, not yet current generation."""
     directory.mkdir(parents=True, exist_ok=True)
-    generation = directory / f"{GENERATION_PREFIX}{time.time_ns()}"
+    generation = directory / f"{GENERATION_PREFIX}v{SCHEMA_VERSION}-{time.time_ns()}"
     generation.mkdir()
     index.create_in(generation, build_schema())
     return generation
+
+
+def is_outdated(generation: Path) -> bool:
+    """True for a generation built with another document schema: it must be rebuilt."""
+    return not generation.name.startswith(f"{GENERATION_PREFIX}v{SCHEMA_VERSION}-")
 
 
 def make_current(directory: Path, generation: Path) -> None:
@@ -115,6 +121,18 @@ def open_generation(generation: Path) -> FileIndex:
         except FileNotFoundError:
             time.sleep(0.005)
     return index.open_dir(str(generation))
+
+
+def open_writer(generation: Path, **options):
+    """A whoosh writer for a generation; the caller holds the writer lock.
+
+    Its codec skips whoosh's per-block length statistics: whoosh looks up the document
+    length of every posting it writes for them (a third of a build's commit time), and
+    only whoosh's own scorers use them, never forum.search's engine.
+    """
+    codec = W3Codec()
+    codec.length_stats = False
+    return open_generation(generation).writer(codec=codec, **options)
 
 
 def read_state(generation: Path) -> dict:

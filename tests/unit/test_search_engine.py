@@ -2,6 +2,7 @@
 
 import io
 import pickle
+from collections import Counter
 
 import pytest
 from whoosh.filedb.structfile import BufferFile
@@ -44,9 +45,9 @@ def test_zero_copy_buffer_file_matches_whoosh_buffer_file():
 @pytest.fixture
 def reader(tmp_path):
     generation = storage.create_generation(tmp_path)
-    writer = storage.open_generation(generation).writer()
+    writer = storage.open_writer(generation)
     for number in range(1, 400):
-        words = " ".join(["pain"] * (number % 4 + 1) + (["walk"] if number % 3 else []))
+        words = Counter(["pain"] * (number % 4 + 1) + (["walk"] if number % 3 else []))
         writer.add_document(id=str(number), body=words, exercise="walking")
     writer.commit()
     with storage.open_generation(generation).searcher() as searcher:
