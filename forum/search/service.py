@@ -14,7 +14,7 @@ from forum.extensions import db
 from forum.models import Experience
 from forum.search.analysis import searchable_text, stems
 from forum.search.documents import PAIR_FIELD, word_pairs
-from forum.search.engine import Plan
+from forum.search.engine import FACET_FIELDS, Plan
 from forum.search.highlight import SNIPPET_CHARS, highlight, readable_text
 from forum.search.query import parse
 from forum.search.runtime import SearchRuntime
@@ -90,7 +90,8 @@ def search(args: dict) -> SearchPage:
     with runtime().reading(db.engine) as searcher:
         if searcher is None:
             notice = "The search index is being built. Please try again in a minute."
-            return SearchPage(parsed.text, [], 0, {}, None, page, per_page, notice, building=True)
+            facets = {name: {} for name in FACET_FIELDS}
+            return SearchPage(parsed.text, [], 0, facets, None, page, per_page, notice, True)
         matches = runtime().engine.run(searcher, plan)
         if not matches.total and plan.min_should > 1:
             matches = runtime().engine.run(searcher, replace(plan, min_should=1))

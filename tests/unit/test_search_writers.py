@@ -125,3 +125,10 @@ def test_background_drains_build_the_index_and_apply_changes_within_a_second(dra
     with draining_app.app_context():
         experience = publish("Gentle cycling")
         assert wait_for(lambda: found("cycling") == [experience.id], 1.0)
+
+
+def test_while_the_first_build_runs_searches_say_so(draining_app):
+    with draining_app.app_context():  # no request yet, so no drainer has built anything
+        page = search.search({"q": "walking"})
+    assert page.building and page.total == 0 and "being built" in page.notice
+    assert page.facets == {"exercise": {}, "onset": {}, "outcome": {}}
