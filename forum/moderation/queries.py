@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from forum import search
 from forum.clock import utcnow
+from forum.experiences.queries import Page
 from forum.extensions import db
 from forum.models import Experience, Flag, ModerationAction, Reply, User
 
@@ -16,18 +17,6 @@ OVERDUE_AFTER = timedelta(days=1)
 SIMILAR_LIMIT = 5
 # Statuses in which a flagged item still needs a moderator (deleted ones need nobody).
 FLAGGED_STATUSES = ("published", "hidden")
-
-
-@dataclass
-class Page:
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 @dataclass
