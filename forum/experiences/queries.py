@@ -109,7 +109,7 @@ def _filtered(query: Select, filters: dict) -> Select:
     return query
 
 
-def list_published(filters: dict) -> Page:
+def _published(filters: dict) -> Select:
     """Published experiences matching the filters; ties broken by id so pages never overlap."""
     query = _filtered(select(Experience).where(Experience.status == "published"), filters)
     if filters.get("sort") == "most_me_too":
@@ -118,12 +118,17 @@ def list_published(filters: dict) -> Page:
         )
     else:
         query = query.order_by(Experience.published_at.desc(), Experience.id.desc())
-    return _paginate(_with_cards(query), filters.get("page", 1), filters.get("per_page", 20))
+    return _with_cards(query)
+
+
+def list_published(filters: dict) -> Page:
+    """A page of published experiences matching the filters, with their total."""
+    return _paginate(_published(filters), filters.get("page", 1), filters.get("per_page", 20))
 
 
 def recent_published(limit: int = 5) -> list[Experience]:
-    """The newest published experiences, for the home page."""
-    return list(list_published({"page": 1, "per_page": limit}).items)
+    """The newest published experiences, for the home page (no total: it is not shown)."""
+    return list(db.session.scalars(_published({}).limit(limit)))
 
 
 def list_own(author: User, page: int = 1, per_page: int = 20) -> Page:

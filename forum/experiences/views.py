@@ -13,6 +13,7 @@ from forum.models import Experience
 from forum.sanitize import excerpt
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
+from forum.web.page_cache import kept_for_anyone
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 bp.add_app_template_filter(summary_line, "summary_line")
@@ -57,6 +58,7 @@ def _form_page(template: str, values: dict, errors: dict, **context):
 
 
 @bp.get("", endpoint="list")
+@kept_for_anyone()
 def list_experiences():
     args = request.args.to_dict()
     try:
@@ -94,6 +96,7 @@ def new():
 
 
 @bp.get("/<int:experience_id>")
+@kept_for_anyone()
 def detail(experience_id: int):
     return _detail_page(experience_id)
 

@@ -10,6 +10,7 @@ from forum.insights.presenters import describe_group, present_comparison, presen
 from forum.insights.schemas import EVERYONE, GROUP_FIELDS, CompareSchema, GroupSchema
 from forum.validation import load
 from forum.web.forms import form_input
+from forum.web.page_cache import kept_for_anyone
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(swatch, "insight_swatch")
@@ -26,6 +27,7 @@ def _own_profile_group() -> dict:
 
 
 @bp.get("/insights")
+@kept_for_anyone()
 def index():
     # The member's own profile until they choose a group with the form (even "anyone").
     chosen = any(name in request.args for name in GROUP_FIELDS)
@@ -64,6 +66,7 @@ def _select_values(specs: dict) -> dict:
 
 
 @bp.get("/insights/compare")
+@kept_for_anyone()
 def compare():
     if not any(side in request.args for side in SIDES):
         if any(f"{side}_{name}" in request.args for side in SIDES for name in GROUP_FIELDS):

@@ -1,5 +1,6 @@
 """Every model, importable from one place (Alembic and the services look here)."""
 
+from forum.models.content import ContentVersion, content_version
 from forum.models.discussion import MeToo, Reply
 from forum.models.experience import (
     Experience,
@@ -14,6 +15,7 @@ from forum.models.user import ApiToken, User
 
 __all__ = [
     "ApiToken",
+    "ContentVersion",
     "Experience",
     "ExperienceExercise",
     "Flag",
@@ -24,5 +26,6 @@ __all__ = [
     "SearchChange",
     "Tag",
     "User",
+    "content_version",
     "experience_tags",
 ]

@@ -5,6 +5,7 @@ The rest of the app uses only these names:
     note_changed(experience_id)     before committing anything the index must reflect
     apply_pending()                 right after that commit (never raises)
     search(args) -> SearchPage      args loaded with schemas.SearchQuerySchema
+    index_version() -> Hashable     changes whenever what search answers may change
     similar_experiences(experience_id, limit=5) -> list[int]
     rebuild(progress=None) -> int   a new index from the database, swapped in atomically
     check(repair=True) -> IndexReport
@@ -29,6 +30,7 @@ __all__ = [
     "SearchPage",
     "apply_pending",
     "check",
+    "index_version",
     "init_app",
     "note_changed",
     "rebuild",
@@ -42,6 +44,14 @@ log = logging.getLogger(__name__)
 def note_changed(experience_id: int) -> None:
     """Record in the caller's transaction that the index must look at this experience again."""
     db.session.add(SearchChange(experience_id=experience_id))
+
+
+def index_version() -> tuple[str, int] | None:
+    """The current generation and its newest commit; None while there is no index."""
+    generation = storage.current_generation(runtime().directory)
+    if generation is None:
+        return None
+    return generation.name, storage.commit_number(generation)
 
 
 def apply_pending() -> None:

@@ -10,6 +10,7 @@ how far each generation has applied the outbox.
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -28,6 +29,7 @@ WRITE_LOCK = "write.lock"
 BUILD_LOCK = "build.lock"
 STATE_FILE = "applied.json"
 GENERATION_PREFIX = "gen-"
+TOC_NAME = re.compile(rf"_{index._DEF_INDEX_NAME}_([0-9]+)\.toc\Z")
 # Opening a generation races other processes' commits (see open_generation).
 OPEN_ATTEMPTS = 10
 
@@ -71,6 +73,20 @@ def current_generation(directory: Path) -> Path | None:
     generation = directory / target
     # Only complete generations are ever made current: a directory check is enough.
     return generation if generation.is_dir() else None
+
+
+def commit_number(generation: Path) -> int:
+    """The number of the generation's newest whoosh commit (-1 before the first).
+
+    Every commit writes a new table of contents, `_MAIN_<n>.toc`: a directory listing
+    tells whether the index changed without opening it.
+    """
+    newest = -1
+    for name in os.listdir(generation):
+        match = TOC_NAME.match(name)
+        if match:
+            newest = max(newest, int(match.group(1)))
+    return newest
 
 
 def create_generation(directory: Path) -> Path:

@@ -4,8 +4,10 @@ from flask import Blueprint, render_template, request
 
 from forum.api.request import query_args
 from forum.errors import DomainError
+from forum.search import index_version
 from forum.search.schemas import FILTERS, SearchQuerySchema
 from forum.search.service import search
+from forum.web.page_cache import kept_for_anyone
 
 bp = Blueprint("search", __name__)
 
@@ -13,6 +15,7 @@ FACET_TITLES = {"exercise": "Exercise", "onset": "How it began", "outcome": "Out
 
 
 @bp.get("/search", endpoint="page")
+@kept_for_anyone(also_keyed_on=index_version)
 def search_page():
     args = {key: value for key, value in request.args.items() if value}
     try:

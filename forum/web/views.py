@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 
 from forum.experiences.queries import recent_published
+from forum.web.page_cache import kept_for_anyone
 
 bp = Blueprint("web", __name__)
 
@@ -10,5 +11,6 @@ RECENT_ON_HOME = 5
 
 
 @bp.get("/")
+@kept_for_anyone()
 def home():
     return render_template("home.html", recent=recent_published(RECENT_ON_HOME))
