@@ -6,7 +6,9 @@
 Serves bench/hello_app.py and then the forum (app:app) with the same gunicorn settings on
 127.0.0.1, runs wrk against each page for a bounded time (each connection walks a list of
 paths: 500 detail ids, the search issue's 200 queries, 50 insight groups) and checks that
-the GETs wrote nothing to the database or the search index. Prints and saves JSON rows.
+the GETs wrote nothing to the database or the search index. The forum is measured twice:
+as configured, with anonymous pages kept per worker (each worker makes each page once, in
+the warm-up or the run), and with PAGE_CACHE_MB=0. Prints and saves JSON rows.
 """
 
 import argparse
@@ -147,16 +149,22 @@ def measure(args) -> list[dict]:
         "FORUM_ENV": "production",
         "SECRET_KEY": "bench-only-secret",
     }
-    with gunicorn("app:app", port, args.workers, env, ROOT):
-        # The first request starts each worker's outbox drainer: let it apply what earlier
-        # writers (a seed, another bench) left, so only the GETs below are fingerprinted.
-        time.sleep(SETTLE_SECONDS)
-        before = fingerprint(args.database_url, args.index_dir)
-        for name, paths in pages(args.database_url).items():
-            run_wrk(base, paths, args.warmup, *wrk_args[1:])
-            result = run_wrk(base, paths, *wrk_args)
-            rows.append({"path": name, **result, "share": result["rps"] / ceiling["rps"]})
-            print(json.dumps(rows[-1]), flush=True)
+    paths_of = pages(args.database_url)
+    before = None
+    # As configured (pages kept per worker), then with the page cache off: what every
+    # signed-in member's request, and every page after a write, still costs.
+    for cache, settings in (("on", {}), ("off", {"PAGE_CACHE_MB": "0"})):
+        with gunicorn("app:app", port, args.workers, {**env, **settings}, ROOT):
+            # The first request starts each worker's outbox drainer: let it apply what earlier
+            # writers (a seed, another bench) left, so only the GETs below are fingerprinted.
+            time.sleep(SETTLE_SECONDS)
+            before = before or fingerprint(args.database_url, args.index_dir)
+            for name, paths in paths_of.items():
+                run_wrk(base, paths, args.warmup, *wrk_args[1:])
+                result = run_wrk(base, paths, *wrk_args)
+                share = result["rps"] / ceiling["rps"]
+                rows.append({"path": name, "page_cache": cache, **result, "share": share})
+                print(json.dumps(rows[-1]), flush=True)
     after = fingerprint(args.database_url, args.index_dir)
     rows.append(
         {"path": "GET wrote nothing", "ok": before == after, "changes": diff(before, after)}

@@ -50,8 +50,9 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
         return ["Not measured: wrk is not installed (`apt-get install wrk`)."]
     judged = size >= 100_000
     lines = [
-        "| page | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | errors | target |",
-        "|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | page cache | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | errors "
+        "| target |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     check = None
     for row in rows:
@@ -60,11 +61,15 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
             continue
         met = row["share"] >= PAGE_SHARE_TARGET and row["p95_ms"] <= PAGE_P95_TARGET_MS
         verdict = ("met" if met else "**missed**") if judged else "(judged at 100k)"
+        cache = row.get("page_cache", "-")
         if row["path"].startswith("hello"):
             verdict = "ceiling"
+        elif cache == "off":
+            verdict = "(reference: " + ("within" if met else "outside") + " the target)"
         lines.append(
-            f"| {row['path']} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} "
-            f"| {_ms(row['p99_ms'])} | {row['share']:.0%} | {row['errors']} | {verdict} |"
+            f"| {row['path']} | {cache} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} "
+            f"| {_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {row['share']:.0%} "
+            f"| {row['errors']} | {verdict} |"
         )
     if check is not None:
         wrote = "none" if check["ok"] else "CHANGED: " + ", ".join(check["changes"])
@@ -110,7 +115,10 @@ def render(results: dict) -> str:
         "walking a list of paths (500 detail ids, the search issue's 200 queries, 50 insight "
         "groups); the share is the page's req/s over the bare Flask hello app served the same way "
         f"in the same run. Targets at 100,000: share ≥ {PAGE_SHARE_TARGET:.0%}, "
-        f"p95 ≤ {PAGE_P95_TARGET_MS:.0f} ms.",
+        f"p95 ≤ {PAGE_P95_TARGET_MS:.0f} ms. Each page is measured as configured (page cache "
+        "on: anonymous pages kept per worker, made once per worker during the 2 s warm-up or "
+        "the run, retired by any write) and with `PAGE_CACHE_MB=0`, which is what a signed-in "
+        "member's page, or any page right after a write, costs.",
         "",
     ]
     for entry in results["sizes"]:
