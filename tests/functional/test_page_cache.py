@@ -4,6 +4,7 @@ import pytest
 from sqlalchemy import update
 
 from forum import search
+from forum.config import load_config
 from forum.extensions import db
 from forum.models import Experience
 from tests.conftest import AuthActions, make_app
@@ -108,5 +109,7 @@ def test_search_pages_follow_the_index_as_well(ctx, client, story):
     assert search.index_version() != before
 
 
-def test_tests_run_without_the_cache_unless_they_ask(tmp_path):
-    assert "forum.page_cache" not in make_app(tmp_path).extensions
+@pytest.mark.parametrize(("environment", "megabytes"), [("testing", 0), ("production", 32)])
+def test_the_cache_is_on_except_in_tests_that_do_not_ask(tmp_path, environment, megabytes):
+    settings = load_config(tmp_path, {"FORUM_ENV": environment, "SECRET_KEY": "s"})
+    assert settings["PAGE_CACHE_MB"] == megabytes
