@@ -2,7 +2,7 @@
 
 import html
 import re
-from functools import partial
+from functools import lru_cache, partial
 
 import bleach
 from bleach.linkifier import LinkifyFilter
@@ -48,6 +48,9 @@ def plain_text(rendered_html: str) -> str:
     return html.unescape(bleach.clean(rendered_html, tags=set(), strip=True))
 
 
+# A list page shows 20 excerpts and bleach parses each body in full (~1 ms): the same
+# stories are listed again and again, and their excerpts never change.
+@lru_cache(maxsize=2048)
 def excerpt(rendered_html: str, length: int = 220) -> str:
     """The first `length` characters of the visible text, cut at a word.
 

@@ -10,11 +10,14 @@ from forum import permissions
 from forum.auth.schemas import vocabulary_choice
 from forum.errors import NotFound
 from forum.experiences.schemas import CleanText, TagName
+from forum.experiences.totals import remembered_total
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
+# List arguments that order or page the matches without changing how many there are.
+NOT_FILTERS = ("page", "per_page", "sort")
 MAX_PAGE = 100_000
 
 
@@ -75,8 +78,12 @@ def _with_cards(query: Select) -> Select:
     )
 
 
-def _paginate(query: Select, page: int, per_page: int) -> Page:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _count(query: Select) -> int:
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def _paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
+    total = _count(query) if total is None else total
     items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
 
@@ -123,7 +130,10 @@ def _published(filters: dict) -> Select:
 
 def list_published(filters: dict) -> Page:
     """A page of published experiences matching the filters, with their total."""
-    return _paginate(_published(filters), filters.get("page", 1), filters.get("per_page", 20))
+    query = _published(filters)
+    matching = tuple(sorted((k, v) for k, v in filters.items() if k not in NOT_FILTERS and v))
+    total = remembered_total(matching, lambda: _count(query))
+    return _paginate(query, filters.get("page", 1), filters.get("per_page", 20), total)
 
 
 def recent_published(limit: int = 5) -> list[Experience]:

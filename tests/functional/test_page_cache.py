@@ -113,3 +113,23 @@ def test_search_pages_follow_the_index_as_well(ctx, client, story):
 def test_the_cache_is_on_except_in_tests_that_do_not_ask(tmp_path, environment, megabytes):
     settings = load_config(tmp_path, {"FORUM_ENV": environment, "SECRET_KEY": "s"})
     assert settings["PAGE_CACHE_MB"] == megabytes
+
+
+def test_list_totals_are_remembered_for_members_until_the_next_write(client, story, auth):
+    auth.login("maple", TEST_PASSWORD)
+    assert "1 experience<" in client.get("/experiences?exercise=walking").get_data(as_text=True)
+    hide_behind_the_apps_back(story.id)
+    # The page is made again (a member's), its total is the one remembered.
+    html = client.get("/experiences?exercise=walking&page=1").get_data(as_text=True)
+    assert "1 experience<" in html
+
+    ExperienceFactory.create_batch(2, author=story.author, exercises=("walking",))
+    assert "2 experiences<" in client.get("/experiences?exercise=walking").get_data(as_text=True)
+
+
+def hide_behind_the_apps_back(experience_id: int) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(Experience).where(Experience.id == experience_id).values(status="hidden")
+        )
+    db.session.expire_all()

@@ -1,5 +1,6 @@
-"""The page cache's own rules: versions, age, memory budget."""
+"""The page cache's own rules (versions, age, memory budget) and the remembered list totals."""
 
+from forum.experiences.totals import Totals
 from forum.web import page_cache
 from forum.web.page_cache import PageCache
 
@@ -58,3 +59,24 @@ def test_a_page_larger_than_an_eighth_of_the_budget_is_not_kept():
     cache = PageCache(budget=800, seconds=60)
     cache.put("/big", (1, None), b"x" * 101, "text/html")
     assert len(cache) == 0
+
+
+def test_list_totals_are_kept_per_content_version():
+    totals, counted = Totals(size=2), []
+
+    def count(answer):
+        return lambda: counted.append(answer) or answer
+
+    assert totals.get("all", 1, count(10)) == 10
+    assert totals.get("all", 1, count(99)) == 10
+    assert totals.get("all", 0, count(7)) == 7  # an older reader counts for itself
+    assert totals.get("all", 1, count(99)) == 10
+    assert totals.get("all", 2, count(11)) == 11
+    assert counted == [10, 7, 11]
+
+
+def test_list_totals_forget_the_least_recently_used_filters():
+    totals = Totals(size=2)
+    for key in ("a", "b", "c"):
+        totals.get(key, 1, lambda: 1)
+    assert totals.get("a", 1, lambda: 2) == 2

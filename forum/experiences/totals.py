@@ -1,0 +1,60 @@
+"""How many published experiences match a set of filters, remembered per process until the
+next committed write.
+
+The list shows "N experiences, page X of Y" on every page; counting costs a scan of every
+matching row (about 20 ms for all 98,000 published at 100,000 experiences, 60 ms with an
+exercise filter) while the answer only changes when something is written.
+"""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+
+from flask import current_app
+
+from forum.extensions import db
+from forum.models import content_version
+
+EXTENSION = "forum.list_totals"
+REMEMBERED = 512
+
+
+class Totals:
+    """Totals under one content version; a newer version forgets them all."""
+
+    def __init__(self, size: int = REMEMBERED):
+        self.size = size
+        self._version = -1
+        self._totals: OrderedDict[Hashable, int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, version: int, count: Callable[[], int]) -> int:
+        with self._lock:
+            if version > self._version:
+                self._totals.clear()
+                self._version = version
+            elif version == self._version and key in self._totals:
+                self._totals.move_to_end(key)
+                return self._totals[key]
+        # Counted outside the lock: a slow count must not hold up other threads' hits.
+        total = count()
+        with self._lock:
+            if version == self._version:
+                self._totals[key] = total
+                while len(self._totals) > self.size:
+                    self._totals.popitem(last=False)
+        return total
+
+
+def remembered_total(key: Hashable, count: Callable[[], int]) -> int:
+    """`count()`, or what it answered for `key` since the last committed write.
+
+    Off with the page cache (PAGE_CACHE_MB=0, the default in tests, which may change the
+    database behind the app's back).
+    """
+    if not current_app.config["PAGE_CACHE_MB"]:
+        return count()
+    # The version first: the count is then at least as new as the version it is kept under.
+    version = content_version(db.session)
+    totals = current_app.extensions.setdefault(EXTENSION, Totals())
+    return totals.get(key, version, count)
