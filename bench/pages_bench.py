@@ -152,7 +152,7 @@ def measure(args) -> list[dict]:
     paths_of = pages(args.database_url)
     before = None
     # As configured (pages kept per worker), then with the page cache off: what every
-    # signed-in member's request, and every page after a write, still costs.
+    # signed-in member's request still costs.
     for cache, settings in (("on", {}), ("off", {"PAGE_CACHE_MB": "0"})):
         with gunicorn("app:app", port, args.workers, {**env, **settings}, ROOT):
             # The first request starts each worker's outbox drainer: let it apply what earlier

@@ -153,6 +153,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # Memory for whole anonymous pages per process (0: none), each kept at most this long.
         "PAGE_CACHE_MB": _int_setting("PAGE_CACHE_MB", 32),
         "PAGE_CACHE_SECONDS": _int_setting("PAGE_CACHE_SECONDS", 300, minimum=1),
+        # The experience list's "N experiences", counted once per filter set between writes.
+        "LIST_TOTALS_REMEMBERED": os.environ.get("LIST_TOTALS_REMEMBERED", "1").strip().lower()
+        not in FALSE_WORDS,
         "TRUSTED_PROXY_COUNT": _int_setting("TRUSTED_PROXY_COUNT", 0),
         "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
         "PASSWORD_HASH_METHOD": _password_hash_method(),
@@ -173,9 +176,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     config.update(overrides)
     if config["TESTING"]:
         config.setdefault("WTF_CSRF_ENABLED", True)
+        # Tests change data behind the app's back; the caches' own tests turn them on.
         if "PAGE_CACHE_MB" not in overrides and "PAGE_CACHE_MB" not in os.environ:
-            # Tests change data behind the app's back; the cache's own tests turn it on.
             config["PAGE_CACHE_MB"] = 0
+        if "LIST_TOTALS_REMEMBERED" not in overrides and "LIST_TOTALS_REMEMBERED" not in os.environ:
+            config["LIST_TOTALS_REMEMBERED"] = False
     if config["INSIGHTS_MIN_REPORTS"] < 3:
         raise ConfigError("INSIGHTS_MIN_REPORTS may never be below 3")
     return config

@@ -49,10 +49,10 @@ class Totals:
 def remembered_total(key: Hashable, count: Callable[[], int]) -> int:
     """`count()`, or what it answered for `key` since the last committed write.
 
-    Off with the page cache (PAGE_CACHE_MB=0, the default in tests, which may change the
-    database behind the app's back).
+    Off with LIST_TOTALS_REMEMBERED=0, the default in tests, which may change the database
+    behind the app's back.
     """
-    if not current_app.config["PAGE_CACHE_MB"]:
+    if not current_app.config["LIST_TOTALS_REMEMBERED"]:
         return count()
     # The version first: the count is then at least as new as the version it is kept under.
     version = content_version(db.session)

@@ -16,7 +16,7 @@ KEPT_PAGES = ("/", "/experiences", "/experiences/{id}", "/search?q=diary")
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path, PAGE_CACHE_MB=4)
+    app = make_app(tmp_path, PAGE_CACHE_MB=4, LIST_TOTALS_REMEMBERED=True)
     yield app
     with app.app_context():
         db.session.remove()
@@ -109,10 +109,15 @@ def test_search_pages_follow_the_index_as_well(ctx, client, story):
     assert search.index_version() != before
 
 
-@pytest.mark.parametrize(("environment", "megabytes"), [("testing", 0), ("production", 32)])
-def test_the_cache_is_on_except_in_tests_that_do_not_ask(tmp_path, environment, megabytes):
+@pytest.mark.parametrize(
+    ("environment", "megabytes", "totals"), [("testing", 0, False), ("production", 32, True)]
+)
+def test_the_caches_are_on_except_in_tests_that_do_not_ask(
+    tmp_path, environment, megabytes, totals
+):
     settings = load_config(tmp_path, {"FORUM_ENV": environment, "SECRET_KEY": "s"})
     assert settings["PAGE_CACHE_MB"] == megabytes
+    assert settings["LIST_TOTALS_REMEMBERED"] is totals
 
 
 def test_list_totals_are_remembered_for_members_until_the_next_write(client, story, auth):
