@@ -55,7 +55,9 @@ def skip_to_content(page: Page) -> None:
     """The first Tab reaches the skip link; Enter moves the focus to the main content."""
     tab_to(page, "a.skip-link")
     page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "main"
+    # The browser moves the focus once it has followed the link, not always before Enter
+    # returns (seen on a loaded machine): wait for it, a few seconds at most.
+    page.wait_for_function("() => document.activeElement.id === 'main'", timeout=5000)
 
 
 def type_into(page: Page, selector: str, text: str) -> None:
