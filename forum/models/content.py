@@ -63,6 +63,11 @@ def _note_statement(state: ORMExecuteState) -> None:
 
 @event.listens_for(AppSession, "before_commit")
 def _move_version(session: Session) -> None:
+    if session.in_nested_transaction():
+        # Releasing a savepoint fires this too. Locking the row there, before the rest of
+        # the transaction's writes, would order locks differently from other writers
+        # (deadlocks on PostgreSQL); the outermost commit moves it.
+        return
     session.flush()
     if not session.info.pop(_WROTE, False):
         return

@@ -78,3 +78,16 @@ def test_an_emptied_table_gets_its_row_back_on_the_next_write(ctx):
     db.session.commit()
     UserFactory()
     assert version() >= 1
+
+
+def test_releasing_a_savepoint_leaves_the_row_to_the_outermost_commit(story):
+    before = version()
+    with db.session.begin_nested():
+        db.session.get(Experience, story.id).title = "Inside a savepoint"
+    assert version() == before  # not moved (nor locked) before the transaction ends
+    with db.session.begin_nested() as outer:
+        with db.session.begin_nested():
+            db.session.get(Experience, story.id).me_too_count += 1
+        outer.rollback()
+    db.session.commit()
+    assert version() == before + 1
