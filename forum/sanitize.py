@@ -49,8 +49,9 @@ def plain_text(rendered_html: str) -> str:
 
 
 # A list page shows 20 excerpts and bleach parses each body in full (~1 ms): the same
-# stories are listed again and again, and their excerpts never change.
-@lru_cache(maxsize=2048)
+# stories are listed again and again, and their excerpts never change. The keys are whole
+# bodies (up to ~20,000 characters): a few hundred keep the memory small.
+@lru_cache(maxsize=256)
 def excerpt(rendered_html: str, length: int = 220) -> str:
     """The first `length` characters of the visible text, cut at a word.
 

@@ -7,6 +7,7 @@ exercise filter) while the answer only changes when something is written.
 """
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -20,12 +21,13 @@ REMEMBERED = 512
 
 
 class Totals:
-    """Totals under one content version; a newer version forgets them all."""
+    """Totals under one content version, each for at most `seconds`; a newer version
+    forgets them all."""
 
-    def __init__(self, size: int = REMEMBERED):
-        self.size = size
+    def __init__(self, seconds: float, size: int = REMEMBERED):
+        self.seconds, self.size = seconds, size
         self._version = -1
-        self._totals: OrderedDict[Hashable, int] = OrderedDict()
+        self._totals: OrderedDict[Hashable, tuple[int, float]] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: Hashable, version: int, count: Callable[[], int]) -> int:
@@ -34,13 +36,16 @@ class Totals:
                 self._totals.clear()
                 self._version = version
             elif version == self._version and key in self._totals:
-                self._totals.move_to_end(key)
-                return self._totals[key]
+                total, counted_at = self._totals[key]
+                if time.monotonic() - counted_at <= self.seconds:
+                    self._totals.move_to_end(key)
+                    return total
         # Counted outside the lock: a slow count must not hold up other threads' hits.
-        total = count()
+        total, counted_at = count(), time.monotonic()
         with self._lock:
             if version == self._version:
-                self._totals[key] = total
+                self._totals[key] = (total, counted_at)
+                self._totals.move_to_end(key)
                 while len(self._totals) > self.size:
                     self._totals.popitem(last=False)
         return total
@@ -56,5 +61,9 @@ def remembered_total(key: Hashable, count: Callable[[], int]) -> int:
         return count()
     # The version first: the count is then at least as new as the version it is kept under.
     version = content_version(db.session)
-    totals = current_app.extensions.setdefault(EXTENSION, Totals())
+    totals = current_app.extensions.get(EXTENSION)
+    if totals is None:
+        # A change made outside the app (SQL by hand, a restore) is forgotten this late.
+        seconds = current_app.config["PAGE_CACHE_SECONDS"]
+        totals = current_app.extensions.setdefault(EXTENSION, Totals(seconds))
     return totals.get(key, version, count)

@@ -18,6 +18,7 @@ from functools import wraps
 from flask import Flask, Response, current_app, make_response, request, session
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
+from forum.demo.banner import demo_banner_visible
 from forum.extensions import db
 from forum.models import content_version
 
@@ -117,7 +118,9 @@ def kept_for_anyone(also_keyed_on: Callable[[], Hashable] | None = None):
             if cache is None or not _serves_anyone():
                 return view(*args, **kwargs)
             # Versions first, then the page: the page is then at least as new as its key.
-            versions = (content_version(db.session), also_keyed_on() if also_keyed_on else None)
+            # The banner's answer is itself remembered for a while: it is part of the key.
+            derived = also_keyed_on() if also_keyed_on else None
+            versions = (content_version(db.session), derived, demo_banner_visible())
             url = request.full_path
             page = cache.get(url, versions)
             if page is not None:

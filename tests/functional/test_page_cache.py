@@ -138,3 +138,14 @@ def hide_behind_the_apps_back(experience_id: int) -> None:
             update(Experience).where(Experience.id == experience_id).values(status="hidden")
         )
     db.session.expire_all()
+
+
+def test_a_page_is_made_again_when_the_demo_banner_comes_or_goes(client, story, monkeypatch):
+    from forum.web import page_cache
+
+    monkeypatch.setattr(page_cache, "demo_banner_visible", lambda: False)
+    client.get("/experiences")
+    rename_behind_the_apps_back(story.id, "Renamed quietly")
+    monkeypatch.setattr(page_cache, "demo_banner_visible", lambda: True)
+
+    assert "Renamed quietly" in client.get("/experiences").get_data(as_text=True)

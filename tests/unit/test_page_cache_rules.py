@@ -1,5 +1,6 @@
 """The page cache's own rules (versions, age, memory budget) and the remembered list totals."""
 
+from forum.experiences import totals as totals_module
 from forum.experiences.totals import Totals
 from forum.web import page_cache
 from forum.web.page_cache import PageCache
@@ -62,7 +63,7 @@ def test_a_page_larger_than_an_eighth_of_the_budget_is_not_kept():
 
 
 def test_list_totals_are_kept_per_content_version():
-    totals, counted = Totals(size=2), []
+    totals, counted = Totals(seconds=60, size=2), []
 
     def count(answer):
         return lambda: counted.append(answer) or answer
@@ -76,7 +77,19 @@ def test_list_totals_are_kept_per_content_version():
 
 
 def test_list_totals_forget_the_least_recently_used_filters():
-    totals = Totals(size=2)
+    totals = Totals(seconds=60, size=2)
     for key in ("a", "b", "c"):
         totals.get(key, 1, lambda: 1)
     assert totals.get("a", 1, lambda: 2) == 2
+
+
+def test_list_totals_expire(monkeypatch):
+    now = [100.0]
+    monkeypatch.setattr(totals_module.time, "monotonic", lambda: now[0])
+    totals = Totals(seconds=30)
+    totals.get("all", 1, lambda: 1)
+
+    now[0] += 29
+    assert totals.get("all", 1, lambda: 2) == 1
+    now[0] += 2
+    assert totals.get("all", 1, lambda: 2) == 2
