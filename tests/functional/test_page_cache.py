@@ -7,6 +7,7 @@ from forum import search
 from forum.config import load_config
 from forum.extensions import db
 from forum.models import Experience
+from forum.web import page_cache
 from tests.conftest import AuthActions, make_app
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
@@ -141,8 +142,6 @@ def hide_behind_the_apps_back(experience_id: int) -> None:
 
 
 def test_a_page_is_made_again_when_the_demo_banner_comes_or_goes(client, story, monkeypatch):
-    from forum.web import page_cache
-
     monkeypatch.setattr(page_cache, "demo_banner_visible", lambda: False)
     client.get("/experiences")
     rename_behind_the_apps_back(story.id, "Renamed quietly")
