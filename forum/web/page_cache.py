@@ -8,9 +8,6 @@ cookie, are kept: nothing that belongs to one visitor (a CSRF token, a flash mes
 reach another. They are served to anyone not signed in with no message waiting.
 """
 
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
@@ -20,6 +17,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from forum.demo.banner import demo_banner_visible
 from forum.extensions import db
+from forum.kept import KeptUnderVersion
 from forum.models import content_version
 
 EXTENSION = "forum.page_cache"
@@ -27,61 +25,8 @@ EXTENSION = "forum.page_cache"
 
 @dataclass(frozen=True)
 class KeptPage:
-    versions: tuple
     body: bytes
     content_type: str
-    kept_at: float
-
-
-class PageCache:
-    """Least recently used pages up to `budget` bytes, each for at most `seconds`."""
-
-    def __init__(self, budget: int, seconds: float):
-        self.budget, self.seconds = budget, seconds
-        self._pages: OrderedDict[str, KeptPage] = OrderedDict()
-        self._size = 0
-        self._newest_content = -1
-        self._lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def get(self, url: str, versions: tuple) -> KeptPage | None:
-        with self._lock:
-            self._retire_older_than(versions[0])
-            page = self._pages.get(url)
-            if page is None:
-                return None
-            if page.versions != versions or time.monotonic() - page.kept_at > self.seconds:
-                self._remove(url)
-                return None
-            self._pages.move_to_end(url)
-            return page
-
-    def put(self, url: str, versions: tuple, body: bytes, content_type: str) -> None:
-        if len(body) > self.budget // 8:
-            return
-        with self._lock:
-            if versions[0] < self._newest_content:
-                return  # made from data older than pages already kept
-            self._retire_older_than(versions[0])
-            self._remove(url)
-            self._pages[url] = KeptPage(versions, body, content_type, time.monotonic())
-            self._size += len(body)
-            while self._size > self.budget:
-                self._remove(next(iter(self._pages)))
-
-    def _retire_older_than(self, content: int) -> None:
-        # A write retires every page at once; they would only wait to be evicted.
-        if content > self._newest_content:
-            self._pages.clear()
-            self._size = 0
-            self._newest_content = content
-
-    def _remove(self, url: str) -> None:
-        page = self._pages.pop(url, None)
-        if page is not None:
-            self._size -= len(page.body)
 
 
 def _serves_anyone() -> bool:
@@ -114,20 +59,21 @@ def kept_for_anyone(also_keyed_on: Callable[[], Hashable] | None = None):
     def decorate(view):
         @wraps(view)
         def serve(*args, **kwargs):
-            cache: PageCache | None = current_app.extensions.get(EXTENSION)
-            if cache is None or not _serves_anyone():
+            pages: KeptUnderVersion | None = current_app.extensions.get(EXTENSION)
+            if pages is None or not _serves_anyone():
                 return view(*args, **kwargs)
             # Versions first, then the page: the page is then at least as new as its key.
             # The banner's answer is itself remembered for a while: it is part of the key.
-            derived = also_keyed_on() if also_keyed_on else None
-            versions = (content_version(db.session), derived, demo_banner_visible())
+            version = content_version(db.session)
+            tag = (also_keyed_on() if also_keyed_on else None, demo_banner_visible())
             url = request.full_path
-            page = cache.get(url, versions)
+            page = pages.get(url, version, tag)
             if page is not None:
                 return Response(page.body, status=200, content_type=page.content_type)
             response = make_response(view(*args, **kwargs))
             if _made_for_anyone(response):
-                cache.put(url, versions, response.get_data(), response.content_type)
+                made = KeptPage(response.get_data(), response.content_type)
+                pages.put(url, version, made, tag)
             return response
 
         return serve
@@ -138,4 +84,6 @@ def kept_for_anyone(also_keyed_on: Callable[[], Hashable] | None = None):
 def init_page_cache(app: Flask) -> None:
     megabytes = app.config["PAGE_CACHE_MB"]
     if megabytes:
-        app.extensions[EXTENSION] = PageCache(megabytes << 20, app.config["PAGE_CACHE_SECONDS"])
+        app.extensions[EXTENSION] = KeptUnderVersion(
+            megabytes << 20, app.config["PAGE_CACHE_SECONDS"], weigh=lambda page: len(page.body)
+        )
