@@ -3,6 +3,7 @@
 import importlib.util
 import os
 import secrets
+from contextlib import contextmanager
 
 import pytest
 from flask import g, request_started
@@ -98,13 +99,22 @@ def make_app(tmp_path, **overrides):
     return app
 
 
+@contextmanager
+def serving(tmp_path, **overrides):
+    """A fresh app (make_app); its database connections are closed afterwards."""
+    app = make_app(tmp_path, **overrides)
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(tmp_path) as app:
+        yield app
 
 
 @pytest.fixture

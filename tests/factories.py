@@ -9,6 +9,20 @@ from forum.models import Experience, ExperienceExercise, Reply, User
 from forum.sanitize import render_markdown
 
 TEST_PASSWORD = "correct horse battery"
+# A valid experience as a member submits it (the input schema's shape).
+STORY_INPUT = {
+    "title": "Qigong every morning calmed my flares",
+    "body": "Ten minutes at first, then twenty. My sleep came back first.",
+    "exercises": ["qigong", "walking"],
+    "intensity": "gentle",
+    "outcome": "helped",
+    "flare": "none",
+    "minutes_per_session": 20,
+    "sessions_per_week": 5,
+    "weeks_tried": 12,
+    "effects": {"pain": "better", "sleep": "better"},
+    "tags": ["mornings", "pacing"],
+}
 
 
 class BaseFactory(SQLAlchemyModelFactory):

@@ -8,7 +8,7 @@ from forum.config import load_config
 from forum.extensions import db
 from forum.models import Experience
 from forum.web import page_cache
-from tests.conftest import AuthActions, make_app
+from tests.conftest import AuthActions, serving
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 TITLE = "Slow walks by the sea"
@@ -17,11 +17,8 @@ KEPT_PAGES = ("/", "/experiences", "/experiences/{id}", "/search?q=diary")
 
 @pytest.fixture
 def app(tmp_path):
-    app = make_app(tmp_path, PAGE_CACHE_MB=4, LIST_TOTALS_REMEMBERED=True)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    with serving(tmp_path, PAGE_CACHE_MB=4, LIST_TOTALS_REMEMBERED=True) as app:
+        yield app
 
 
 @pytest.fixture

@@ -5,25 +5,13 @@ small ids."""
 from forum.experiences import discussion, service
 from forum.moderation import flagging, members
 from forum.moderation import service as moderation
-from tests.factories import UserFactory
+from tests.factories import STORY_INPUT, UserFactory
 
 MEMBER, NEIGHBOUR, ADMIN, MODERATOR = "maple", "willow", "kestrel", "heron"
 SEEDED_NAMES = (MEMBER, NEIGHBOUR, ADMIN, MODERATOR, "sorrel")
 # Experiences 1-10 and replies 1-4 exist; 11 and 12 are what a run may post.
 SEEDED_IDS = 12
-STORY = {
-    "title": "Qigong every morning calmed my flares",
-    "body": "Ten minutes at first, then twenty. My sleep came back first.",
-    "exercises": ["qigong", "walking"],
-    "intensity": "gentle",
-    "outcome": "helped",
-    "flare": "none",
-    "minutes_per_session": 20,
-    "sessions_per_week": 5,
-    "weeks_tried": 12,
-    "effects": {"pain": "better", "sleep": "better"},
-    "tags": ["mornings", "pacing"],
-}
+STORY = STORY_INPUT
 OUTCOMES = ("helped_a_lot", "helped", "no_change", "worse", "much_worse", "helped")
 
 

@@ -11,21 +11,9 @@ from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.experiences import queries, service
 from forum.extensions import db
 from forum.models import Experience, ModerationAction, Revision, Tag
-from tests.factories import ExperienceFactory, UserFactory
+from tests.factories import STORY_INPUT, ExperienceFactory, UserFactory
 
-VALID = {
-    "title": "Qigong every morning calmed my flares",
-    "body": "Ten minutes at first, then twenty. My sleep came back first.",
-    "exercises": ["qigong", "walking"],
-    "intensity": "gentle",
-    "outcome": "helped",
-    "flare": "none",
-    "minutes_per_session": 20,
-    "sessions_per_week": 5,
-    "weeks_tried": 12,
-    "effects": {"pain": "better", "sleep": "better"},
-    "tags": ["mornings", "pacing"],
-}
+VALID = STORY_INPUT
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from forum.insights import service
 from forum.insights.stats import wilson_interval
 from forum.models import Experience, ExperienceExercise, SearchChange
 from forum.vocabulary import EXERCISE, FLARE, INTENSITY, OUTCOME, PROFILE_FIELDS
-from tests.conftest import make_app
+from tests.conftest import serving
 
 MIN_REPORTS = 3
 # A few keys per field, so that groups are neither empty nor everyone.
@@ -82,13 +82,9 @@ def store(community: list[dict]) -> None:
 @contextmanager
 def community_app(tmp_path_factory):
     """A fresh app per Hypothesis example; its connections are closed afterwards."""
-    app = make_app(tmp_path_factory.mktemp("insights"), INSIGHTS_MIN_REPORTS=MIN_REPORTS)
-    with app.app_context():
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    path = tmp_path_factory.mktemp("insights")
+    with serving(path, INSIGHTS_MIN_REPORTS=MIN_REPORTS) as app, app.app_context():
+        yield
 
 
 def brute_force(group: dict) -> tuple[int, dict, dict]:

@@ -4,10 +4,9 @@ from contextlib import contextmanager
 
 import pytest
 
-from forum.extensions import db
 from forum.insights import service
 from forum.vocabulary import EXERCISE
-from tests.conftest import make_app
+from tests.conftest import serving
 from tests.factories import ExperienceFactory, UserFactory
 
 
@@ -20,14 +19,9 @@ def post(count: int, **fields) -> None:
 
 @contextmanager
 def configured(tmp_path, **settings):
-    """An app context with other settings; its connections are closed afterwards."""
-    app = make_app(tmp_path, **settings)
-    with app.app_context():
-        try:
-            yield
-        finally:
-            db.session.remove()
-            db.engine.dispose()
+    """An app context with other settings."""
+    with serving(tmp_path, **settings) as app, app.app_context():
+        yield
 
 
 def row(result: dict, exercise: str) -> dict:
