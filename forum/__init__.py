@@ -80,14 +80,14 @@ def register_limits(app: Flask) -> None:
 
 def register_serving(app: Flask) -> None:
     """Security headers, request ids with one log line per request, kept pages, /healthz."""
+    from forum import caching
     from forum.web.health import bp as health_bp
     from forum.web.observability import init_request_log
-    from forum.web.page_cache import init_page_cache
     from forum.web.security import init_security
 
     init_security(app)
     init_request_log(app)
-    init_page_cache(app)
+    caching.init_app(app)
     app.register_blueprint(health_bp)
 
 

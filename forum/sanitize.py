@@ -8,6 +8,8 @@ import bleach
 from bleach.linkifier import LinkifyFilter
 from markdown_it import MarkdownIt
 
+from forum.caching import EXCERPTS_PER_PROCESS
+
 ALLOWED_TAGS = frozenset(
     {"p", "br", "em", "strong", "ul", "ol", "li", "blockquote", "code", "pre", "a", "hr"}
 )
@@ -49,9 +51,8 @@ def plain_text(rendered_html: str) -> str:
 
 
 # A list page shows 20 excerpts and bleach parses each body in full (~1 ms): the same
-# stories are listed again and again, and their excerpts never change. The keys are whole
-# bodies (up to ~20,000 characters): a few hundred keep the memory small.
-@lru_cache(maxsize=256)
+# stories are listed again and again, and an excerpt, keyed on its body, never changes.
+@lru_cache(maxsize=EXCERPTS_PER_PROCESS)
 def excerpt(rendered_html: str, length: int = 220) -> str:
     """The first `length` characters of the visible text, cut at a word.
 

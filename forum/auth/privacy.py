@@ -5,7 +5,7 @@ import secrets
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash
 
-from forum import search
+from forum import search, unit_of_work
 from forum.auth.privacy_schemas import (
     AccountDeletionFormSchema,
     AccountDeletionSchema,
@@ -74,8 +74,7 @@ def delete_account(user: User, data: object, *, from_form: bool = False) -> None
     _forget_identity(user, now)
     for experience_id in sorted(touched):
         search.note_changed(experience_id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
 
 
 def _remove_experiences(user: User, choice: str, now) -> set[int]:

@@ -1,28 +1,30 @@
 """Whether pages show the demo banner: one cheap read, remembered per process for a short time."""
 
 import logging
-import time
 
-from flask import current_app
 from sqlalchemy.exc import SQLAlchemyError
 
+from forum import caching
 from forum.demo.service import demo_data_present
 
 log = logging.getLogger(__name__)
 
-# Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
-CHECK_EVERY_SECONDS = 30.0
+KEY = "demo data present"
 
 
 def demo_banner_visible() -> bool:
-    """True while demo data is present, checked at most every CHECK_EVERY_SECONDS per app."""
-    state = current_app.extensions.setdefault("forum.demo_banner", {"until": 0.0, "value": False})
-    now = time.monotonic()
-    if now >= state["until"]:
-        state["until"] = now + CHECK_EVERY_SECONDS
+    """True while demo data is present, asked at most every DEMO_BANNER_SECONDS per app."""
+    # On time alone, not under the content version: error pages ask this while the
+    # database is down, when no version can be read.
+    answers = caching.caches().demo_banner
+    visible = answers.get(KEY, caching.ANY_VERSION)
+    if visible is None:
         try:
-            state["value"] = demo_data_present()
+            visible = demo_data_present()
         except SQLAlchemyError:
-            # Error pages use this too: they must render even while the database is down.
-            log.warning("demo banner: the database could not be asked; keeping the last answer")
-    return state["value"]
+            # Asked again only after DEMO_BANNER_SECONDS: a database that is down is not
+            # asked on every error page.
+            log.warning("demo banner: the database could not be asked; no banner for now")
+            visible = False
+        answers.put(KEY, caching.ANY_VERSION, visible)
+    return visible

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from forum import permissions, search
+from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
 from forum.errors import Forbidden
 from forum.experiences.queries import visible_experience
@@ -67,8 +67,7 @@ def set_me_too(user: User, experience_id: int, marked: bool) -> tuple[bool, int]
     # Counted, not incremented, so the number can never drift from the marks.
     experience.me_too_count = _count(MeToo, experience)
     search.note_changed(experience.id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
     return marked, experience.me_too_count
 
 

@@ -3,7 +3,7 @@
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from forum import permissions, search
+from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden
 from forum.experiences.queries import visible_experience
@@ -47,8 +47,7 @@ def submit_experience(author: User, data: object, *, from_form: bool = False) ->
     db.session.flush()
     if experience.status == "published":
         search.note_changed(experience.id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
     return experience
 
 
@@ -105,8 +104,7 @@ def edit_experience(
         _log(editor, "edit", experience)
     if "published" in (previous_status, experience.status):
         search.note_changed(experience.id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
     return experience
 
 
@@ -125,8 +123,7 @@ def delete_experience(user: User, experience_id: int) -> None:
     if not permissions.is_author(user, experience):
         _log(user, "delete", experience)
     search.note_changed(experience.id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
 
 
 def _claim_version(experience: Experience, seen_version: int) -> None:

@@ -19,9 +19,9 @@ outbox named, the cube is rebuilt from scratch.
 from dataclasses import dataclass, field
 from threading import Lock
 
-from flask import current_app
 from sqlalchemy import Connection
 
+from forum import caching
 from forum.insights import queries
 from forum.insights.queries import Profile
 from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME, PROFILE_FIELDS
@@ -172,4 +172,4 @@ class Cube:
 
 def app_cube() -> Cube:
     """This app's cube; each app (and so each test's database) has its own."""
-    return current_app.extensions.setdefault("insights_cube", Cube())
+    return caching.app_state("insights cube", Cube)

@@ -4,7 +4,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from forum import search
+from forum import search, unit_of_work
 from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
@@ -92,8 +92,7 @@ def flag_experience(member: User, experience_id: int, data: object, *, from_form
     flag = _add_flag(member, values, experience_id=experience_id)
     if _count_and_maybe_hide(Experience, experience, Flag.experience_id):
         search.note_changed(experience_id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
     return flag
 
 

@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select, update
 
-from forum import search
+from forum import search, unit_of_work
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
@@ -154,8 +154,7 @@ def decide(
     )
     if "published" in (old_status, new_status):
         search.note_changed(experience_id)
-    db.session.commit()
-    search.apply_pending()
+    unit_of_work.commit()
     return db.session.get(Experience, experience_id)
 
 

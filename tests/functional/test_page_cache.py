@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import update
 
-from forum import search
+from forum import caching, search
 from forum.config import load_config
 from forum.extensions import db
 from forum.models import Experience
@@ -91,10 +91,10 @@ def test_a_page_made_for_a_visitor_with_a_cookie_is_not_kept(app, client, story)
 def test_only_whole_successful_pages_are_kept(app, client, story):
     assert client.get("/experiences?sort=loudest").status_code == 400
     assert client.get(f"/experiences/{story.id + 99}").status_code == 404
-    assert len(app.extensions["forum.page_cache"]) == 0
+    assert len(caching.caches(app).pages) == 0
 
     client.get("/experiences")
-    assert len(app.extensions["forum.page_cache"]) == 1
+    assert len(caching.caches(app).pages) == 1
 
 
 def test_search_pages_follow_the_index_as_well(ctx, client, story):

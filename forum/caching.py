@@ -1,0 +1,143 @@
+"""Every per-process cache of the app, declared once, and one way to key a value on the data.
+
+Each cache is declared below with its budget and expiry, made per app by `init_app` and
+reached through `caches()`:
+
+- pages:       whole pages for visitors who are not signed in (forum/web/page_cache.py);
+               PAGE_CACHE_MB of bodies, PAGE_CACHE_SECONDS each, under the content version.
+- list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
+               LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version.
+- demo banner: whether demo data is present (demo/banner.py); one answer for
+               DEMO_BANNER_SECONDS, on time alone (the banner must show while the database
+               is down, when the version cannot be read).
+- excerpts:    plain-text excerpts of rendered bodies (sanitize.excerpt), EXCERPTS_PER_PROCESS;
+               keyed on the body itself, so never stale: a plain functools memo.
+- app state:   objects each app keeps current by its own means (the insights cube follows
+               the search outbox), held under one name per app by `app_state`.
+
+The search index's decoded postings (forum/search/segments.py) are cached by segment, which
+never changes once written; they belong to the search package.
+
+A value "under the content version" is made from the data as of one version: the version is
+read first, so the value is at least as new as its key, and a committed write (which moves
+the version, forum/models/content.py) forgets every such value at once. A store is anything
+with `get(key, version, tag)` and `put(key, version, value, tag)`; today each process keeps
+its own (forum/kept.py), a shared one (Redis) can take its place behind the same two calls.
+"""
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Protocol
+
+from flask import Flask, current_app
+
+from forum.extensions import db
+from forum.kept import KeptUnderVersion
+from forum.models import content_version
+
+EXTENSION = "forum.caches"
+LIST_TOTALS_PER_PROCESS = 512
+# Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
+DEMO_BANNER_SECONDS = 30.0
+# The keys are whole bodies (up to ~20,000 characters): a few hundred keep the memory small.
+EXCERPTS_PER_PROCESS = 256
+# Not under the content version: the same number for every read.
+ANY_VERSION = 0
+
+
+class Store(Protocol):
+    """Where a cache keeps its values: up to a budget, each for a while, under a version."""
+
+    def get(self, key: Hashable, version: int, tag: Hashable = None): ...
+
+    def put(self, key: Hashable, version: int, value, tag: Hashable = None) -> None: ...
+
+
+def _page_weight(page) -> int:
+    return len(page.body)
+
+
+@dataclass
+class Caches:
+    """This app's caches; a cache turned off by its setting is None."""
+
+    pages: Store | None
+    list_totals: Store | None
+    demo_banner: Store
+    _state: dict[str, object] = field(default_factory=dict)
+    _state_lock: Lock = field(default_factory=Lock)
+
+    @classmethod
+    def from_config(cls, config) -> "Caches":
+        """Each cache as the settings declare it."""
+        seconds = config["PAGE_CACHE_SECONDS"]
+        megabytes = config["PAGE_CACHE_MB"]
+        pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
+        totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
+        return cls(
+            pages=pages if megabytes else None,
+            list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,
+            demo_banner=KeptUnderVersion(1, DEMO_BANNER_SECONDS),
+        )
+
+    def state(self, name: str, make: Callable[[], object]):
+        """The object kept under `name`, made by `make()` on first use."""
+        with self._state_lock:
+            if name not in self._state:
+                self._state[name] = make()
+            return self._state[name]
+
+
+def init_app(app: Flask) -> None:
+    """Make this app's caches (each test's app, and so each database, has its own)."""
+    app.extensions[EXTENSION] = Caches.from_config(app.config)
+
+
+def caches(app: Flask | None = None) -> Caches:
+    """The caches of `app`, by default the current one."""
+    return (app or current_app).extensions[EXTENSION]
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One key of a store, as of the content version read when the slot was taken."""
+
+    store: Store
+    key: Hashable
+    tag: Hashable
+    version: int
+
+    def get(self):
+        """The value kept here under this version and tag, or None."""
+        return self.store.get(self.key, self.version, self.tag)
+
+    def keep(self, value) -> None:
+        """Keep `value`, made after the slot was taken."""
+        self.store.put(self.key, self.version, value, self.tag)
+
+
+def slot(store: Store, key: Hashable, tag: Hashable = None) -> Slot:
+    """The place for `key` (and `tag`: derived state it also depends on) under the version.
+
+    Take it before making the value: the version is read now, so a value kept here is at
+    least as new as the version it is kept under.
+    """
+    return Slot(store, key, tag, content_version(db.session))
+
+
+def remembered(store: Store | None, key: Hashable, make: Callable[[], object]):
+    """`make()`, or what it made for `key` since the last committed write (no store: make)."""
+    if store is None:
+        return make()
+    place = slot(store, key)
+    value = place.get()
+    if value is None:
+        value = make()
+        place.keep(value)
+    return value
+
+
+def app_state(name: str, make: Callable[[], object]):
+    """The object the current app keeps under `name` (kept current by its own means)."""
+    return caches().state(name, make)
