@@ -84,8 +84,10 @@ def register_serving(app: Flask) -> None:
     from forum.web.health import bp as health_bp
     from forum.web.observability import init_request_log
     from forum.web.security import init_security
+    from forum.web.trusted_hosts import init_trusted_hosts
 
     init_security(app)
+    init_trusted_hosts(app)
     init_request_log(app)
     caching.init_app(app)
     app.register_blueprint(health_bp)

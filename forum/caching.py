@@ -78,7 +78,8 @@ class Caches:
         return cls(
             pages=pages if megabytes else None,
             list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,
-            demo_banner=KeptUnderVersion(1, DEMO_BANNER_SECONDS),
+            # One answer; a store keeps nothing heavier than an eighth of its budget.
+            demo_banner=KeptUnderVersion(8, DEMO_BANNER_SECONDS),
         )
 
     def state(self, name: str, make: Callable[[], object]):

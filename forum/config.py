@@ -120,6 +120,26 @@ def _redis_url() -> str | None:
     return raw or None
 
 
+# Without TRUSTED_HOSTS, production answers only requests made on the machine itself.
+LOCAL_HOSTS = ["localhost", "127.0.0.1"]
+_HOST_NAME = re.compile(r"\.?[a-z0-9]([a-z0-9.-]*[a-z0-9])?")
+
+
+def _trusted_hosts(production: bool) -> list[str] | None:
+    """The host names pages may be asked for (None: any); links are built from the one asked."""
+    raw = os.environ.get("TRUSTED_HOSTS", "").strip()
+    if not raw:
+        return list(LOCAL_HOSTS) if production else None
+    hosts = [host.strip().lower() for host in raw.split(",") if host.strip()]
+    for host in hosts:
+        if not _HOST_NAME.fullmatch(host):
+            raise ConfigError(
+                "TRUSTED_HOSTS must be host names without ports, separated by commas"
+                f" (.example.org for its subdomains too), not {host!r}"
+            )
+    return hosts
+
+
 def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
     """Return the settings for this process; raise ConfigError when they cannot work."""
     overrides = overrides or {}
@@ -157,6 +177,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "LIST_TOTALS_REMEMBERED": os.environ.get("LIST_TOTALS_REMEMBERED", "1").strip().lower()
         not in FALSE_WORDS,
         "TRUSTED_PROXY_COUNT": _int_setting("TRUSTED_PROXY_COUNT", 0),
+        # Flask answers 400 to any other Host (or X-Forwarded-Host behind a trusted proxy).
+        "TRUSTED_HOSTS": _trusted_hosts(production),
         "MAX_CONTENT_LENGTH": _int_setting("MAX_CONTENT_LENGTH", 256 * 1024, minimum=1024),
         "PASSWORD_HASH_METHOD": _password_hash_method(),
         "API_TOKEN_TTL_DAYS": _int_setting("API_TOKEN_TTL_DAYS", 30, minimum=1),
