@@ -8,8 +8,8 @@ reached through `caches()`:
 - list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
                LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version.
 - demo banner: whether demo data is present (demo/banner.py); one answer for
-               DEMO_BANNER_SECONDS, on time alone (the banner must show while the database
-               is down, when the version cannot be read).
+               DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
+               down, when no version can be read).
 - excerpts:    plain-text excerpts of rendered bodies (sanitize.excerpt), EXCERPTS_PER_PROCESS;
                keyed on the body itself, so never stale: a plain functools memo.
 - app state:   objects each app keeps current by its own means (the insights cube follows

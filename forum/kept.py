@@ -3,7 +3,7 @@
 Whatever is kept was made from the data as of one version: a newer version forgets it all at
 once, and nothing is used longer than a time limit (a change made outside the app, by hand or
 by a restore, does not move the version). Within a weight budget, the least recently used
-go first. Used for whole anonymous pages and for the experience list's totals.
+go first. The store behind every cache declared in forum/caching.py.
 """
 
 import threading
