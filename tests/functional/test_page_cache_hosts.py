@@ -82,6 +82,7 @@ def production(tmp_path):
         "TRUSTED_HOSTS": ["forum.example", ".movement.example"],
         "PAGE_CACHE_MB": 4,
         "TRUSTED_PROXY_COUNT": 1,
+        "SEARCH_DRAIN_INTERVAL_MS": 0,  # no drainer thread outliving the test
     }
     with serving(tmp_path, **overrides) as app:
         yield app
