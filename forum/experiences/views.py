@@ -9,7 +9,7 @@ from forum.errors import Conflict, DomainError, Forbidden, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
-from forum.models import Experience
+from forum.models import Experience, Status
 from forum.sanitize import excerpt
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
@@ -87,7 +87,7 @@ def new():
         except Invalid as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            if experience.status == "published":
+            if experience.status == Status.PUBLISHED:
                 flash("Thank you: your experience is published.")
             else:
                 flash("Thank you: your experience will appear once a moderator has read it.")
@@ -132,7 +132,7 @@ def edit(experience_id: int):
         except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            if experience.status == "pending":
+            if experience.status == Status.PENDING:
                 flash("Saved. Your changes will appear once a moderator has read them.")
             else:
                 flash("Your changes are saved.")
