@@ -18,10 +18,12 @@ NO_REPLY = "There is no such reply."
 
 
 def is_moderator(user: User | None) -> bool:
+    """Signed in as a moderator or an admin."""
     return user is not None and user.is_authenticated and user.is_moderator
 
 
 def is_admin(user: User | None) -> bool:
+    """Signed in as an admin."""
     return user is not None and user.is_authenticated and user.is_admin
 
 
@@ -35,6 +37,7 @@ def is_trusted(user: User | None) -> bool:
 
 
 def is_author(user: User | None, item: Experience | Reply) -> bool:
+    """Signed in as the member who wrote the experience or reply."""
     return (
         user is not None
         and user.is_authenticated
@@ -79,6 +82,7 @@ def can_view_experience(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_view_experience(user: User | None, experience: Experience) -> None:
+    """NotFound exactly when can_view_experience is False."""
     if not can_view_experience(user, experience):
         raise NotFound(NO_EXPERIENCE)
 
@@ -93,6 +97,7 @@ def can_edit_experience(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_edit_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_edit_experience is False: Forbidden, or NotFound if unseen."""
     ensure_can_write(user)
     ensure_can_view_experience(user, experience)
     if not can_edit_experience(user, experience):
@@ -109,6 +114,7 @@ def can_delete_experience(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_delete_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_delete_experience is False: Forbidden, or NotFound if unseen."""
     ensure_can_write(user)
     ensure_can_view_experience(user, experience)
     if not can_delete_experience(user, experience):
@@ -121,6 +127,7 @@ def can_reply(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_reply(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_reply is False: Forbidden, or NotFound if unseen."""
     ensure_can_write(user)
     ensure_can_view_experience(user, experience)
     if not can_reply(user, experience):
@@ -133,6 +140,7 @@ def can_mark_me_too(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_mark_me_too(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_mark_me_too is False: Forbidden, or NotFound if unseen."""
     ensure_can_reply(user, experience)
     if is_author(user, experience):
         raise Forbidden("You cannot mark your own experience.")
@@ -148,6 +156,7 @@ def can_flag_experience(user: User | None, experience: Experience) -> bool:
 
 
 def ensure_can_flag_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_flag_experience is False; Conflict when it is not published."""
     ensure_can_write(user)
     ensure_can_view_experience(user, experience)
     if is_author(user, experience):
@@ -174,6 +183,7 @@ def can_flag_reply(user: User | None, reply: Reply) -> bool:
 
 
 def ensure_can_flag_reply(user: User | None, reply: Reply) -> None:
+    """Raise exactly when can_flag_reply is False; NotFound for a reply the user cannot see."""
     ensure_can_write(user)
     if not can_view_reply(user, reply):
         raise NotFound(NO_REPLY)
@@ -189,6 +199,7 @@ def can_decide(user: User | None, item: Experience | Reply, action: str) -> bool
 
 
 def ensure_can_decide(user: User | None, item: Experience | Reply, action: str) -> None:
+    """Raise exactly when can_decide is False; Conflict for a decision that does not fit."""
     ensure_can_moderate(user)
     if item.status == Status.DELETED:
         raise NotFound(NO_EXPERIENCE if isinstance(item, Experience) else NO_REPLY)
