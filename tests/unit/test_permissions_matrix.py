@@ -15,7 +15,7 @@ from forum.clock import utcnow
 from forum.errors import DomainError
 from forum.experiences import discussion, queries
 from forum.experiences import service as experiences
-from forum.experiences.workflow import DECISIONS, REPLY_TRANSITIONS
+from forum.experiences.workflow import DECISIONS, EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from forum.extensions import db
 from forum.models import Status, User
 from forum.moderation import flagging
@@ -92,15 +92,20 @@ ACTIONS = {
     **{f"decide_reply_{action}": _decide_reply(action) for action in REPLY_DECISIONS},
 }
 REPLY_LEVEL = {"flag_reply"} | {f"decide_reply_{action}" for action in REPLY_DECISIONS}
-DECIDING = {name for name in ACTIONS if name.startswith("decide_")}
+# Only a decision that can leave the status as it is depends on open flags (dismiss, hide).
+FLAG_SENSITIVE = {
+    f"{prefix}{action}"
+    for prefix, table in (("decide_", EXPERIENCE_TRANSITIONS), ("decide_reply_", REPLY_TRANSITIONS))
+    for action, (sources, result) in table.items()
+    if result in sources
+}
 REPLY_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
 
 
 def _cases():
     for action in ACTIONS:
         reply_statuses = REPLY_STATUSES if action in REPLY_LEVEL else (Status.PUBLISHED,)
-        # Some decisions only fit while open flags wait for them.
-        flagged_variants = (False, True) if action in DECIDING else (False,)
+        flagged_variants = (False, True) if action in FLAG_SENSITIVE else (False,)
         for status in Status:
             for reply_status in reply_statuses:
                 for flagged in flagged_variants:
