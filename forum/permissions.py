@@ -1,16 +1,29 @@
-"""Who may do what: plain predicates shared by services, views and templates."""
+"""Who may do what, in one place: every `can_x` has an `ensure_can_x`.
+
+Templates ask `can_x` to decide whether to show a button or a form; services call
+`ensure_can_x`, which raises exactly when `can_x` is False: NotFound for content the caller
+may not see (the contract's "404 also for content the caller may not see"), Forbidden for
+what they see but may not do, Conflict for what no one may do in the item's current status.
+"""
 
 from flask import current_app
 
-from forum.errors import Forbidden
-from forum.models import Experience, User
+from forum.errors import Conflict, Forbidden, NotFound
+from forum.experiences.workflow import ALREADY_DECIDED, decisions
+from forum.models import Experience, Reply, Status, User
+
+NOT_OPEN = "Replies and “me too” open once the experience is published."
+NO_EXPERIENCE = "We could not find that experience."
+NO_REPLY = "There is no such reply."
 
 
 def is_moderator(user: User | None) -> bool:
+    """Signed in as a moderator or an admin."""
     return user is not None and user.is_authenticated and user.is_moderator
 
 
 def is_admin(user: User | None) -> bool:
+    """Signed in as an admin."""
     return user is not None and user.is_authenticated and user.is_admin
 
 
@@ -21,6 +34,16 @@ def is_trusted(user: User | None) -> bool:
     if user.is_moderator:
         return True
     return user.approvals_toward_trust >= current_app.config["TRUST_THRESHOLD"]
+
+
+def is_author(user: User | None, item: Experience | Reply) -> bool:
+    """Signed in as the member who wrote the experience or reply."""
+    return (
+        user is not None
+        and user.is_authenticated
+        and item.author_id is not None
+        and item.author_id == user.id
+    )
 
 
 def can_write(user: User | None) -> bool:
@@ -37,45 +60,148 @@ def ensure_can_write(user: User | None) -> None:
         raise Forbidden(f"Your account is suspended until {until}; you can read but not write.")
 
 
-def is_author(user: User | None, experience: Experience) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and experience.author_id is not None
-        and experience.author_id == user.id
-    )
+def can_moderate(user: User | None) -> bool:
+    """Moderators and admins, while they are not suspended themselves."""
+    return is_moderator(user) and can_write(user)
+
+
+def ensure_can_moderate(user: User | None) -> None:
+    """Forbidden for anyone but a moderator or admin who may write."""
+    if not is_moderator(user):
+        raise Forbidden("Only moderators can do that.")
+    ensure_can_write(user)
 
 
 def can_view_experience(user: User | None, experience: Experience) -> bool:
-    """Published ones for everyone; the rest only for the author and moderators."""
-    if experience.status == "deleted":
-        return is_moderator(user)
-    if experience.status == "published":
+    """Published ones for everyone; the rest only for the author and moderators; deleted: no one."""
+    if experience.status == Status.DELETED:
+        return False
+    if experience.status == Status.PUBLISHED:
         return True
     return is_author(user, experience) or is_moderator(user)
 
 
+def ensure_can_view_experience(user: User | None, experience: Experience) -> None:
+    """NotFound exactly when can_view_experience is False."""
+    if not can_view_experience(user, experience):
+        raise NotFound(NO_EXPERIENCE)
+
+
 def can_edit_experience(user: User | None, experience: Experience) -> bool:
     """Author or moderator; a hidden one only a moderator (authors cannot edit it back out)."""
-    if experience.status == "deleted" or not can_write(user):
+    if not (can_write(user) and can_view_experience(user, experience)):
         return False
-    if experience.status == "hidden":
+    if experience.status == Status.HIDDEN:
         return is_moderator(user)
     return is_author(user, experience) or is_moderator(user)
 
 
+def ensure_can_edit_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_edit_experience is False: Forbidden, or NotFound if unseen."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if not can_edit_experience(user, experience):
+        raise Forbidden("You cannot edit this experience.")
+
+
 def can_delete_experience(user: User | None, experience: Experience) -> bool:
-    """Author or moderator, in any status but deleted (authors may remove a hidden one)."""
-    if experience.status == "deleted" or not can_write(user):
-        return False
-    return is_author(user, experience) or is_moderator(user)
+    """Author or moderator, in any status they can see (authors may remove a hidden one)."""
+    return (
+        can_write(user)
+        and can_view_experience(user, experience)
+        and (is_author(user, experience) or is_moderator(user))
+    )
+
+
+def ensure_can_delete_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_delete_experience is False: Forbidden, or NotFound if unseen."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if not can_delete_experience(user, experience):
+        raise Forbidden("You cannot delete this experience.")
 
 
 def can_reply(user: User | None, experience: Experience) -> bool:
     """Replies open on published experiences only, to members who may write."""
-    return experience.status == "published" and can_write(user)
+    return can_write(user) and experience.status == Status.PUBLISHED
+
+
+def ensure_can_reply(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_reply is False: Forbidden, or NotFound if unseen."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if not can_reply(user, experience):
+        raise Forbidden(NOT_OPEN)
 
 
 def can_mark_me_too(user: User | None, experience: Experience) -> bool:
     """Anyone who may write, on a published experience that is not their own."""
-    return experience.status == "published" and can_write(user) and not is_author(user, experience)
+    return can_reply(user, experience) and not is_author(user, experience)
+
+
+def ensure_can_mark_me_too(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_mark_me_too is False: Forbidden, or NotFound if unseen."""
+    ensure_can_reply(user, experience)
+    if is_author(user, experience):
+        raise Forbidden("You cannot mark your own experience.")
+
+
+def can_flag_experience(user: User | None, experience: Experience) -> bool:
+    """A published experience one can see, not one's own."""
+    return (
+        can_write(user)
+        and experience.status == Status.PUBLISHED
+        and not is_author(user, experience)
+    )
+
+
+def ensure_can_flag_experience(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_flag_experience is False; Conflict when it is not published."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if is_author(user, experience):
+        raise Forbidden("You cannot flag your own experience.")
+    if experience.status != Status.PUBLISHED:
+        raise Conflict("Only published experiences can be flagged.")
+
+
+def can_view_reply(user: User | None, reply: Reply) -> bool:
+    """A published reply wherever its experience can be seen; a hidden one by moderators."""
+    if reply.status == Status.DELETED or not can_view_experience(user, reply.experience):
+        return False
+    return reply.status == Status.PUBLISHED or is_moderator(user)
+
+
+def can_flag_reply(user: User | None, reply: Reply) -> bool:
+    """A published reply under a published experience, not one's own."""
+    return (
+        can_write(user)
+        and reply.status == Status.PUBLISHED
+        and reply.experience.status == Status.PUBLISHED
+        and not is_author(user, reply)
+    )
+
+
+def ensure_can_flag_reply(user: User | None, reply: Reply) -> None:
+    """Raise exactly when can_flag_reply is False; NotFound for a reply the user cannot see."""
+    ensure_can_write(user)
+    if not can_view_reply(user, reply):
+        raise NotFound(NO_REPLY)
+    if is_author(user, reply):
+        raise Forbidden("You cannot flag your own reply.")
+    if not can_flag_reply(user, reply):
+        raise Conflict("Only published replies under published experiences can be flagged.")
+
+
+def can_decide(user: User | None, item: Experience | Reply, action: str) -> bool:
+    """A moderator's decision that fits the experience's or reply's status now."""
+    return can_moderate(user) and item.status != Status.DELETED and action in decisions(item)
+
+
+def ensure_can_decide(user: User | None, item: Experience | Reply, action: str) -> None:
+    """Raise exactly when can_decide is False; Conflict for a decision that does not fit."""
+    ensure_can_moderate(user)
+    if item.status == Status.DELETED:
+        raise NotFound(NO_EXPERIENCE if isinstance(item, Experience) else NO_REPLY)
+    if not can_decide(user, item, action):
+        raise Conflict(f"That cannot be done now: the item is {item.status}. {ALREADY_DECIDED}")

@@ -2,6 +2,8 @@
 
 from types import MappingProxyType
 
+from forum.models.status import Status
+
 ONSET = MappingProxyType(
     {
         "sedentary": "Desk job or long sitting",
@@ -71,11 +73,11 @@ EFFECT = MappingProxyType({"better": "Better", "same": "Same", "worse": "Worse"}
 EFFECT_AREAS = ("pain", "fatigue", "sleep")
 STATUS = MappingProxyType(
     {
-        "pending": "Waiting for review",
-        "published": "Published",
-        "rejected": "Not approved",
-        "hidden": "Hidden",
-        "deleted": "Deleted",
+        Status.PENDING: "Waiting for review",
+        Status.PUBLISHED: "Published",
+        Status.REJECTED: "Not approved",
+        Status.HIDDEN: "Hidden",
+        Status.DELETED: "Deleted",
     }
 )
 ROLE = MappingProxyType({"member": "Member", "moderator": "Moderator", "admin": "Admin"})

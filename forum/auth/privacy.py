@@ -15,8 +15,9 @@ from forum.auth.privacy_schemas import (
 from forum.auth.service import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
+from forum.experiences import workflow
 from forum.extensions import db
-from forum.models import ApiToken, Experience, MeToo, Reply, Revision, User
+from forum.models import ApiToken, Experience, MeToo, Reply, Revision, Status, User
 from forum.models.user import new_session_token
 from forum.validation import load
 
@@ -84,8 +85,9 @@ def _remove_experiences(user: User, choice: str, now) -> set[int]:
     touched = set()
     for experience in experiences:
         if choice == "delete":
-            if experience.status != "deleted":
-                experience.status, experience.deleted_at = "deleted", now
+            if experience.status != Status.DELETED:
+                workflow.move(experience, "delete")
+                experience.deleted_at = now
         else:
             experience.author = None
         experience.updated_at = now
@@ -103,10 +105,13 @@ def _remove_replies(user: User, choice: str, now) -> set[int]:
     if choice == "delete":
         db.session.execute(
             update(Reply)
-            .where(Reply.author_id == user.id, Reply.status != "deleted")
-            .values(status="deleted", updated_at=now)
+            .where(
+                Reply.author_id == user.id,
+                Reply.status.in_(workflow.sources(workflow.REPLY_TRANSITIONS, "delete")),
+            )
+            .values(status=workflow.leads_to(workflow.REPLY_TRANSITIONS, "delete"), updated_at=now)
         )
-        _recount(touched, Experience.reply_count, Reply, Reply.status == "published")
+        _recount(touched, Experience.reply_count, Reply, Reply.status == Status.PUBLISHED)
     else:
         db.session.execute(update(Reply).where(Reply.author_id == user.id).values(author_id=None))
     return touched

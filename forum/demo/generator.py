@@ -24,6 +24,7 @@ from forum.demo.words import (
     TAGS,
     TIMES_OF_DAY,
 )
+from forum.models.status import Status
 from forum.vocabulary import OUTCOME_SCORE
 
 EXERCISE_WEIGHTS = {
@@ -72,7 +73,7 @@ class DemoExperience:
     condition: str
     symptom: str
     age_band: str | None
-    status: str  # published or pending
+    status: Status  # published or pending
     minutes_ago: int
     me_too: tuple[int, ...] = ()  # member indices
     replies: tuple[DemoReply, ...] = ()
@@ -221,7 +222,7 @@ def experience(index: int, count: int, seed: int, community: tuple) -> DemoExper
         condition=author.condition,
         symptom=author.symptom,
         age_band=author.age_band,
-        status="pending" if pending else "published",
+        status=Status.PENDING if pending else Status.PUBLISHED,
         minutes_ago=minutes_ago,
         **extras,
     )

@@ -22,6 +22,7 @@ from forum.models import (
     MeToo,
     Reply,
     SearchChange,
+    Status,
     Tag,
     User,
     experience_tags,
@@ -141,8 +142,8 @@ class _Batch:
             self._rows(rendered, tables)
             demo = rendered.experience
             summary.experiences += 1
-            summary.published += demo.status == "published"
-            summary.pending += demo.status == "pending"
+            summary.published += demo.status == Status.PUBLISHED
+            summary.pending += demo.status == Status.PENDING
             summary.flagged += bool(demo.flags)
             summary.replies += len(demo.replies)
             summary.me_too += len(demo.me_too)
@@ -181,7 +182,7 @@ class _Batch:
                     "author_id": self.user_base + reply.author,
                     "body": reply.body,
                     "body_html": html,
-                    "status": "published",
+                    "status": Status.PUBLISHED,
                     "flag_count": len(reply.flags),
                     "is_demo": True,
                     "created_at": reply_created,
@@ -193,7 +194,7 @@ class _Batch:
 
     def _experience_row(self, rendered: RenderedExperience, experience_id: int, created) -> dict:
         demo: DemoExperience = rendered.experience
-        published = demo.status == "published"
+        published = demo.status == Status.PUBLISHED
         return {
             "id": experience_id,
             "author_id": self.user_base + demo.author,

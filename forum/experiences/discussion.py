@@ -5,23 +5,19 @@ from sqlalchemy.exc import IntegrityError
 
 from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
-from forum.errors import Forbidden
 from forum.experiences.queries import visible_experience
 from forum.experiences.schemas import ReplyInputSchema
 from forum.extensions import db
-from forum.models import Experience, MeToo, Reply, User
+from forum.models import Experience, MeToo, Reply, Status, User
 from forum.sanitize import render_markdown
 from forum.validation import load
-
-NOT_OPEN = "Replies and “me too” open once the experience is published."
 
 
 def add_reply(author: User, experience_id: int, data: object, *, from_form: bool = False) -> Reply:
     """Reply to a published experience; the Markdown is sanitized now, once."""
     permissions.ensure_can_write(author)
     experience = visible_experience(author, experience_id)
-    if experience.status != "published":
-        raise Forbidden(NOT_OPEN)
+    permissions.ensure_can_reply(author, experience)
     values = load(ReplyInputSchema(), data, from_form=from_form)
     now = utcnow()
     reply = Reply(
@@ -34,7 +30,7 @@ def add_reply(author: User, experience_id: int, data: object, *, from_form: bool
     )
     db.session.add(reply)
     db.session.flush()
-    experience.reply_count = _count(Reply, experience, Reply.status == "published")
+    experience.reply_count = _count(Reply, experience, Reply.status == Status.PUBLISHED)
     db.session.commit()
     return reply
 
@@ -46,10 +42,7 @@ def set_me_too(user: User, experience_id: int, marked: bool) -> tuple[bool, int]
     """
     permissions.ensure_can_write(user)
     experience = visible_experience(user, experience_id)
-    if experience.status != "published":
-        raise Forbidden(NOT_OPEN)
-    if permissions.is_author(user, experience):
-        raise Forbidden("You cannot mark your own experience.")
+    permissions.ensure_can_mark_me_too(user, experience)
     existing = db.session.get(MeToo, (experience.id, user.id))
     if marked == (existing is not None):
         return marked, experience.me_too_count

@@ -12,7 +12,16 @@ from forum.errors import NotFound
 from forum.experiences.schemas import CleanText, TagName
 from forum.experiences.totals import remembered_total
 from forum.extensions import db
-from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
+from forum.models import (
+    Experience,
+    ExperienceExercise,
+    MeToo,
+    Reply,
+    Status,
+    Tag,
+    User,
+    experience_tags,
+)
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
@@ -118,7 +127,7 @@ def _filtered(query: Select, filters: dict) -> Select:
 
 def _published(filters: dict) -> Select:
     """Published experiences matching the filters; ties broken by id so pages never overlap."""
-    query = _filtered(select(Experience).where(Experience.status == "published"), filters)
+    query = _filtered(select(Experience).where(Experience.status == Status.PUBLISHED), filters)
     if filters.get("sort") == "most_me_too":
         query = query.order_by(
             Experience.me_too_count.desc(), Experience.published_at.desc(), Experience.id.desc()
@@ -144,7 +153,7 @@ def recent_published(limit: int = 5) -> list[Experience]:
 def list_own(author: User, page: int = 1, per_page: int = 20) -> Page:
     """The member's own experiences in every status but deleted, newest first."""
     query = select(Experience).where(
-        Experience.author_id == author.id, Experience.status != "deleted"
+        Experience.author_id == author.id, Experience.status != Status.DELETED
     )
     query = query.order_by(Experience.created_at.desc(), Experience.id.desc())
     return _paginate(_with_cards(query), page, per_page)
@@ -158,12 +167,9 @@ def visible_experience(user: User | None, experience_id: int) -> Experience:
     experience = db.session.scalar(
         _with_cards(select(Experience).where(Experience.id == experience_id))
     )
-    if (
-        experience is None
-        or experience.status == "deleted"
-        or not permissions.can_view_experience(user, experience)
-    ):
-        raise NotFound("We could not find that experience.")
+    if experience is None:
+        raise NotFound(permissions.NO_EXPERIENCE)
+    permissions.ensure_can_view_experience(user, experience)
     return experience
 
 
@@ -171,7 +177,7 @@ def published_replies(experience: Experience, page: int = 1, per_page: int = 50)
     """Published replies, oldest first."""
     query = (
         select(Reply)
-        .where(Reply.experience_id == experience.id, Reply.status == "published")
+        .where(Reply.experience_id == experience.id, Reply.status == Status.PUBLISHED)
         .order_by(Reply.created_at, Reply.id)
         .options(selectinload(Reply.author))
     )

@@ -1,19 +1,21 @@
 """Experience use cases: post, edit (keeping every revision) and soft-delete."""
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
-from forum.errors import Conflict, Forbidden
+from forum.experiences import workflow
 from forum.experiences.queries import visible_experience
 from forum.experiences.schemas import ExperienceInputSchema
 from forum.extensions import db
-from forum.models import Experience, ExperienceExercise, ModerationAction, Revision, Tag, User
+from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
+from forum.moderation.audit import record_action
 from forum.sanitize import render_markdown
 from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 
+CHANGED_MEANWHILE = "This experience changed in the meantime. Reload it and try again."
 SCALAR_FIELDS = (
     "title",
     "intensity",
@@ -39,13 +41,12 @@ def submit_experience(author: User, data: object, *, from_form: bool = False) ->
     now = utcnow()
     experience = Experience(author=author, created_at=now, updated_at=now, submitted_at=now)
     _apply(experience, values)
-    if permissions.is_trusted(author):
-        experience.status, experience.published_at = "published", now
-    else:
-        experience.status = "pending"
+    experience.status = workflow.initial_status(permissions.is_trusted(author))
+    if experience.status == Status.PUBLISHED:
+        experience.published_at = now
     db.session.add(experience)
     db.session.flush()
-    if experience.status == "published":
+    if experience.status == Status.PUBLISHED:
         search.note_changed(experience.id)
     unit_of_work.commit()
     return experience
@@ -68,8 +69,7 @@ def edit_experience(
     """
     permissions.ensure_can_write(editor)
     experience = visible_experience(editor, experience_id)
-    if not permissions.can_edit_experience(editor, experience):
-        raise Forbidden("You cannot edit this experience.")
+    permissions.ensure_can_edit_experience(editor, experience)
     seen_version = experience.version
     values = load(ExperienceInputSchema(), data, from_form=from_form, partial=partial)
     if not partial:
@@ -94,15 +94,15 @@ def edit_experience(
             created_at=now,
         )
     )
-    experience.status = _status_after_edit(editor, experience)
-    if experience.status == "pending" and previous_status != "pending":
+    if _needs_review_again(editor, experience):
+        workflow.move(experience, "resubmit")
         experience.submitted_at = now
         experience.status_reason = None
     experience.updated_at = now
-    _claim_version(experience, seen_version)
+    workflow.claim_version(experience, seen_version, message=CHANGED_MEANWHILE)
     if not permissions.is_author(editor, experience):
-        _log(editor, "edit", experience)
-    if "published" in (previous_status, experience.status):
+        record_action(editor, "edit", "experience", experience.id, subject_id=experience.author_id)
+    if Status.PUBLISHED in (previous_status, experience.status):
         search.note_changed(experience.id)
     unit_of_work.commit()
     return experience
@@ -112,46 +112,31 @@ def delete_experience(user: User, experience_id: int) -> None:
     """Soft delete: the row stays for the log, but it leaves every listing at once."""
     permissions.ensure_can_write(user)
     experience = visible_experience(user, experience_id)
-    if not permissions.can_delete_experience(user, experience):
-        raise Forbidden("You cannot delete this experience.")
+    permissions.ensure_can_delete_experience(user, experience)
     seen_version = experience.version
     now = utcnow()
-    experience.status = "deleted"
+    workflow.move(experience, "delete")
     experience.deleted_at = now
     experience.updated_at = now
-    _claim_version(experience, seen_version)
+    workflow.claim_version(experience, seen_version, message=CHANGED_MEANWHILE)
     if not permissions.is_author(user, experience):
-        _log(user, "delete", experience)
+        record_action(user, "delete", "experience", experience.id, subject_id=experience.author_id)
     search.note_changed(experience.id)
     unit_of_work.commit()
 
 
-def _claim_version(experience: Experience, seen_version: int) -> None:
-    """Bump the version only if nobody changed the row since we read it.
+def _needs_review_again(editor: User, experience: Experience) -> bool:
+    """An author's edit of a rejected one resubmits it; of a published one, unless trusted.
 
-    A moderator's decision in between (approving the old text, say) must not be silently
-    overwritten, or an edit could slip unreviewed text into a published experience.
+    A moderator's edit never changes the review state. A moderator's decision in between
+    (approving the old text, say) is caught by the version claim, so an edit cannot slip
+    unreviewed text into a published experience.
     """
-    claimed = db.session.execute(
-        update(Experience)
-        .where(Experience.id == experience.id, Experience.version == seen_version)
-        .values(version=seen_version + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        raise Conflict("This experience changed in the meantime. Reload it and try again.")
-    experience.version = seen_version + 1
-
-
-def _status_after_edit(editor: User, experience: Experience) -> str:
     if not permissions.is_author(editor, experience):
-        return experience.status  # a moderator's edit never changes the review state
-    if experience.status == "rejected":
-        return "pending"
-    if experience.status == "published" and not permissions.is_trusted(editor):
-        return "pending"
-    return experience.status
+        return False
+    if experience.status == Status.REJECTED:
+        return True
+    return experience.status == Status.PUBLISHED and not permissions.is_trusted(editor)
 
 
 def _cleared_optional_fields() -> dict:
@@ -204,16 +189,3 @@ def _tag(name: str) -> Tag:
     except IntegrityError:
         tag = db.session.scalar(select(Tag).where(Tag.name == name))
     return tag
-
-
-def _log(moderator: User, action: str, experience: Experience) -> None:
-    """A moderator changing someone else's experience is a moderation action: log it."""
-    db.session.add(
-        ModerationAction(
-            actor_id=moderator.id,
-            action=action,
-            target_type="experience",
-            target_id=experience.id,
-            subject_id=experience.author_id,
-        )
-    )

@@ -5,11 +5,11 @@ from flask_login import current_user, login_required
 
 from forum import permissions
 from forum.api.request import query_args
-from forum.errors import Conflict, DomainError, Forbidden, Invalid
+from forum.errors import Conflict, DomainError, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
-from forum.models import Experience
+from forum.models import Experience, Status
 from forum.sanitize import excerpt
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
@@ -87,7 +87,7 @@ def new():
         except Invalid as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            if experience.status == "published":
+            if experience.status == Status.PUBLISHED:
                 flash("Thank you: your experience is published.")
             else:
                 flash("Thank you: your experience will appear once a moderator has read it.")
@@ -120,8 +120,7 @@ def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_bod
 @login_required
 def edit(experience_id: int):
     experience = queries.visible_experience(current_user, experience_id)
-    if not permissions.can_edit_experience(current_user, experience):
-        raise Forbidden("You cannot edit this experience.")
+    permissions.ensure_can_edit_experience(current_user, experience)
     values, errors = _values_of(experience), {}
     if request.method == "POST":
         values = _typed_values()
@@ -132,7 +131,7 @@ def edit(experience_id: int):
         except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            if experience.status == "pending":
+            if experience.status == Status.PENDING:
                 flash("Saved. Your changes will appear once a moderator has read them.")
             else:
                 flash("Your changes are saved.")
@@ -144,8 +143,7 @@ def edit(experience_id: int):
 @login_required
 def delete(experience_id: int):
     experience = queries.visible_experience(current_user, experience_id)
-    if not permissions.can_delete_experience(current_user, experience):
-        raise Forbidden("You cannot delete this experience.")
+    permissions.ensure_can_delete_experience(current_user, experience)
     if request.method == "POST":
         service.delete_experience(current_user, experience_id)
         flash("Your experience is deleted.")

@@ -6,12 +6,12 @@ from contextlib import contextmanager
 from sqlalchemy import Connection, Select, case, func, select
 
 from forum.extensions import db
-from forum.models import Experience, ExperienceExercise, SearchChange
+from forum.models import Experience, ExperienceExercise, SearchChange, Status
 
 # The member profile copied onto each experience: onset, condition, symptom, age band.
 Profile = tuple[str | None, str | None, str | None, str | None]
 PROFILE_COLUMNS = (Experience.onset, Experience.condition, Experience.symptom, Experience.age_band)
-PUBLISHED = Experience.status == "published"
+PUBLISHED = Experience.status == Status.PUBLISHED
 
 
 @contextmanager

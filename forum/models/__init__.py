@@ -11,6 +11,7 @@ from forum.models.experience import (
 )
 from forum.models.moderation import Flag, ModerationAction
 from forum.models.search import SearchChange
+from forum.models.status import Status
 from forum.models.user import ApiToken, User
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "Reply",
     "Revision",
     "SearchChange",
+    "Status",
     "Tag",
     "User",
     "content_version",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
 from forum.extensions import db
+from forum.models.status import Status, StatusType, status_check
 from forum.models.user import User
 
 experience_tags = Table(
@@ -58,6 +59,7 @@ class Experience(db.Model):
         ),
         # "Most me too" list order read from the index instead of sorting every published row.
         Index("ix_experiences_status_me_too", "status", "me_too_count", "published_at", "id"),
+        status_check(),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -80,7 +82,7 @@ class Experience(db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    status: Mapped[Status] = mapped_column(StatusType(), default=Status.PENDING)
     # Why a moderator rejected or hid it; shown to the author.
     status_reason: Mapped[str | None] = mapped_column(String(1000))
     me_too_count: Mapped[int] = mapped_column(default=0)
@@ -124,7 +126,7 @@ class Experience(db.Model):
 
     @property
     def is_published(self) -> bool:
-        return self.status == "published"
+        return self.status == Status.PUBLISHED
 
 
 class Revision(db.Model):
@@ -141,6 +143,7 @@ class Revision(db.Model):
     body: Mapped[str] = mapped_column(Text)
     # The structured fields as they were (exercises, intensity, outcome, ...).
     fields: Mapped[dict] = mapped_column(JSON)
+    # The status the experience had before this edit: a record, so not held to today's list.
     status: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

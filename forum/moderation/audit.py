@@ -1,16 +1,7 @@
-"""Shared steps of every moderation use case: who may act, and the audit row it writes."""
+"""The audit row every moderation action writes (who may act: forum/permissions.py)."""
 
-from forum.errors import Forbidden
 from forum.extensions import db
 from forum.models import ModerationAction, User
-from forum.permissions import ensure_can_write, is_moderator
-
-
-def ensure_moderator(user: User | None) -> None:
-    """Moderators and admins only, and not while they are suspended themselves."""
-    if not is_moderator(user):
-        raise Forbidden("Only moderators can do that.")
-    ensure_can_write(user)
 
 
 def record_action(

@@ -5,13 +5,20 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from forum import search, unit_of_work
-from forum.errors import Conflict, Forbidden, NotFound
+from forum.errors import Conflict, NotFound
+from forum.experiences import workflow
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
 from forum.moderation.audit import record_action
 from forum.moderation.schemas import FlagSchema
 from forum.moderation.service import recount_replies
-from forum.permissions import can_view_experience, ensure_can_write
+from forum.permissions import (
+    NO_EXPERIENCE,
+    NO_REPLY,
+    ensure_can_flag_experience,
+    ensure_can_flag_reply,
+    ensure_can_write,
+)
 from forum.validation import load
 
 ALREADY_FLAGGED = "You have already flagged this; a moderator will look at it."
@@ -55,12 +62,14 @@ def _count_and_maybe_hide(model, item, flag_column) -> bool:
     count = db.session.scalar(select(model.flag_count).where(model.id == item.id))
     if count < current_app.config["FLAG_HIDE_THRESHOLD"]:
         return False
-    changes = {"status": "hidden", "status_reason": AUTO_HIDDEN_REASON}
+    table = workflow.table_for(item)
+    changes = {"status": workflow.leads_to(table, "auto_hide"), "status_reason": AUTO_HIDDEN_REASON}
     if model is Experience:
         changes["version"] = Experience.version + 1
+    # One statement, so of simultaneous flags only the one that finds it still published hides.
     hidden = db.session.execute(
         update(model)
-        .where(model.id == item.id, model.status == "published")
+        .where(model.id == item.id, model.status.in_(workflow.sources(table, "auto_hide")))
         .values(**changes)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -82,12 +91,9 @@ def flag_experience(member: User, experience_id: int, data: object, *, from_form
     """Flag a published experience once; not one's own."""
     ensure_can_write(member)
     experience = db.session.get(Experience, experience_id)
-    if experience is None or not can_view_experience(member, experience):
-        raise NotFound("There is no such experience.")
-    if experience.author_id == member.id:
-        raise Forbidden("You cannot flag your own experience.")
-    if experience.status != "published":
-        raise Conflict("Only published experiences can be flagged.")
+    if experience is None:
+        raise NotFound(NO_EXPERIENCE)
+    ensure_can_flag_experience(member, experience)
     values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, experience_id=experience_id)
     if _count_and_maybe_hide(Experience, experience, Flag.experience_id):
@@ -100,11 +106,9 @@ def flag_reply(member: User, reply_id: int, data: object, *, from_form=False) ->
     """Flag a published reply under a published experience once; not one's own."""
     ensure_can_write(member)
     reply = db.session.get(Reply, reply_id)
-    experience = db.session.get(Experience, reply.experience_id) if reply else None
-    if reply is None or reply.status != "published" or experience.status != "published":
-        raise NotFound("There is no such reply.")
-    if reply.author_id == member.id:
-        raise Forbidden("You cannot flag your own reply.")
+    if reply is None:
+        raise NotFound(NO_REPLY)
+    ensure_can_flag_reply(member, reply)
     values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, reply_id=reply_id)
     if _count_and_maybe_hide(Reply, reply, Flag.reply_id):

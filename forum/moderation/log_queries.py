@@ -7,7 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from forum.experiences.queries import Page
 from forum.extensions import db
-from forum.models import Experience, ModerationAction, Reply, User
+from forum.models import Experience, ModerationAction, Reply, Status, User
 
 # What an author is told about their experiences (suspensions are told on their own).
 AUTHOR_ACTIONS = ("approve", "reject", "hide", "restore", "auto_hide")
@@ -99,7 +99,7 @@ def decisions_for_author(user: User, limit: int = 20) -> list[AuthorDecision]:
         .where(
             ModerationAction.subject_id == user.id,
             ModerationAction.action.in_(AUTHOR_ACTIONS),
-            Experience.status != "deleted",
+            Experience.status != Status.DELETED,
         )
         .order_by(ModerationAction.created_at.desc(), ModerationAction.id.desc())
         .limit(limit)

@@ -10,9 +10,9 @@ from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import User
-from forum.moderation.audit import ensure_moderator, record_action
+from forum.moderation.audit import record_action
 from forum.moderation.schemas import RoleSchema, SuspensionSchema, UnsuspensionSchema
-from forum.permissions import ensure_can_write, is_admin
+from forum.permissions import ensure_can_moderate, ensure_can_write, is_admin
 from forum.validation import load
 from forum.vocabulary import ROLE
 
@@ -40,7 +40,7 @@ def can_suspend(actor: User | None, member: User) -> bool:
 
 def suspend(moderator: User, username: str, data: object, *, from_form: bool = False) -> User:
     """Stop a member writing for some days; the suspension ends by itself."""
-    ensure_moderator(moderator)
+    ensure_can_moderate(moderator)
     values = load(SuspensionSchema(), data, from_form=from_form)
     member = find_member(username)
     if not can_suspend(moderator, member):
@@ -62,7 +62,7 @@ def suspend(moderator: User, username: str, data: object, *, from_form: bool = F
 
 def unsuspend(moderator: User, username: str, data: object, *, from_form: bool = False) -> User:
     """End a suspension early."""
-    ensure_moderator(moderator)
+    ensure_can_moderate(moderator)
     values = load(UnsuspensionSchema(), data, from_form=from_form)
     member = find_member(username)
     if not can_suspend(moderator, member):

@@ -11,12 +11,12 @@ from forum import search
 from forum.clock import utcnow
 from forum.experiences.queries import Page
 from forum.extensions import db
-from forum.models import Experience, Flag, ModerationAction, Reply, User
+from forum.models import Experience, Flag, ModerationAction, Reply, Status, User
 
 OVERDUE_AFTER = timedelta(days=1)
 SIMILAR_LIMIT = 5
 # Statuses in which a flagged item still needs a moderator (deleted ones need nobody).
-FLAGGED_STATUSES = ("published", "hidden")
+FLAGGED_STATUSES = (Status.PUBLISHED, Status.HIDDEN)
 
 
 @dataclass
@@ -66,7 +66,7 @@ def _queue_select(kind: str) -> Select:
     if kind == "pending":
         return (
             select(Experience, Experience.submitted_at)
-            .where(Experience.status == "pending")
+            .where(Experience.status == Status.PENDING)
             .order_by(Experience.submitted_at, Experience.id)
         )
     model = Experience if kind == "flagged" else Reply
@@ -160,7 +160,7 @@ def author_histories(author_ids: set[int]) -> dict[int, AuthorHistory]:
         .where(Experience.author_id.in_(author_ids))
         .group_by(Experience.author_id, Experience.status)
     ):
-        if status == "published":
+        if status == Status.PUBLISHED:
             histories[author_id].published = count
     return histories
 
@@ -193,7 +193,7 @@ def _published_titles(condition: ColumnElement) -> dict[int, str]:
     return dict(
         db.session.execute(
             select(Experience.id, Experience.title).where(
-                condition, Experience.status == "published"
+                condition, Experience.status == Status.PUBLISHED
             )
         ).all()
     )
@@ -217,7 +217,7 @@ def waiting_counts() -> dict[str, int]:
     not the size of the experiences table.
     """
     pending = (
-        select(func.count()).select_from(Experience).where(Experience.status == "pending")
+        select(func.count()).select_from(Experience).where(Experience.status == Status.PENDING)
     ).scalar_subquery()
     counts = {"pending": pending}
     for kind, model, column in (

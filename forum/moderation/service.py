@@ -5,49 +5,24 @@ from sqlalchemy import func, select, update
 from forum import search, unit_of_work
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
+from forum.experiences import workflow
+from forum.experiences.workflow import ALREADY_DECIDED
 from forum.extensions import db
-from forum.models import Experience, Flag, Reply, User
-from forum.moderation.audit import ensure_moderator, record_action
+from forum.models import Experience, Flag, Reply, Status, User
+from forum.moderation.audit import record_action
 from forum.moderation.schemas import DECISION_REASON, DecisionSchema, ReplyDecisionSchema
+from forum.permissions import NO_EXPERIENCE, NO_REPLY, ensure_can_decide, ensure_can_moderate
 from forum.validation import load
-
-ALREADY_DECIDED = (
-    "Another moderator already decided this, or it changed since you opened it. "
-    "Look at it again in the queue."
-)
-# The status each action leads to.
-NEW_STATUS = {
-    "approve": "published",
-    "reject": "rejected",
-    "hide": "hidden",
-    "restore": "published",
-    "dismiss": "published",
-}
 
 
 def experience_actions(experience: Experience) -> list[str]:
-    """The decisions that fit an experience now, most likely first.
-
-    An automatically hidden experience still has open flags: "hide" then confirms it.
-    """
-    flagged = experience.flag_count > 0
-    if experience.status == "pending":
-        return ["approve", "reject", "hide"]
-    if experience.status == "published":
-        return ["dismiss", "hide"] if flagged else ["hide"]
-    if experience.status == "hidden":
-        return ["restore", "hide"] if flagged else ["restore"]
-    return []
+    """The decisions that fit an experience now, most likely first (see workflow.decisions)."""
+    return workflow.decisions(experience)
 
 
 def reply_actions(reply: Reply) -> list[str]:
     """The decisions that fit a reply now."""
-    flagged = reply.flag_count > 0
-    if reply.status == "published":
-        return ["dismiss", "hide"] if flagged else ["hide"]
-    if reply.status == "hidden":
-        return ["restore", "hide"] if flagged else ["restore"]
-    return []
+    return workflow.decisions(reply)
 
 
 def status_reason(reason: str | None, note: str | None) -> str | None:
@@ -56,11 +31,6 @@ def status_reason(reason: str | None, note: str | None) -> str | None:
         return None
     words = DECISION_REASON[reason]
     return f"{words}: {note}" if note else words
-
-
-def _refuse_unfit(action: str, fitting: list[str], status: str) -> None:
-    if action not in fitting:
-        raise Conflict(f"That cannot be done now: the item is {status}. {ALREADY_DECIDED}")
 
 
 def _resolve_flags(column, item_id: int, now) -> None:
@@ -90,7 +60,7 @@ def recount_replies(experience_id: int) -> None:
     published = (
         select(func.count())
         .select_from(Reply)
-        .where(Reply.experience_id == experience_id, Reply.status == "published")
+        .where(Reply.experience_id == experience_id, Reply.status == Status.PUBLISHED)
         .scalar_subquery()
     )
     db.session.execute(
@@ -109,38 +79,25 @@ def decide(
     The update only applies to the version the moderator saw, so of two moderators
     deciding at once one wins and the other gets a Conflict, never a double action.
     """
-    ensure_moderator(moderator)
+    ensure_can_moderate(moderator)
     values = load(DecisionSchema(), data, from_form=from_form)
     experience = db.session.get(Experience, experience_id)
-    if experience is None or experience.status == "deleted":
-        raise NotFound("There is no such experience.")
+    if experience is None:
+        raise NotFound(NO_EXPERIENCE)
     action, reason, note = values["action"], values.get("reason"), values.get("note")
     seen_version = values.get("version") or experience.version
     if seen_version != experience.version:
         raise Conflict(ALREADY_DECIDED)
-    old_status = experience.status
-    _refuse_unfit(action, experience_actions(experience), old_status)
-    new_status = NEW_STATUS[action]
+    ensure_can_decide(moderator, experience, action)
     now = utcnow()
-    changes = {"status": new_status, "version": Experience.version + 1, "flag_count": 0}
+    old_status = workflow.move(experience, action)
+    experience.flag_count = 0
     if action in ("reject", "hide"):
-        changes["status_reason"] = status_reason(reason, note)
+        experience.status_reason = status_reason(reason, note)
     elif action in ("approve", "restore"):
-        changes["status_reason"] = None
-        changes["published_at"] = func.coalesce(Experience.published_at, now)
-    result = db.session.execute(
-        update(Experience)
-        .where(
-            Experience.id == experience_id,
-            Experience.version == seen_version,
-            Experience.status == old_status,
-        )
-        .values(**changes)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise Conflict(ALREADY_DECIDED)
+        experience.status_reason = None
+        experience.published_at = experience.published_at or now
+    workflow.claim_version(experience, seen_version)
     _resolve_flags(Flag.experience_id, experience_id, now)
     _adjust_trust(experience.author_id, action)
     record_action(
@@ -152,7 +109,7 @@ def decide(
         reason=reason,
         note=note,
     )
-    if "published" in (old_status, new_status):
+    if Status.PUBLISHED in (old_status, experience.status):
         search.note_changed(experience_id)
     unit_of_work.commit()
     return db.session.get(Experience, experience_id)
@@ -160,16 +117,17 @@ def decide(
 
 def decide_reply(moderator: User, reply_id: int, data: object, *, from_form: bool = False) -> Reply:
     """Hide, restore or dismiss the flags of a reply; the first of two moderators wins."""
-    ensure_moderator(moderator)
+    ensure_can_moderate(moderator)
     values = load(ReplyDecisionSchema(), data, from_form=from_form)
     reply = db.session.get(Reply, reply_id)
-    if reply is None or reply.status == "deleted":
-        raise NotFound("There is no such reply.")
+    if reply is None:
+        raise NotFound(NO_REPLY)
     action, reason, note = values["action"], values.get("reason"), values.get("note")
     old_status, seen_flags = reply.status, reply.flag_count
-    _refuse_unfit(action, reply_actions(reply), old_status)
+    ensure_can_decide(moderator, reply, action)
     now = utcnow()
-    changes = {"status": NEW_STATUS[action], "flag_count": 0}
+    # Replies have no version column: their status and flag count are what a moderator saw.
+    changes = {"status": workflow.target(reply, action), "flag_count": 0}
     changes["status_reason"] = status_reason(reason, note) if action == "hide" else None
     result = db.session.execute(
         update(Reply)

@@ -9,14 +9,13 @@ from forum.models import Experience, Flag, Reply, Revision
 from forum.moderation import log_queries, queries
 from forum.moderation.schemas import DECISION_REASON, EXPERIENCE_ACTIONS, LOG_ACTIONS
 from forum.moderation.service import experience_actions, reply_actions
-from forum.permissions import can_write, is_moderator
+from forum.permissions import is_moderator
 
 __all__ = [
     "DECISION_REASON",
     "EXPERIENCE_ACTIONS",
     "LOG_ACTIONS",
     "badge_context",
-    "can_flag",
     "experience_actions",
     "own_decisions",
     "own_flag",
@@ -30,13 +29,6 @@ def badge_context() -> dict:
     if not is_moderator(current_user):
         return {}
     return {"moderation_waiting": sum(queries.waiting_counts().values())}
-
-
-def can_flag(item: Experience | Reply) -> bool:
-    """Whether the flag form fits: a published item, not one's own, and allowed to write."""
-    return (
-        can_write(current_user) and item.status == "published" and item.author_id != current_user.id
-    )
 
 
 def own_flag(item: Experience | Reply) -> Flag | None:

@@ -8,7 +8,7 @@ from flask_login import current_user
 from forum.api.request import query_args
 from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.extensions import db, login_manager
-from forum.models import Experience, Reply
+from forum.models import Experience, Reply, Status
 from forum.moderation import log_queries, queries, service
 from forum.moderation.schemas import (
     LOG_ACTIONS,
@@ -84,7 +84,7 @@ def _decision_page(item, errors: dict | None = None, values: dict | None = None)
 def reply(reply_id: int):
     """One reply and its decisions, also once hidden (the experience page lists published ones)."""
     reply = db.session.get(Reply, reply_id)
-    if reply is None or reply.status == "deleted":
+    if reply is None or reply.status == Status.DELETED:
         raise NotFound("There is no such reply.")
     return _decision_page(reply)
 

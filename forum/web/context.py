@@ -1,10 +1,11 @@
-"""Names every template can use: the vocabulary, permission predicates, labels."""
+"""Names every template can use: the vocabulary, permission predicates, statuses, labels."""
 
 from flask import Flask
 
 from forum import permissions, vocabulary
 from forum.clock import isoformat
 from forum.demo.banner import demo_banner_visible
+from forum.models import Status
 from forum.moderation import templating as moderation
 
 
@@ -13,6 +14,7 @@ def init_template_context(app: Flask) -> None:
         vocab=vocabulary,
         label=vocabulary.label,
         permissions=permissions,
+        Status=Status,
         demo_banner_visible=demo_banner_visible,
         moderation=moderation,
     )
