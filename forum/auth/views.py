@@ -26,7 +26,10 @@ def register():
         except DomainError as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            login_user(user)
+            # An address in use gets a stand-in with nothing to sign in to, and otherwise
+            # the very same answer, so the page never tells whose address it is.
+            if service.is_saved(user):
+                login_user(user)
             flash("Welcome! Tell us a little about yourself so you can find people like you.")
             return redirect(url_for("auth.profile"))
     values.pop("password", None)
