@@ -39,17 +39,18 @@ class PasswordChangeFormSchema(PasswordChangeSchema):
 
 
 class AccountDeletionSchema(InputSchema):
+    """The password confirms it is really the member (not a borrowed browser or a lost token)."""
+
     experiences = fields.String(
         required=True,
         validate=validate.OneOf(
             list(EXPERIENCE_CHOICES), error="Choose one of: " + ", ".join(EXPERIENCE_CHOICES) + "."
         ),
     )
-
-
-class AccountDeletionFormSchema(AccountDeletionSchema):
-    """On the page the password confirms it is really the member (and not a borrowed browser)."""
-
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )
+
+
+class AccountDeletionFormSchema(AccountDeletionSchema):
+    """The page's form: the same fields as the API's body."""
