@@ -128,6 +128,8 @@ def test_the_detail_answers_exactly_who_may_see_it(world, surface):
     wrong = []
     for viewer in VIEWERS:
         for (owner, status), story_id in ids.items():
+            if owner in ("crowd2", "crowd3"):
+                continue  # the same case as crowd1's
             path = {
                 "page": f"/experiences/{story_id}",
                 "api": f"/api/v1/experiences/{story_id}",
