@@ -3,9 +3,10 @@
 import html
 import re
 from functools import lru_cache, partial
+from urllib.parse import urlsplit
 
 import bleach
-from bleach.linkifier import LinkifyFilter
+from bleach.linkifier import LinkifyFilter, build_url_re
 from markdown_it import MarkdownIt
 
 from forum.caching import EXCERPTS_PER_PROCESS
@@ -24,6 +25,28 @@ _UNPUNCTUATED_BLOCK_END = re.compile(r"([^\s.!?;:,>])(\s*</(?:li|p)>)")
 _markdown = MarkdownIt("commonmark", {"html": False}).disable(["image", "heading", "lheading"])
 
 
+# Linkify runs after the cleaner's protocol check, so it gets its own: it only recognises
+# http(s) (mailto links come from Markdown and pass the cleaner), and _only_allowed_schemes
+# drops any link whose scheme is not allowed, whatever made it.
+_LINKABLE_URL = build_url_re(protocols=ALLOWED_PROTOCOLS - {"mailto"})
+_IGNORED_BY_BROWSERS = re.compile(r"[\x00-\x20\x7f]")
+
+
+def href_scheme(href: str) -> str:
+    """The scheme a browser would follow (it ignores ASCII whitespace and controls), lowercased."""
+    try:
+        return urlsplit(_IGNORED_BY_BROWSERS.sub("", href)).scheme.lower()
+    except ValueError:
+        return "unparsable"
+
+
+def _only_allowed_schemes(attrs: dict, new: bool = False) -> dict | None:
+    href = attrs.get((None, "href"), "")
+    if href_scheme(href) not in ALLOWED_PROTOCOLS | {""}:
+        return None  # linkify then keeps the text and drops the link
+    return attrs
+
+
 def _set_link_rel(attrs: dict, new: bool = False) -> dict:
     attrs[(None, "rel")] = LINK_REL
     attrs.pop((None, "target"), None)
@@ -36,7 +59,14 @@ _cleaner = bleach.Cleaner(
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_set_link_rel], skip_tags={"pre", "code"})],
+    filters=[
+        partial(
+            LinkifyFilter,
+            callbacks=[_only_allowed_schemes, _set_link_rel],
+            skip_tags={"pre", "code"},
+            url_re=_LINKABLE_URL,
+        )
+    ],
 )
 
 

@@ -12,6 +12,7 @@ from forum.auth.privacy_schemas import (
     PasswordChangeFormSchema,
     PasswordChangeSchema,
 )
+from forum.auth.redaction import redact_text_about
 from forum.auth.service import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
@@ -60,13 +61,15 @@ def delete_account(user: User, data: object, *, from_form: bool = False) -> None
     Replies follow the same choice: deleted with "delete", left without a name with
     "anonymize". "Me too" marks go either way. The user row stays under a random pseudonym
     (no e-mail, no password, no profile), so the moderation log keeps a reference that
-    names no one. Every experience touched goes through the search outbox.
+    names no one, and what moderators and members wrote about the member is redacted
+    (redaction.py). The password is asked for on every surface. Every experience touched
+    goes through the search outbox.
     """
     schema = AccountDeletionFormSchema() if from_form else AccountDeletionSchema()
     values = load(schema, data, from_form=from_form)
-    if from_form:
-        _ensure_password(user, values["password"], "password")
+    _ensure_password(user, values["password"], "password")
     now = utcnow()
+    redact_text_about(user)
     touched = _remove_experiences(user, values["experiences"], now)
     touched |= _remove_replies(user, values["experiences"], now)
     touched |= _remove_me_too_marks(user)

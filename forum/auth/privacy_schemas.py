@@ -1,8 +1,9 @@
 """Input schemas for a member's own account: changing the password, deleting the account."""
 
-from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import ValidationError, fields, validate, validates_schema
 
 from forum.auth.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from forum.validation import InputSchema
 
 # What happens to a departing member's experiences (the contract's keys).
 EXPERIENCE_CHOICES = {
@@ -11,7 +12,7 @@ EXPERIENCE_CHOICES = {
 }
 
 
-class PasswordChangeSchema(Schema):
+class PasswordChangeSchema(InputSchema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )
@@ -37,18 +38,19 @@ class PasswordChangeFormSchema(PasswordChangeSchema):
             raise ValidationError("The two new passwords are not the same.", "new_password_again")
 
 
-class AccountDeletionSchema(Schema):
+class AccountDeletionSchema(InputSchema):
+    """The password confirms it is really the member (not a borrowed browser or a lost token)."""
+
     experiences = fields.String(
         required=True,
         validate=validate.OneOf(
             list(EXPERIENCE_CHOICES), error="Choose one of: " + ", ".join(EXPERIENCE_CHOICES) + "."
         ),
     )
-
-
-class AccountDeletionFormSchema(AccountDeletionSchema):
-    """On the page the password confirms it is really the member (and not a borrowed browser)."""
-
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )
+
+
+class AccountDeletionFormSchema(AccountDeletionSchema):
+    """The page's form: the same fields as the API's body."""

@@ -1,8 +1,9 @@
 """Input schemas for accounts; forms, the JSON API and the CLI all load through these."""
 
-from marshmallow import Schema, fields, pre_load, validate
+from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
+from forum.validation import InputSchema
 from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
@@ -30,7 +31,7 @@ def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
     )
 
 
-class RegistrationSchema(Schema):
+class RegistrationSchema(InputSchema):
     username = username_field
     email = fields.Email(
         required=True,
@@ -54,7 +55,7 @@ class RegistrationSchema(Schema):
         return data
 
 
-class CredentialsSchema(Schema):
+class CredentialsSchema(InputSchema):
     username = fields.String(
         required=True,
         validate=[
@@ -74,7 +75,7 @@ class LoginFormSchema(CredentialsSchema):
     remember = fields.Boolean(load_default=False)
 
 
-class ProfileSchema(Schema):
+class ProfileSchema(InputSchema):
     onset = vocabulary_choice(ONSET, allow_none=True)
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
@@ -93,7 +94,7 @@ class NewUserSchema(RegistrationSchema):
     role = vocabulary_choice(ROLE, load_default="member")
 
 
-class UserSchema(Schema):
+class UserSchema(InputSchema):
     """A member as the API shows them; the e-mail address only to the member themself."""
 
     id = fields.Integer()

@@ -5,7 +5,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -40,11 +40,15 @@ def find_user(username: str) -> User | None:
     )
 
 
+class EmailInUse(Conflict):
+    """The address belongs to an account; registration hides this, the CLI says it."""
+
+
 def _ensure_available(username: str, email: str) -> None:
     if db.session.scalar(select(func.count()).where(User.username_key == username.lower())):
         raise Conflict(USERNAME_TAKEN, fields={"username": [USERNAME_TAKEN]})
     if db.session.scalar(select(func.count()).where(User.email == email)):
-        raise Conflict(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+        raise EmailInUse(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
 
 
 def _create(username: str, email: str, password: str, role: str = "member") -> User:
@@ -68,9 +72,46 @@ def _create(username: str, email: str, password: str, role: str = "member") -> U
 
 
 def register_member(data: object, *, from_form: bool = False) -> User:
-    """Create a member account from registration input."""
+    """Create a member account from registration input.
+
+    An address already in use creates nothing, yet answers like a new account (an unsaved
+    stand-in, after hashing the password just the same), so that registering cannot tell
+    anyone whether an address belongs to a member. A taken username still says so.
+    """
     values = load(RegistrationSchema(), data, from_form=from_form)
-    return _create(values["username"], values["email"], values["password"])
+    try:
+        return _create(values["username"], values["email"], values["password"])
+    except EmailInUse:
+        hash_password(values["password"])  # the cost a new account would have had
+        note_registration_with_address_in_use(values["email"])
+        return _stand_in_member(values["username"], values["email"])
+
+
+def note_registration_with_address_in_use(email: str) -> None:
+    """Tell the owner of `email` that someone tried to register with it.
+
+    The mail issue fills this in (a note to the owner, as the contract's §6 promises); until
+    then the attempt only goes to the server log, never to the person registering.
+    """
+    current_app.logger.info("A registration used an address that is already in use.")
+
+
+def _stand_in_member(username: str, email: str) -> User:
+    """An unsaved member shaped like a new account, with the id the next account would get."""
+    next_id = (db.session.scalar(select(func.max(User.id))) or 0) + 1
+    return User(
+        id=next_id,
+        username=username,
+        username_key=username.lower(),
+        email=email,
+        role="member",
+        created_at=utcnow(),
+    )
+
+
+def is_saved(user: User) -> bool:
+    """False for registration's stand-in (an address in use): there is no account to sign in."""
+    return inspect(user).persistent
 
 
 def create_user(data: dict) -> User:

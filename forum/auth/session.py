@@ -2,11 +2,13 @@
 
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, session
+from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from forum.extensions import db, login_manager
 from forum.models import User
+from forum.models.user import new_session_token
 
 
 def init_login(app: Flask) -> None:
@@ -31,3 +33,26 @@ def load_user(login_id: str) -> User | None:
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     return user
+
+
+def sign_in(user: User, *, remember: bool = False) -> None:
+    """Start a fresh session for `user`: nothing of the anonymous one (its CSRF token) survives.
+
+    A session cookie or CSRF token someone planted or copied before sign-in is worthless after.
+    """
+    session.clear()
+    login_user(user, remember=remember)
+
+
+def sign_out(user: User | None) -> None:
+    """End the member's browser sessions server-side, then this browser's cookies.
+
+    Rotating the session token kills every copy of every session and remember-me cookie of
+    this member, on every device (README, Privacy); API tokens are not browser sessions and
+    stay valid until revoked.
+    """
+    if user is not None and user.is_authenticated:
+        user.session_token = new_session_token()
+        db.session.commit()
+    logout_user()
+    session.clear()

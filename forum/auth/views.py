@@ -1,10 +1,11 @@
 """Pages for registering, signing in and out, and the member's own profile."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from forum.auth import service
 from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchema
+from forum.auth.session import sign_in, sign_out
 from forum.errors import DomainError, Invalid
 from forum.validation import load
 from forum.web.forms import form_input, is_safe_next
@@ -26,7 +27,10 @@ def register():
         except DomainError as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
-            login_user(user)
+            # An address in use gets a stand-in with nothing to sign in to, and otherwise
+            # the very same answer, so the page never tells whose address it is.
+            if service.is_saved(user):
+                sign_in(user)
             flash("Welcome! Tell us a little about yourself so you can find people like you.")
             return redirect(url_for("auth.profile"))
     values.pop("password", None)
@@ -51,7 +55,7 @@ def login():
         else:
             user = service.authenticate(credentials["username"], credentials["password"])
             if user is not None:
-                login_user(user, remember=credentials["remember"])
+                sign_in(user, remember=credentials["remember"])
                 flash(f"Signed in as {user.username}.")
                 return redirect(target or url_for("web.home"))
             errors = {"_schema": [SIGN_IN_FAILED]}
@@ -62,7 +66,7 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    logout_user()
+    sign_out(current_user._get_current_object())
     flash("You are signed out.")
     return redirect(url_for("web.home"))
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
@@ -22,6 +22,7 @@ from forum.models import (
     User,
     experience_tags,
 )
+from forum.validation import InputSchema
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
@@ -30,7 +31,7 @@ NOT_FILTERS = ("page", "per_page", "sort")
 MAX_PAGE = 100_000
 
 
-class PageQuerySchema(Schema):
+class PageQuerySchema(InputSchema):
     page = fields.Integer(load_default=1, validate=validate.Range(1, MAX_PAGE))
     per_page = fields.Integer(
         load_default=20, validate=validate.Range(1, 100, error="Use 1 to 100 per page.")

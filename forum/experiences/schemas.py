@@ -2,10 +2,11 @@
 
 import re
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates
 
 from forum.auth.schemas import vocabulary_choice
 from forum.clock import isoformat
+from forum.validation import InputSchema
 from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
@@ -66,7 +67,7 @@ def _range(low: int, high: int) -> validate.Range:
     return validate.Range(low, high, error=f"Enter a whole number from {low} to {high}.")
 
 
-class EffectsSchema(Schema):
+class EffectsSchema(InputSchema):
     pain = vocabulary_choice(EFFECT, allow_none=True)
     fatigue = vocabulary_choice(EFFECT, allow_none=True)
     sleep = vocabulary_choice(EFFECT, allow_none=True)
@@ -81,7 +82,7 @@ class EffectsField(fields.Nested):
         return super()._deserialize(value, attr, data, partial=partial, **kwargs)
 
 
-class ExperienceInputSchema(Schema):
+class ExperienceInputSchema(InputSchema):
     """What a member writes; PATCH loads it with partial=True."""
 
     title = CleanText(
@@ -133,7 +134,7 @@ class ExperienceInputSchema(Schema):
             raise ValidationError("Use each tag only once.")
 
 
-class ReplyInputSchema(Schema):
+class ReplyInputSchema(InputSchema):
     body = CleanText(
         required=True,
         validate=validate.Length(1, REPLY_MAX, error=f"Write 1 to {REPLY_MAX} characters."),
@@ -148,7 +149,7 @@ def author_of(item) -> dict:
     return {"username": author.username}
 
 
-class ExperienceSchema(Schema):
+class ExperienceSchema(InputSchema):
     """An experience as the API (and search results) show it; never the author's e-mail."""
 
     id = fields.Integer()
@@ -177,7 +178,7 @@ class ExperienceSchema(Schema):
     published_at = fields.Function(lambda experience: isoformat(experience.published_at))
 
 
-class ReplySchema(Schema):
+class ReplySchema(InputSchema):
     """A reply as the API shows it."""
 
     id = fields.Integer()

@@ -1,10 +1,10 @@
 """The group input ("people like me") and the two-group comparison, for page, API and CLI."""
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import ValidationError, fields, validate
 
 from forum.auth.schemas import vocabulary_choice
 from forum.errors import Invalid
-from forum.validation import load
+from forum.validation import InputSchema, load
 from forum.vocabulary import AGE_BAND, CONDITION, ONSET, PROFILE_FIELDS, SYMPTOM
 
 GROUP_FIELDS = tuple(PROFILE_FIELDS)
@@ -12,7 +12,7 @@ GROUP_FIELDS = tuple(PROFILE_FIELDS)
 EVERYONE = "everyone"
 
 
-class GroupSchema(Schema):
+class GroupSchema(InputSchema):
     """A group of members: any combination of onset, condition, symptom and age band."""
 
     onset = vocabulary_choice(ONSET)
@@ -59,7 +59,7 @@ class GroupSpec(fields.String):
             ) from None
 
 
-class CompareSchema(Schema):
+class CompareSchema(InputSchema):
     """Two groups side by side: `a` and `b`, each a GroupSpec."""
 
     a = GroupSpec(required=True)

@@ -65,6 +65,11 @@ class ModerationAction(db.Model):
     subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
 
 
+# The one change the log allows: a deleted member's redaction (forum/auth/redaction.py)
+# replaces the notes about them, keeping every row.
+REDACTING_MEMBER_TEXT = "redacting_member_text"
+
+
 class AuditLogIsAppendOnly(RuntimeError):
     """Raised when anything tries to change or remove a moderation log row."""
 
@@ -78,6 +83,8 @@ def _refuse_row_change(mapper, connection, target: ModerationAction) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state: ORMExecuteState) -> None:
     # Bulk UPDATE/DELETE statements skip the per-row events above.
+    if state.is_update and state.execution_options.get(REDACTING_MEMBER_TEXT):
+        return
     if (state.is_update or state.is_delete) and any(
         mapper.class_ is ModerationAction for mapper in state.all_mappers
     ):

@@ -2,12 +2,13 @@
 
 from types import MappingProxyType
 
-from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
 from forum.auth.schemas import USERNAME_PATTERN, vocabulary_choice
 from forum.clock import isoformat
 from forum.experiences.schemas import CleanText, WholeNumber
+from forum.validation import InputSchema
 from forum.vocabulary import FLAG_REASON, ROLE
 
 # Why a moderator rejects or hides something: the flag reasons plus "off topic".
@@ -62,7 +63,7 @@ note_field = CleanText(
 )
 
 
-class DecisionSchema(Schema):
+class DecisionSchema(InputSchema):
     """A moderator's decision on an experience; `version` is the one the moderator looked at."""
 
     action = vocabulary_choice(EXPERIENCE_ACTIONS, required=True)
@@ -87,14 +88,14 @@ class ReplyDecisionSchema(DecisionSchema):
         exclude = ("version",)
 
 
-class FlagSchema(Schema):
+class FlagSchema(InputSchema):
     """A member's report of an experience or a reply."""
 
     reason = vocabulary_choice(FLAG_REASON, required=True)
     note = note_field
 
 
-class SuspensionSchema(Schema):
+class SuspensionSchema(InputSchema):
     days = WholeNumber(
         required=True,
         validate=validate.Range(
@@ -111,21 +112,21 @@ class SuspensionSchema(Schema):
     )
 
 
-class UnsuspensionSchema(Schema):
+class UnsuspensionSchema(InputSchema):
     note = note_field
 
 
-class RoleSchema(Schema):
+class RoleSchema(InputSchema):
     role = vocabulary_choice(ROLE, required=True)
 
 
-class QueueArgsSchema(Schema):
+class QueueArgsSchema(InputSchema):
     kind = vocabulary_choice(QUEUE_KINDS, load_default="pending")
     page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=100000))
     per_page = WholeNumber(load_default=20, validate=validate.Range(1, 100))
 
 
-class LogArgsSchema(Schema):
+class LogArgsSchema(InputSchema):
     action = vocabulary_choice(LOG_ACTIONS)
     actor = fields.String(validate=validate.Regexp(USERNAME_PATTERN + "|^system$"))
     member = fields.String(validate=validate.Regexp(USERNAME_PATTERN))
@@ -139,7 +140,7 @@ def _username(user) -> dict | None:
     return None if user is None else {"username": user.username}
 
 
-class ModerationActionSchema(Schema):
+class ModerationActionSchema(InputSchema):
     """One audit-log row as the API shows it."""
 
     id = fields.Integer()
@@ -152,7 +153,7 @@ class ModerationActionSchema(Schema):
     created_at = fields.Function(lambda row: isoformat(row.created_at))
 
 
-class MemberStandingSchema(Schema):
+class MemberStandingSchema(InputSchema):
     """A member as moderators see them: role and suspension, never the e-mail address."""
 
     username = fields.String()
@@ -166,7 +167,7 @@ class MemberStandingSchema(Schema):
     created_at = fields.Function(lambda user: isoformat(user.created_at))
 
 
-class FlagOutputSchema(Schema):
+class FlagOutputSchema(InputSchema):
     id = fields.Integer()
     experience_id = fields.Integer(allow_none=True)
     reply_id = fields.Integer(allow_none=True)

@@ -1,7 +1,8 @@
 """The one input schema of a search, shared by the page and the API."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
+from forum.validation import InputSchema
 from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
@@ -31,7 +32,7 @@ def _choice(keys) -> fields.String:
     return fields.String(validate=validate.OneOf(list(keys), error="Choose a listed key."))
 
 
-class SearchQuerySchema(Schema):
+class SearchQuerySchema(InputSchema):
     """`q` is free text: anything a member types is accepted and made harmless later."""
 
     q = fields.String(load_default="")

@@ -52,10 +52,13 @@ def test_register_a_taken_username_in_any_case_is_409(client, maple, username):
     }
 
 
-def test_register_a_used_email_is_409(client, maple):
+def test_register_a_used_email_answers_201_and_creates_nothing(client, app, maple):
+    # Contract §6 (finding 5): exactly as a new registration answers, and no account.
     response = client.post("/api/v1/auth/register", json={**NEW_MEMBER, "username": "birch"})
-    assert response.status_code == 409
-    assert list(response.get_json()["error"]["fields"]) == ["email"]
+    assert response.status_code == 201
+    assert response.get_json()["user"]["username"] == "birch"
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username_key == "birch")) is None
 
 
 def test_a_token_is_issued_once_and_only_its_hash_is_stored(client, app, maple):

@@ -21,7 +21,8 @@ def maple_row() -> User:
 
 
 def delete_via_api(client, headers, choice):
-    return client.delete("/api/v1/me", json={"experiences": choice}, headers=headers)
+    body = {"experiences": choice, "password": TEST_PASSWORD}  # contract §6: password needed
+    return client.delete("/api/v1/me", json=body, headers=headers)
 
 
 @pytest.mark.parametrize("choice", ["delete", "anonymize"])

@@ -41,7 +41,7 @@ CHECKS = [
 # broken ones schemathesis generates, which that check would count as accepted.
 # Rates no fuzz run reaches: the limiter's key functions still read every fuzzed request.
 UNREACHABLE_RATE = "100000 per second"
-PASSWORD_CHECKS = {"POST /api/v1/auth/tokens", "POST /api/v1/me/password"}
+PASSWORD_CHECKS = {"POST /api/v1/auth/tokens", "POST /api/v1/me/password", "DELETE /api/v1/me"}
 # These end the caller's tokens or account: each call gets a member of its own.
 SELF_ENDING = {
     ("DELETE", "/api/v1/me"),

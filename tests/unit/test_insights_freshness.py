@@ -9,7 +9,7 @@ from forum.insights import service
 from forum.models import Experience, SearchChange
 from forum.moderation import service as moderation
 from forum.moderation.flagging import flag_experience
-from tests.factories import ExperienceFactory, UserFactory
+from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 
 def walking(group: dict | None = None) -> dict | None:
@@ -101,7 +101,7 @@ def test_an_untrusted_authors_edit_leaves_the_numbers_until_approved_again(ctx):
 def test_deleting_an_account_with_its_experiences_counts_at_once(community):
     privacy = pytest.importorskip("forum.auth.privacy")
     author, _, _ = community
-    privacy.delete_account(author, {"experiences": "delete"})
+    privacy.delete_account(author, {"experiences": "delete", "password": TEST_PASSWORD})
     assert walking() is None
     assert service.insights({})["group_size"] is None
 
