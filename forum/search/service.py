@@ -12,15 +12,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Experience
-from forum.search.analysis import searchable_text, stems
-from forum.search.documents import PAIR_FIELD, word_pairs
-from forum.search.engine import FACET_FIELDS, Plan
+from forum.search.engine.analysis import searchable_text, stems
+from forum.search.engine.matching import FACET_FIELDS, Plan
+from forum.search.engine.schema import PAIR_FIELD, word_pairs
+from forum.search.engine.suggestions import corrections, suggested_query, surface_word
+from forum.search.engine.synonyms import canonicalise
 from forum.search.highlight import SNIPPET_CHARS, highlight, readable_text
+from forum.search.index.runtime import SearchRuntime
 from forum.search.query import parse
-from forum.search.runtime import SearchRuntime
 from forum.search.schemas import FILTERS
-from forum.search.suggest import corrections, suggested_query, surface_word
-from forum.search.synonyms import canonicalise
 
 # Word pairs taken from an experience to look for near-duplicates of it.
 SIMILAR_PAIRS = 16

@@ -14,15 +14,15 @@ from itertools import chain
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from forum.search.counting import (
+from forum.search.engine.counting import (
     MULTI_VALUE_FIELDS,
     at_least,
     facet_counts,
     intersect,
     scores,
 )
-from forum.search.documents import PAIR_FIELD, TEXT_FIELDS
-from forum.search.segments import PostingsCache, SegmentData
+from forum.search.engine.schema import PAIR_FIELD, TEXT_FIELDS
+from forum.search.engine.segments import PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}

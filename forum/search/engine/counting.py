@@ -3,7 +3,7 @@
 from collections import Counter
 from itertools import chain
 
-from forum.search.segments import SegmentData
+from forum.search.engine.segments import SegmentData
 
 MULTI_VALUE_FIELDS = frozenset({"exercise", "tag"})
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine as Database
 from sqlalchemy.orm import Session
 from whoosh.searching import Searcher
 
-from forum.search import indexer, outbox, storage
-from forum.search.engine import Engine
+from forum.search.engine.matching import Engine
+from forum.search.index import indexer, outbox, storage
 
 log = logging.getLogger(__name__)
 

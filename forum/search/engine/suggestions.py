@@ -5,9 +5,9 @@ from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
-from forum.search.analysis import stem_word, terms_with_spans
-from forum.search.documents import TEXT_FIELDS
-from forum.search.synonyms import CANONICAL_LABELS
+from forum.search.engine.analysis import stem_word, terms_with_spans
+from forum.search.engine.schema import TEXT_FIELDS
+from forum.search.engine.synonyms import CANONICAL_LABELS
 
 MAX_DISTANCE = 2
 MAX_WORD_LENGTH = 30
