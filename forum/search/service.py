@@ -95,9 +95,12 @@ def search(args: dict) -> SearchPage:
         matches = runtime().engine.run(searcher, plan)
         if not matches.total and plan.min_should > 1:
             matches = runtime().engine.run(searcher, replace(plan, min_should=1))
-        fixes = corrections(searcher, parsed.words)
-        if fixes:
-            words = {word: surface_word(searcher, term, _text_of) for word, term in fixes.items()}
+        fixes = corrections(searcher, runtime().engine, parsed.words)
+        words = {
+            word: surface_word(searcher, term, _published_text) for word, term in fixes.items()
+        }
+        words = {word: surface for word, surface in words.items() if surface}
+        if words:
             suggestion = suggested_query(parsed.text, words)
     ids = matches.ids[(page - 1) * per_page :]
     experiences = load_published(ids)
@@ -123,9 +126,12 @@ def _ordered(counts: Counter) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _text_of(experience_id: int) -> str:
+def _published_text(experience_id: int) -> str:
+    """Title and body of a published experience; "" for any other (never a removed text)."""
     experience = db.session.get(Experience, experience_id)
-    return f"{experience.title} {experience.body}" if experience else ""
+    if experience is None or experience.status != "published":
+        return ""
+    return f"{experience.title} {experience.body}"
 
 
 def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
@@ -142,7 +148,7 @@ def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
     with runtime().reading(db.engine) as searcher:
         if searcher is None or not pairs:
             return []
-        frequency = {pair: searcher.doc_frequency(PAIR_FIELD, pair) for pair in pairs}
+        frequency = runtime().engine.live_frequencies(searcher, pairs, PAIR_FIELD)
         rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
         rarest = rarest[:SIMILAR_PAIRS]
         minimum = max(2, len(rarest) // 4)

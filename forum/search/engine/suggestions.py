@@ -1,46 +1,59 @@
-""" "Did you mean": corrections for query words that no published story contains."""
+""" "Did you mean": corrections for query words that no published story contains, drawn
+only from words published stories contain now."""
 
 import re
+from collections import defaultdict
 from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
 from forum.search.engine.analysis import stem_word, terms_with_spans
-from forum.search.engine.schema import TEXT_FIELDS
+from forum.search.engine.matching import Engine
 from forum.search.engine.synonyms import CANONICAL_LABELS
 
 MAX_DISTANCE = 2
 MAX_WORD_LENGTH = 30
+# Live documents read from the database to find how members spell a suggested term.
+SURFACE_DOCUMENTS = 3
 
 
-def corrections(searcher: Searcher, words: tuple[str, ...]) -> dict[str, str]:
-    """{misspelt word: index term to use instead} for words the index does not know."""
+def corrections(searcher: Searcher, engine: Engine, words: tuple[str, ...]) -> dict[str, str]:
+    """{misspelt word: index term to use instead} for words no live document holds.
+
+    whoosh's lexicon and doc_frequency still hold the terms of deleted documents until their
+    segment is merged, and big segments rarely are: every candidate is checked against live
+    postings (engine.live_frequencies), so a suggestion only ever names published words.
+    """
+    terms = {word: stem_word(word) for word in words if len(word) <= MAX_WORD_LENGTH}
+    terms = {word: term for word, term in terms.items() if term}
+    known = engine.live_frequencies(searcher, set(terms.values()))
     found = {}
-    for word in words:
-        term = stem_word(word) if len(word) <= MAX_WORD_LENGTH else None
-        if term is None or any(searcher.doc_frequency(name, term) for name in TEXT_FIELDS):
+    for word, term in terms.items():
+        if known[term]:
             continue
-        candidate = _closest_term(searcher, term)
+        candidate = _closest_live_term(searcher, engine, term)
         if candidate:
             found[word] = candidate
     return found
 
 
-def _closest_term(searcher: Searcher, term: str) -> str | None:
+def _closest_live_term(searcher: Searcher, engine: Engine, term: str) -> str | None:
+    """The nearest term some live document holds, the most used one among equals."""
     reader = searcher.reader()
-    options = set()
+    by_distance: dict[int, set[str]] = defaultdict(set)
     for name in ("title", "body"):
-        options.update(reader.terms_within(name, term, MAX_DISTANCE, prefix=1))
-    if not options:
-        return None
-    return min(
-        options,
-        key=lambda option: (
-            distance(term, option),
-            -searcher.doc_frequency("body", option),
-            option,
-        ),
-    )
+        for option in reader.terms_within(name, term, MAX_DISTANCE, prefix=1):
+            by_distance[distance(term, option)].add(option)
+    # Nearest first: the postings of farther candidates are never read when a near one lives.
+    for _distance, options in sorted(by_distance.items()):
+        live = {
+            option: count
+            for option, count in engine.live_frequencies(searcher, options).items()
+            if count
+        }
+        if live:
+            return min(live, key=lambda option: (-live[option], option))
+    return None
 
 
 def distance(first: str, second: str) -> int:
@@ -57,23 +70,29 @@ def distance(first: str, second: str) -> int:
     return rows[-1][-1]
 
 
-def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -> str:
-    """A word members write for an index term: "exercise" rather than "exercis"."""
+def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -> str | None:
+    """A word members write for an index term: "exercise" rather than "exercis".
+
+    Read from the published text (`text_of`) of a live document holding the term; None when
+    none shows it (the index has not yet applied an unpublication), so no stem leaks either.
+    """
     if term in CANONICAL_LABELS:
         return CANONICAL_LABELS[term]
     reader = searcher.reader()
     for name in ("title", "body"):
         if (name, term) not in reader:
             continue
+        # whoosh's postings skip deleted documents.
         matcher = reader.postings(name, term)
-        if not matcher.is_active():
-            continue
-        experience_id = int(searcher.stored_fields(matcher.id())["id"])
-        text = text_of(experience_id)
-        for found, start, end in terms_with_spans(text):
-            if found == term:
-                return text[start:end].lower()
-    return term
+        for _ in range(SURFACE_DOCUMENTS):
+            if not matcher.is_active():
+                break
+            text = text_of(int(searcher.stored_fields(matcher.id())["id"]))
+            for found, start, end in terms_with_spans(text):
+                if found == term:
+                    return text[start:end].lower()
+            matcher.next()
+    return None
 
 
 def suggested_query(text: str, replacements: dict[str, str]) -> str:
