@@ -34,8 +34,13 @@ def forum_imports(path: Path) -> set[str]:
         ("engine", ("forum.search.engine",)),
         (
             "index",
-            ("forum.search.engine", "forum.search.index", "forum.models", "forum.clock")
-            + ("forum.extensions",),
+            (
+                "forum.search.engine",
+                "forum.search.index",
+                "forum.models",
+                "forum.clock",
+                "forum.extensions",
+            ),
         ),
     ],
 )
