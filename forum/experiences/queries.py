@@ -1,7 +1,5 @@
 """Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
 
-from dataclasses import dataclass
-
 from marshmallow import Schema, fields, validate
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +11,7 @@ from forum.experiences.schemas import CleanText, TagName
 from forum.experiences.totals import remembered_total
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, MeToo, Reply, Tag, User, experience_tags
+from forum.pagination import Page
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
@@ -45,28 +44,6 @@ class ListQuerySchema(PageQuerySchema):
         load_default="newest",
         validate=validate.OneOf(SORTS, error="Choose one of: " + ", ".join(SORTS) + "."),
     )
-
-
-@dataclass
-class Page:
-    """One page of results and what is needed to link to the others."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def _with_cards(query: Select) -> Select:

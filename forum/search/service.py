@@ -1,7 +1,6 @@
 """Search as the app uses it: parse, match in the index, re-check against the database,
 highlight, count facets and suggest spellings."""
 
-import math
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Experience
+from forum.pagination import Page
 from forum.search.engine.analysis import searchable_text, stems
 from forum.search.engine.matching import FACET_FIELDS, Plan
 from forum.search.engine.schema import PAIR_FIELD, word_pairs
@@ -26,29 +26,23 @@ from forum.search.schemas import FILTERS
 SIMILAR_PAIRS = 16
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SearchHit:
+    """One published experience found, with its title and body snippet highlighted."""
+
     experience: Experience
     highlights: dict[str, Markup]
 
 
-@dataclass
-class SearchPage:
-    """One page of results, with counts over all of them."""
+@dataclass(kw_only=True)
+class SearchPage(Page):
+    """One page of results (items are SearchHits), with counts over all of them."""
 
     query: str
-    items: list[SearchHit]
-    total: int
     facets: dict[str, dict[str, int]]
-    suggestion: str | None
-    page: int
-    per_page: int
+    suggestion: str | None = None
     notice: str | None = None
     building: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def runtime() -> SearchRuntime:
@@ -91,7 +85,16 @@ def search(args: dict) -> SearchPage:
         if searcher is None:
             notice = "The search index is being built. Please try again in a minute."
             facets = {name: {} for name in FACET_FIELDS}
-            return SearchPage(parsed.text, [], 0, facets, None, page, per_page, notice, True)
+            return SearchPage(
+                query=parsed.text,
+                items=[],
+                total=0,
+                facets=facets,
+                page=page,
+                per_page=per_page,
+                notice=notice,
+                building=True,
+            )
         matches = runtime().engine.run(searcher, plan)
         if not matches.total and plan.min_should > 1:
             matches = runtime().engine.run(searcher, replace(plan, min_should=1))
@@ -107,8 +110,8 @@ def search(args: dict) -> SearchPage:
     terms = parsed.highlight_terms()
     hits = [
         SearchHit(
-            experience,
-            {
+            experience=experience,
+            highlights={
                 "title": highlight(experience.title, terms),
                 "body": highlight(readable_text(experience.body), terms, SNIPPET_CHARS),
             },
@@ -119,7 +122,16 @@ def search(args: dict) -> SearchPage:
     total = matches.total - (len(ids) - len(experiences))
     facets = {name: _ordered(counts) for name, counts in matches.facets.items()}
     notice = "Only the start of that long query was used." if parsed.shortened else None
-    return SearchPage(parsed.text, hits, total, facets, suggestion, page, per_page, notice)
+    return SearchPage(
+        query=parsed.text,
+        items=hits,
+        total=total,
+        facets=facets,
+        suggestion=suggestion,
+        page=page,
+        per_page=per_page,
+        notice=notice,
+    )
 
 
 def _ordered(counts: Counter) -> dict[str, int]:
