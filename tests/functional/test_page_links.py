@@ -74,7 +74,9 @@ class TestRequestParametersNeverShapeLinks:
         if marker:
             assert marker in response.get_data(as_text=True)
 
-    @pytest.mark.parametrize("injected", INJECTIONS, ids=lambda item: "&".join(item))
+    @pytest.mark.parametrize(
+        "injected", INJECTIONS, ids=lambda item: "&".join(f"{k}={v}" for k, v in item.items())
+    )
     def test_injected_options_are_ignored(
         self, client, signed_in_moderator, path, params, marker, injected
     ):
