@@ -76,7 +76,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
 
 def check(repair: bool = True) -> IndexReport:
     """Compare the index with the database; repair every difference unless told not to."""
-    if storage.current_generation(runtime().directory) is None:
+    if runtime().needs_build():
         rebuild()
     return indexer.check(runtime().directory, db.engine, repair=repair, lock_timeout=30.0)
 

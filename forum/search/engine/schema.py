@@ -13,8 +13,10 @@ KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", 
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
-# Bumped whenever documents change shape: an index built for another version is rebuilt.
-SCHEMA_VERSION = 2
+# Bumped whenever documents change shape, and whenever TermCounts moves: whoosh pickles the
+# schema, field classes by module path, into every index. An index of another version is
+# never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
+SCHEMA_VERSION = 3
 
 
 class TermCounts(fields.KEYWORD):

@@ -65,7 +65,8 @@ class SearchRuntime:
 
     def _fresh_searcher(self) -> Searcher | None:
         generation = storage.current_generation(self.directory)
-        if generation is None:
+        if generation is None or storage.is_outdated(generation):
+            # Another version's schema may name classes this code no longer has.
             return None
         if generation != self._generation or self._searcher is None:
             self._close_searcher()
