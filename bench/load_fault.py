@@ -36,7 +36,7 @@ from bench.load_fault_proofs import prove_all  # noqa: E402
 from bench.load_fault_report import read_ledgers  # noqa: E402
 from bench.load_fault_server import Server, scratch_database, setup_members  # noqa: E402
 from forum.config import RATE_LIMIT_DEFAULTS  # noqa: E402
-from forum.search.storage import WRITE_LOCK  # noqa: E402
+from forum.search.index.storage import WRITE_LOCK  # noqa: E402
 
 LIMIT_RATE = "1000000 per minute"
 LOOPBACK = "127.0.0.1"

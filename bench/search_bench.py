@@ -29,8 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from forum import create_app, search  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import Experience  # noqa: E402
-from forum.search import indexer  # noqa: E402
-from forum.search.engine import Engine  # noqa: E402
+from forum.search.engine.matching import Engine  # noqa: E402
+from forum.search.index import indexer  # noqa: E402
 
 _WORDS = """walking yoga qigong swimming pilates cycling pain sleep fatigue flare crash morning
 pacing diary energy stretching worse better fibromyalgia exhausted routine weights taiji

@@ -1,7 +1,5 @@
 """Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
 
-from dataclasses import dataclass
-
 from marshmallow import fields, validate
 from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +20,7 @@ from forum.models import (
     User,
     experience_tags,
 )
+from forum.pagination import Page
 from forum.validation import InputSchema
 from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
@@ -55,28 +54,6 @@ class ListQuerySchema(PageQuerySchema):
         load_default="newest",
         validate=validate.OneOf(SORTS, error="Choose one of: " + ", ".join(SORTS) + "."),
     )
-
-
-@dataclass
-class Page:
-    """One page of results and what is needed to link to the others."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def _with_cards(query: Select) -> Select:

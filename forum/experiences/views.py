@@ -10,6 +10,7 @@ from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
 from forum.models import Experience, Status
+from forum.pagination import link_args, requested_page
 from forum.sanitize import excerpt
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
@@ -43,14 +44,6 @@ def _values_of(experience: Experience) -> dict:
     return values
 
 
-def _page_number() -> int:
-    """The ?page= of a plain page link; anything odd means the first page."""
-    raw = request.args.get("page", "1")
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
-        return 1
-    return min(int(raw), queries.MAX_PAGE)
-
-
 def _form_page(template: str, values: dict, errors: dict, **context):
     return render_template(template, values=values, errors=errors, **context), (
         422 if errors else 200
@@ -60,11 +53,11 @@ def _form_page(template: str, values: dict, errors: dict, **context):
 @bp.get("", endpoint="list")
 @kept_for_anyone()
 def list_experiences():
-    args = request.args.to_dict()
     try:
         page, errors = queries.list_published(query_args(queries.ListQuerySchema())), {}
     except DomainError as error:
         page, errors = None, error.fields
+    args = link_args(queries.ListQuerySchema())
     status = 400 if errors else 200
     return render_template("experiences/list.html", page=page, args=args, errors=errors), status
 
@@ -72,7 +65,7 @@ def list_experiences():
 @bp.get("/mine")
 @login_required
 def mine():
-    page = queries.list_own(current_user, _page_number())
+    page = queries.list_own(current_user, requested_page(queries.MAX_PAGE))
     return render_template("experiences/mine.html", page=page)
 
 
@@ -103,7 +96,7 @@ def detail(experience_id: int):
 
 def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_body: str = ""):
     experience = queries.visible_experience(current_user, experience_id)
-    replies = queries.published_replies(experience, _page_number())
+    replies = queries.published_replies(experience, requested_page(queries.MAX_PAGE))
     return render_template(
         "experiences/detail.html",
         experience=experience,

@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import selectinload
 
-from forum.experiences.queries import Page
 from forum.extensions import db
 from forum.models import Experience, ModerationAction, Reply, Status, User
+from forum.pagination import Page
 
 # What an author is told about their experiences (suspensions are told on their own).
 AUTHOR_ACTIONS = ("approve", "reject", "hide", "restore", "auto_hide")

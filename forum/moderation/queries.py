@@ -9,9 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from forum import search
 from forum.clock import utcnow
-from forum.experiences.queries import Page
 from forum.extensions import db
 from forum.models import Experience, Flag, ModerationAction, Reply, Status, User
+from forum.pagination import Page
 
 OVERDUE_AFTER = timedelta(days=1)
 SIMILAR_LIMIT = 5

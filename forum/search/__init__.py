@@ -20,9 +20,10 @@ from flask import Flask
 
 from forum.extensions import db
 from forum.models.search import SearchChange
-from forum.search import indexer, storage
-from forum.search.indexer import IndexReport
-from forum.search.runtime import REQUEST_LOCK_SECONDS, SearchRuntime
+from forum.search.engine import zerocopy
+from forum.search.index import indexer, storage
+from forum.search.index.indexer import IndexReport
+from forum.search.index.runtime import REQUEST_LOCK_SECONDS, SearchRuntime
 from forum.search.service import SearchPage, runtime, search, similar_experiences
 
 __all__ = [
@@ -75,13 +76,18 @@ def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
 
 def check(repair: bool = True) -> IndexReport:
     """Compare the index with the database; repair every difference unless told not to."""
-    if storage.current_generation(runtime().directory) is None:
+    if runtime().needs_build():
         rebuild()
     return indexer.check(runtime().directory, db.engine, repair=repair, lock_timeout=30.0)
 
 
 def init_app(app: Flask) -> None:
-    """Attach this process's search runtime; the index itself opens or builds on first use."""
+    """Attach this process's search runtime; the index itself opens or builds on first use.
+
+    Also makes whoosh open compound segments without copying them into RAM (engine/zerocopy):
+    done here, explicitly, rather than as a side effect of importing a module.
+    """
+    zerocopy.install()
     interval = app.config.get("SEARCH_DRAIN_INTERVAL_MS", 500) / 1000
     search_runtime = SearchRuntime(Path(app.config["SEARCH_INDEX_DIR"]), interval)
     app.extensions["search"] = search_runtime

@@ -5,7 +5,7 @@ import re
 
 from markupsafe import Markup, escape
 
-from forum.search.analysis import spans_of
+from forum.search.engine.analysis import spans_of
 
 SNIPPET_CHARS = 240
 # Markdown emphasis, link targets and line markers (quotes, headings, bullets) read as noise

@@ -9,9 +9,9 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from forum.search.analysis import stem_word, stems
-from forum.search.engine import Clause
-from forum.search.synonyms import canonicalise
+from forum.search.engine.analysis import stem_word, stems
+from forum.search.engine.matching import Clause
+from forum.search.engine.synonyms import canonicalise
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 12

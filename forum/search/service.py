@@ -1,7 +1,6 @@
 """Search as the app uses it: parse, match in the index, re-check against the database,
 highlight, count facets and suggest spellings."""
 
-import math
 from collections import Counter
 from dataclasses import dataclass, replace
 
@@ -12,43 +11,38 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
 from forum.models import Experience
-from forum.search.analysis import searchable_text, stems
-from forum.search.documents import PAIR_FIELD, word_pairs
-from forum.search.engine import FACET_FIELDS, Plan
+from forum.pagination import Page
+from forum.search.engine.analysis import searchable_text, stems
+from forum.search.engine.matching import FACET_FIELDS, Plan
+from forum.search.engine.schema import PAIR_FIELD, word_pairs
+from forum.search.engine.suggestions import corrections, suggested_query, surface_word
+from forum.search.engine.synonyms import canonicalise
 from forum.search.highlight import SNIPPET_CHARS, highlight, readable_text
+from forum.search.index.runtime import SearchRuntime
 from forum.search.query import parse
-from forum.search.runtime import SearchRuntime
 from forum.search.schemas import FILTERS
-from forum.search.suggest import corrections, suggested_query, surface_word
-from forum.search.synonyms import canonicalise
 
 # Word pairs taken from an experience to look for near-duplicates of it.
 SIMILAR_PAIRS = 16
 
 
-@dataclass
+@dataclass(kw_only=True)
 class SearchHit:
+    """One published experience found, with its title and body snippet highlighted."""
+
     experience: Experience
     highlights: dict[str, Markup]
 
 
-@dataclass
-class SearchPage:
-    """One page of results, with counts over all of them."""
+@dataclass(kw_only=True)
+class SearchPage(Page):
+    """One page of results (items are SearchHits), with counts over all of them."""
 
     query: str
-    items: list[SearchHit]
-    total: int
     facets: dict[str, dict[str, int]]
-    suggestion: str | None
-    page: int
-    per_page: int
+    suggestion: str | None = None
     notice: str | None = None
     building: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
 
 
 def runtime() -> SearchRuntime:
@@ -91,21 +85,33 @@ def search(args: dict) -> SearchPage:
         if searcher is None:
             notice = "The search index is being built. Please try again in a minute."
             facets = {name: {} for name in FACET_FIELDS}
-            return SearchPage(parsed.text, [], 0, facets, None, page, per_page, notice, True)
+            return SearchPage(
+                query=parsed.text,
+                items=[],
+                total=0,
+                facets=facets,
+                page=page,
+                per_page=per_page,
+                notice=notice,
+                building=True,
+            )
         matches = runtime().engine.run(searcher, plan)
         if not matches.total and plan.min_should > 1:
             matches = runtime().engine.run(searcher, replace(plan, min_should=1))
-        fixes = corrections(searcher, parsed.words)
-        if fixes:
-            words = {word: surface_word(searcher, term, _text_of) for word, term in fixes.items()}
+        fixes = corrections(searcher, runtime().engine, parsed.words)
+        words = {
+            word: surface_word(searcher, term, _published_text) for word, term in fixes.items()
+        }
+        words = {word: surface for word, surface in words.items() if surface}
+        if words:
             suggestion = suggested_query(parsed.text, words)
     ids = matches.ids[(page - 1) * per_page :]
     experiences = load_published(ids)
     terms = parsed.highlight_terms()
     hits = [
         SearchHit(
-            experience,
-            {
+            experience=experience,
+            highlights={
                 "title": highlight(experience.title, terms),
                 "body": highlight(readable_text(experience.body), terms, SNIPPET_CHARS),
             },
@@ -116,16 +122,28 @@ def search(args: dict) -> SearchPage:
     total = matches.total - (len(ids) - len(experiences))
     facets = {name: _ordered(counts) for name, counts in matches.facets.items()}
     notice = "Only the start of that long query was used." if parsed.shortened else None
-    return SearchPage(parsed.text, hits, total, facets, suggestion, page, per_page, notice)
+    return SearchPage(
+        query=parsed.text,
+        items=hits,
+        total=total,
+        facets=facets,
+        suggestion=suggestion,
+        page=page,
+        per_page=per_page,
+        notice=notice,
+    )
 
 
 def _ordered(counts: Counter) -> dict[str, int]:
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _text_of(experience_id: int) -> str:
+def _published_text(experience_id: int) -> str:
+    """Title and body of a published experience; "" for any other (never a removed text)."""
     experience = db.session.get(Experience, experience_id)
-    return f"{experience.title} {experience.body}" if experience else ""
+    if experience is None or experience.status != "published":
+        return ""
+    return f"{experience.title} {experience.body}"
 
 
 def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
@@ -142,7 +160,7 @@ def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
     with runtime().reading(db.engine) as searcher:
         if searcher is None or not pairs:
             return []
-        frequency = {pair: searcher.doc_frequency(PAIR_FIELD, pair) for pair in pairs}
+        frequency = runtime().engine.live_frequencies(searcher, pairs, PAIR_FIELD)
         rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
         rarest = rarest[:SIMILAR_PAIRS]
         minimum = max(2, len(rarest) // 4)

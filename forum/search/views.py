@@ -1,9 +1,10 @@
 """The search page: a box, facet links with counts, highlighted results, paging."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from forum.api.request import query_args
 from forum.errors import DomainError
+from forum.pagination import link_args
 from forum.search import index_version
 from forum.search.schemas import FILTERS, SearchQuerySchema
 from forum.search.service import search
@@ -17,7 +18,6 @@ FACET_TITLES = {"exercise": "Exercise", "onset": "How it began", "outcome": "Out
 @bp.get("/search", endpoint="page")
 @kept_for_anyone(also_keyed_on=index_version)
 def search_page():
-    args = {key: value for key, value in request.args.items() if value}
     try:
         results, errors = search(query_args(SearchQuerySchema())), {}
     except DomainError as error:
@@ -25,7 +25,7 @@ def search_page():
     return render_template(
         "search/page.html",
         results=results,
-        args=args,
+        args=link_args(SearchQuerySchema()),
         errors=errors,
         filters=FILTERS,
         facet_titles=FACET_TITLES,

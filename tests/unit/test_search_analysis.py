@@ -2,8 +2,8 @@
 
 import pytest
 
-from forum.search.analysis import searchable_text, stems, terms_with_spans
-from forum.search.synonyms import EXERCISE_WORDS, canonicalise
+from forum.search.engine.analysis import searchable_text, stems, terms_with_spans
+from forum.search.engine.synonyms import EXERCISE_WORDS, canonicalise
 
 SPELLINGS = {
     "taichi": ["tai chi", "Tai Chi", "taiji", "t'ai chi", "t’ai chi", "tai-chi", "taichi"],

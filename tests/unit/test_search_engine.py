@@ -7,10 +7,10 @@ from collections import Counter
 import pytest
 from whoosh.filedb.structfile import BufferFile
 
-from forum.search import storage
-from forum.search.counting import at_least, common, intersect, scores
-from forum.search.segments import read_one_by_one, read_postings
-from forum.search.zerocopy import MemoryViewFile, ZeroCopyBufferFile
+from forum.search.engine.counting import at_least, common, intersect, scores
+from forum.search.engine.segments import read_one_by_one, read_postings
+from forum.search.engine.zerocopy import MemoryViewFile, ZeroCopyBufferFile
+from forum.search.index import storage
 
 DATA = b"first line\nsecond line\n" + pickle.dumps({"a": [1, 2, 3]}) + b"tail"
 

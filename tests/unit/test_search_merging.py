@@ -3,7 +3,7 @@
 from collections import Counter
 
 from forum import search
-from forum.search import merging, storage
+from forum.search.index import merging, storage
 from tests.factories import ExperienceFactory
 
 

@@ -6,14 +6,14 @@ import sys
 import time
 from pathlib import Path
 
-from forum.search import storage
+from forum.search.index import storage
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
 COMMIT_FOREVER = """
 import sys
 from pathlib import Path
-from forum.search import storage
+from forum.search.index import storage
 
 generation = Path(sys.argv[1])
 print("committing", flush=True)

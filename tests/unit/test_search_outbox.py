@@ -10,7 +10,7 @@ from forum import search
 from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import SearchChange
-from forum.search import indexer, outbox, storage
+from forum.search.index import indexer, outbox, storage
 from tests.factories import ExperienceFactory
 
 

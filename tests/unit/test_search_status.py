@@ -24,7 +24,7 @@ STORY = {
 def indexed(query: str = "qigong") -> list[int]:
     """Ids the index itself returns, before the database re-check."""
     runtime = search.runtime()
-    from forum.search.engine import Plan
+    from forum.search.engine.matching import Plan
     from forum.search.query import parse
 
     parsed = parse(query)

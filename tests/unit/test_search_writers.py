@@ -12,7 +12,7 @@ import pytest
 from forum import search
 from forum.extensions import db
 from forum.models import SearchChange
-from forum.search import storage
+from forum.search.index import storage
 from tests.conftest import make_app
 from tests.factories import ExperienceFactory
 

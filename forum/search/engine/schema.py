@@ -1,29 +1,22 @@
-"""The index schema and the document one published experience becomes.
+"""The index schema: which fields a document has and how whoosh stores each of them.
 
-Text is analysed once, by forum.search.analysis, before whoosh sees it: the text fields are
-fed {term: count}, so documents, queries and highlights share one pipeline and whoosh does
+Text is analysed once, by forum.search.engine.analysis, before whoosh sees it: the text fields
+are fed {term: count}, so documents, queries and highlights share one pipeline and whoosh does
 not tokenise anything again.
 """
 
-import hashlib
-import json
-from collections import Counter
-from datetime import UTC, datetime
-
 from whoosh import columns, fields
 from whoosh.system import pack_uint
-
-from forum.models import Experience
-from forum.search.analysis import searchable_text, stems
-from forum.search.synonyms import canonicalise, exercise_words
 
 # Structured fields members filter on; each holds one contract key.
 KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", "age_band")
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
-# Bumped whenever documents change shape: an index built for another version is rebuilt.
-SCHEMA_VERSION = 2
+# Bumped whenever documents change shape, and whenever TermCounts moves: whoosh pickles the
+# schema, field classes by module path, into every index. An index of another version is
+# never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
+SCHEMA_VERSION = 3
 
 
 class TermCounts(fields.KEYWORD):
@@ -65,40 +58,3 @@ def build_schema() -> fields.Schema:
 def word_pairs(terms: list[str]) -> list[str]:
     """Adjacent terms joined by "-", the way the pairs field holds them."""
     return [f"{first}-{second}" for first, second in zip(terms, terms[1:], strict=False)]
-
-
-def document_for(experience: Experience) -> dict:
-    """The index document of a published experience; never anything private (no e-mail)."""
-    title = stems(canonicalise(experience.title))
-    body = stems(searchable_text(experience.body))
-    topics = [exercise_words(key) for key in experience.exercises] + experience.tag_names
-    document = {
-        "id": str(experience.id),
-        "title": Counter(title),
-        "body": Counter(body),
-        "topics": Counter(stems(" ".join(topics))),
-        "pairs": Counter(word_pairs(title) + word_pairs(body)),
-        "exercise": " ".join(experience.exercises),
-        "tag": " ".join(experience.tag_names),
-        "published": timestamp(experience.published_at),
-        "me_too": experience.me_too_count,
-    }
-    for name in KEY_FIELDS:
-        value = getattr(experience, name)
-        if value:
-            document[name] = value
-    document["fingerprint"] = fingerprint(document)
-    return document
-
-
-def fingerprint(document: dict) -> str:
-    """A short digest of what was indexed, so check-index can spot stale documents."""
-    payload = json.dumps(
-        {key: value for key, value in document.items() if key != "fingerprint"}, sort_keys=True
-    )
-    return hashlib.blake2b(payload.encode(), digest_size=12).hexdigest()
-
-
-def timestamp(moment: datetime | None) -> int:
-    """Whole seconds since the epoch for a naive UTC datetime (0 when unset)."""
-    return int(moment.replace(tzinfo=UTC).timestamp()) if moment else 0

@@ -3,9 +3,18 @@
 from collections import Counter
 from itertools import chain
 
-from forum.search.segments import SegmentData
+from forum.search.engine.segments import SegmentData
 
 MULTI_VALUE_FIELDS = frozenset({"exercise", "tag"})
+
+
+def live_count(docs, deleted) -> int:
+    """How many of `docs` are not in `deleted`, iterating the smaller."""
+    if not deleted:
+        return len(docs)
+    if len(deleted) < len(docs):
+        return len(docs) - sum(1 for docnum in deleted if docnum in docs)
+    return sum(1 for docnum in docs if docnum not in deleted)
 
 
 def facet_counts(reader, data: SegmentData, name: str, docs: set[int]) -> Counter:

@@ -21,8 +21,7 @@ from whoosh import index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import FileIndex
 
-from forum.search import zerocopy
-from forum.search.documents import SCHEMA_VERSION, build_schema
+from forum.search.engine.schema import SCHEMA_VERSION, build_schema
 
 CURRENT_LINK = "current"
 WRITE_LOCK = "write.lock"
@@ -32,8 +31,6 @@ GENERATION_PREFIX = "gen-"
 TOC_NAME = re.compile(rf"_{index._DEF_INDEX_NAME}_([0-9]+)\.toc\Z")
 # Opening a generation races other processes' commits (see open_generation).
 OPEN_ATTEMPTS = 10
-
-zerocopy.install()
 
 
 class IndexBusy(Exception):

@@ -7,7 +7,7 @@ from functools import lru_cache
 from whoosh.analysis.filters import STOP_WORDS as WHOOSH_STOP_WORDS
 from whoosh.lang.porter2 import stem
 
-from forum.search.synonyms import (
+from forum.search.engine.synonyms import (
     CANONICAL_LABELS,
     SPELLING_PATTERN,
     canonical_word,

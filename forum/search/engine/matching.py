@@ -3,6 +3,10 @@
 Works on decoded postings (segments.py) with set algebra, so counting every match for
 facets costs about as much as finding the first page; decoded postings are cached per
 segment and reused across queries and index versions.
+
+Every figure it gives counts live documents only. whoosh's own statistics (doc_frequency,
+the lexicon) still count the deleted documents of unmerged segments, which would reveal
+words of removed stories: see live_frequencies.
 """
 
 import heapq
@@ -14,15 +18,16 @@ from itertools import chain
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from forum.search.counting import (
+from forum.search.engine.counting import (
     MULTI_VALUE_FIELDS,
     at_least,
     facet_counts,
     intersect,
+    live_count,
     scores,
 )
-from forum.search.documents import PAIR_FIELD, TEXT_FIELDS
-from forum.search.segments import PostingsCache, SegmentData
+from forum.search.engine.schema import PAIR_FIELD
+from forum.search.engine.segments import PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}
@@ -68,10 +73,11 @@ class Engine:
 
     def run(self, searcher: Searcher, plan: Plan) -> Matches:
         """Evaluate `plan` against the searcher's current view of the index."""
-        # An index without documents has one empty reader and no segments.
-        leaves = [leaf for leaf in searcher.reader().leaf_readers() if leaf[0].segment()]
-        self._forget_other_segments(leaves)
-        idf = {term: self._idf(searcher, term) for term in plan.scoring_terms()}
+        leaves = self._leaves(searcher)
+        terms = plan.scoring_terms()
+        # Only the ranking of several terms weighs them against each other (see _best).
+        ranks_terms = not plan.newest_first and len(terms) > 1
+        idf = self._idf(searcher, terms) if ranks_terms else dict.fromkeys(terms, 1.0)
         matches = Matches()
         candidates = []
         for position, (reader, _offset) in enumerate(leaves):
@@ -91,8 +97,7 @@ class Engine:
         self, searcher: Searcher, name: str, terms: list[str], minimum: int, limit: int
     ) -> list[int]:
         """Experience ids of the documents holding most of `terms` (at least `minimum`)."""
-        leaves = [leaf for leaf in searcher.reader().leaf_readers() if leaf[0].segment()]
-        self._forget_other_segments(leaves)
+        leaves = self._leaves(searcher)
         ranked = []
         for position, (reader, _offset) in enumerate(leaves):
             data = self._segment(reader)
@@ -105,6 +110,27 @@ class Engine:
             ]
         best = heapq.nlargest(limit, ranked)
         return [int(leaves[position][0].stored_fields(doc)["id"]) for _, position, doc in best]
+
+    def live_frequencies(
+        self, searcher: Searcher, terms, name: str | None = None
+    ) -> dict[str, int]:
+        """How many live documents hold each term, in any text field or in field `name`.
+
+        The only word statistics suggestions, scores and similar experiences may use: they
+        skip deleted documents, which unmerged segments keep along with their terms. The
+        postings come from (and stay in) the cache that queries use.
+        """
+        counts = dict.fromkeys(terms, 0)
+        for reader, _offset in self._leaves(searcher):
+            data = self._segment(reader)
+            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            for term in counts:
+                if name is None:
+                    docs = self._term_weights(reader, data, term)
+                else:
+                    docs = self._docs(reader, data, name, term)
+                counts[term] += live_count(docs, deleted)
+        return counts
 
     def prepare(self, searcher: Searcher) -> None:
         """Decode what every query needs (lengths, facet values) before the first one asks."""
@@ -124,16 +150,26 @@ class Engine:
             self._segments[segment_id] = SegmentData(reader)
         return self._segments[segment_id]
 
+    def _leaves(self, searcher: Searcher) -> list:
+        """The searcher's segment readers, forgetting the cache of segments merged away."""
+        # An index without documents has one empty reader and no segments.
+        leaves = [leaf for leaf in searcher.reader().leaf_readers() if leaf[0].segment()]
+        self._forget_other_segments(leaves)
+        return leaves
+
     def _forget_other_segments(self, leaves) -> None:
         live = {reader.segment().segment_id() for reader, _ in leaves}
         if set(self._segments) - live:
             self._segments = {key: data for key, data in self._segments.items() if key in live}
             self._cache.forget(live)
 
-    def _idf(self, searcher: Searcher, term: str) -> float:
-        frequency = max(searcher.doc_frequency(name, term) for name in TEXT_FIELDS)
+    def _idf(self, searcher: Searcher, terms: set[str]) -> dict[str, float]:
+        """BM25 inverse document frequency over live documents (doc_count skips deleted)."""
         count = searcher.doc_count()
-        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+        return {
+            term: math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+            for term, frequency in self.live_frequencies(searcher, terms).items()
+        }
 
     def _term_weights(self, reader, data: SegmentData, term: str) -> dict[int, float]:
         """{docnum: weight} of a term over the text fields, field weights applied."""

@@ -10,8 +10,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
 from forum.models import Experience
-from forum.search import merging, outbox, storage
-from forum.search.documents import document_for
+from forum.search.index import merging, outbox, storage
+from forum.search.index.documents import document_for
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from sqlalchemy.engine import Engine as Database
 from sqlalchemy.orm import Session
 from whoosh.searching import Searcher
 
-from forum.search import indexer, outbox, storage
-from forum.search.engine import Engine
+from forum.search.engine.matching import Engine
+from forum.search.index import indexer, outbox, storage
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ class SearchRuntime:
 
     def _fresh_searcher(self) -> Searcher | None:
         generation = storage.current_generation(self.directory)
-        if generation is None:
+        if generation is None or storage.is_outdated(generation):
+            # Another version's schema may name classes this code no longer has.
             return None
         if generation != self._generation or self._searcher is None:
             self._close_searcher()

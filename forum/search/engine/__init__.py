@@ -1,0 +1,1 @@
+"""The Whoosh engine pieces: analysis, schema, decoded segments, matching and spelling (README)."""

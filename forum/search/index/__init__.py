@@ -1,0 +1,1 @@
+"""Index maintenance: documents, the outbox, writers, storage, merging and the runtime (README)."""
