@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
-from forum.models import Experience
+from forum.models import Experience, Status
 from forum.pagination import Page
 from forum.search.engine.analysis import searchable_text, stems
 from forum.search.engine.matching import FACET_FIELDS, Plan
@@ -56,7 +56,7 @@ def load_published(ids: list[int]) -> list[Experience]:
         return []
     query = (
         select(Experience)
-        .where(Experience.id.in_(ids), Experience.status == "published")
+        .where(Experience.id.in_(ids), Experience.status == Status.PUBLISHED)
         .options(
             selectinload(Experience.exercise_rows),
             selectinload(Experience.tags),
@@ -141,7 +141,7 @@ def _ordered(counts: Counter) -> dict[str, int]:
 def _published_text(experience_id: int) -> str:
     """Title and body of a published experience; "" for any other (never a removed text)."""
     experience = db.session.get(Experience, experience_id)
-    if experience is None or experience.status != "published":
+    if experience is None or experience.status != Status.PUBLISHED:
         return ""
     return f"{experience.title} {experience.body}"
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from forum.models import Experience
+from forum.models import Experience, Status
 from forum.search.index import merging, outbox, storage
 from forum.search.index.documents import document_for
 
@@ -92,7 +92,7 @@ def published_experiences(session: Session, batch: int = 1000) -> Iterator[Exper
     while True:
         query = (
             select(Experience)
-            .where(Experience.status == "published", Experience.id > last_id)
+            .where(Experience.status == Status.PUBLISHED, Experience.id > last_id)
             .order_by(Experience.id)
             .limit(batch)
             .options(selectinload(Experience.exercise_rows), selectinload(Experience.tags))
@@ -107,7 +107,7 @@ def published_experiences(session: Session, batch: int = 1000) -> Iterator[Exper
 
 def count_published(session: Session) -> int:
     """How many experiences are published now."""
-    query = select(func.count()).select_from(Experience).where(Experience.status == "published")
+    query = select(func.count()).select_from(Experience).where(Experience.status == Status.PUBLISHED)
     return session.scalar(query) or 0
 
 
