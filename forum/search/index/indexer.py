@@ -107,7 +107,9 @@ def published_experiences(session: Session, batch: int = 1000) -> Iterator[Exper
 
 def count_published(session: Session) -> int:
     """How many experiences are published now."""
-    query = select(func.count()).select_from(Experience).where(Experience.status == Status.PUBLISHED)
+    query = (
+        select(func.count()).select_from(Experience).where(Experience.status == Status.PUBLISHED)
+    )
     return session.scalar(query) or 0
 
 
