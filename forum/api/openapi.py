@@ -12,6 +12,7 @@ from werkzeug.routing import Rule
 
 from forum.api import openapi_shapes, openapi_summaries
 from forum.api.openapi_operations import ANYONE, MODERATOR, OPERATIONS, OPTIONAL, Operation
+from forum.api.request import WRITE_METHODS
 from forum.auth.schemas import USERNAME_PATTERN
 from forum.experiences.schemas import CleanText, TagName
 from forum.insights.schemas import GroupSpec
@@ -29,6 +30,7 @@ ERRORS = {
     404: ("NotFound", "Not found, or not visible to the caller."),
     409: ("Conflict", "Conflicts with the current state."),
     413: ("PayloadTooLarge", "The request body is too large."),
+    415: ("UnsupportedMediaType", "A request body that is not sent as application/json."),
     422: ("ValidationError", "Fields are invalid; `fields` names each one."),
     429: ("RateLimited", "Too many requests; Retry-After says how many seconds to wait."),
 }
@@ -130,7 +132,7 @@ def _path_and_parameters(rule: Rule) -> tuple[str, list[dict]]:
     return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule), parameters
 
 
-def _error_statuses(operation: Operation, has_path_parameters: bool) -> list[int]:
+def _error_statuses(operation: Operation, method: str, has_path_parameters: bool) -> list[int]:
     statuses = set(operation.errors)
     if operation.query:
         statuses.add(400)
@@ -144,6 +146,8 @@ def _error_statuses(operation: Operation, has_path_parameters: bool) -> list[int
         statuses.add(404)
     if operation.limited:
         statuses.add(429)
+    if method in WRITE_METHODS:
+        statuses.add(415)
     return sorted(statuses)
 
 
@@ -155,7 +159,8 @@ def _operation(operation: Operation, rule: Rule) -> tuple[str, str, dict]:
     if operation.response:
         success["content"] = {"application/json": {"schema": operation.response}}
     responses: dict = {str(operation.status): success}
-    for status in _error_statuses(operation, bool(rule.arguments)):
+    (method,) = rule.methods - {"HEAD", "OPTIONS"}
+    for status in _error_statuses(operation, method, bool(rule.arguments)):
         responses[str(status)] = ERRORS[status][0]
     spec: dict = {
         "operationId": rule.endpoint.removeprefix("api_").replace(".", "_"),
@@ -172,7 +177,6 @@ def _operation(operation: Operation, rule: Rule) -> tuple[str, str, dict]:
             "required": operation.body_required,
             "content": {"application/json": {"schema": operation.body}},
         }
-    (method,) = rule.methods - {"HEAD", "OPTIONS"}
     return path, method.lower(), spec
 
 
