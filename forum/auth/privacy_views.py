@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from forum import rate_limits
 from forum.auth import privacy
 from forum.auth.export import export_member_data
 from forum.auth.privacy_schemas import (
@@ -30,6 +31,7 @@ bp = Blueprint("privacy", __name__, url_prefix="/profile")
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@rate_limits.account_change
 def password():
     errors = {}
     if request.method == "POST":
@@ -54,6 +56,7 @@ def password():
 
 @bp.get("/export")
 @login_required
+@rate_limits.account_export
 def export():
     document = json.dumps(export_member_data(current_user), indent=2, ensure_ascii=False)
     filename = f"movement-notes-{current_user.username}.json"
@@ -66,6 +69,7 @@ def export():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@rate_limits.account_change
 def delete():
     errors, values = {}, {}
     if request.method == "POST":

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from forum import rate_limits
 from forum.auth import service
 from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchema
 from forum.errors import DomainError, Invalid
@@ -15,6 +16,7 @@ SIGN_IN_FAILED = "That username and password do not match an account."
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limits.register
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -35,6 +37,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limits.sign_in
+@rate_limits.sign_in_failures
 def login():
     target = request.values.get("next")
     if not is_safe_next(target):

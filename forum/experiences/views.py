@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import permissions, rate_limits
 from forum.api.request import query_args
 from forum.errors import Conflict, DomainError, Forbidden, Invalid
 from forum.experiences import discussion, queries, service
@@ -78,6 +78,7 @@ def mine():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.post
 def new():
     values, errors = {"exercises": [], **current_user.profile}, {}
     if request.method == "POST":
@@ -155,6 +156,7 @@ def delete(experience_id: int):
 
 @bp.post("/<int:experience_id>/replies")
 @login_required
+@rate_limits.reply
 def reply(experience_id: int):
     body = request.form.get("body", "")
     try:

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from forum import rate_limits
 from forum.errors import Conflict, Invalid, NotFound
 from forum.experiences.queries import visible_experience
 from forum.extensions import db
@@ -41,12 +42,14 @@ def _flag(use_case, item_id: int, experience_id: int, reply: Reply | None = None
 
 @bp.post("/experiences/<int:experience_id>/flags")
 @login_required
+@rate_limits.flag
 def flag_experience(experience_id: int):
     return _flag(flagging.flag_experience, experience_id, experience_id)
 
 
 @bp.post("/replies/<int:reply_id>/flags")
 @login_required
+@rate_limits.flag
 def flag_reply(reply_id: int):
     reply = db.session.get(Reply, reply_id)
     if reply is None:

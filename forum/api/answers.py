@@ -1,12 +1,13 @@
-"""Response shapes for the OpenAPI document, typed where the API's output schemas compute values.
+"""What the API answers: the schemas its views serialize with (`@blp.response`), which are
+also what its OpenAPI document says.
 
-The output schemas the views dump with (ExperienceSchema, ReplySchema, OwnUserSchema...) are
-subclassed here and only their `fields.Function` fields, which apispec cannot type, are
-redeclared; responses built from dicts (search, insights, export) are written out in full.
-The validators below only document the allowed values: nothing is loaded through these.
+The domain's output schemas (ExperienceSchema, ReplySchema, OwnUserSchema...) are subclassed:
+plain fields gain their allowed values, and fields the domain computes (`fields.Function`) keep
+computing and are typed by DOCUMENTED_AS. Every field is always present (`required` in the
+document) unless marked optional. The validators only document values: nothing is loaded here.
 """
 
-from marshmallow import Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forum.auth.schemas import OwnUserSchema
 from forum.experiences.schemas import ExperienceSchema, ReplySchema
@@ -36,6 +37,18 @@ from forum.vocabulary import (
 REPLY_STATUSES = ("published", "hidden", "deleted")
 
 
+class Answer(Schema):
+    """Base of every answer: each field present unless its metadata says optional."""
+
+    class Meta:
+        unknown = EXCLUDE  # never loaded; and more fields may come later
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = not field.metadata.get("optional")
+
+
 def one_of(keys, **kwargs) -> fields.String:
     return fields.String(validate=validate.OneOf(list(keys)), **kwargs)
 
@@ -58,7 +71,7 @@ def interval(**kwargs) -> fields.List:
 
 def page_of(item_schema, name: str) -> type[Schema]:
     """{items, page, per_page, total}: one page of a list."""
-    return Schema.from_dict(
+    return Answer.from_dict(
         {
             "items": fields.List(fields.Nested(item_schema)),
             "page": fields.Integer(),
@@ -69,11 +82,11 @@ def page_of(item_schema, name: str) -> type[Schema]:
     )
 
 
-class AuthorShape(Schema):
+class AuthorShape(Answer):
     username = fields.String(allow_none=True, metadata={"description": "null once deleted"})
 
 
-class EffectsShape(Schema):
+class EffectsShape(Answer):
     """Only the effects the author gave."""
 
     pain = one_of(EFFECT, metadata={"optional": True})
@@ -81,55 +94,55 @@ class EffectsShape(Schema):
     sleep = one_of(EFFECT, metadata={"optional": True})
 
 
-class ExperienceShape(ExperienceSchema):
+class ExperienceShape(Answer, ExperienceSchema):
     exercises = fields.List(one_of(EXERCISE))
     intensity = one_of(INTENSITY)
     outcome = one_of(OUTCOME)
     flare = one_of(FLARE)
     effects = fields.Nested(EffectsShape)
-    tags = fields.List(fields.String())
     onset = one_of(ONSET, allow_none=True)
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
     status = one_of(STATUS)
-    author = fields.Nested(AuthorShape)
-    created_at = moment()
-    updated_at = moment()
-    published_at = moment(allow_none=True)
+    DOCUMENTED_AS = {
+        "tags": fields.List(fields.String()),
+        "author": fields.Nested(AuthorShape),
+        "created_at": moment(),
+        "updated_at": moment(),
+        "published_at": moment(allow_none=True),
+    }
 
 
-class ReplyShape(ReplySchema):
-    author = fields.Nested(AuthorShape)
-    created_at = moment()
+class ReplyShape(Answer, ReplySchema):
+    DOCUMENTED_AS = {"author": fields.Nested(AuthorShape), "created_at": moment()}
 
 
-class OwnUserShape(OwnUserSchema):
+class OwnUserShape(Answer, OwnUserSchema):
     role = one_of(ROLE)
     onset = one_of(ONSET, allow_none=True)
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
-    created_at = moment()
-    suspended_until = moment(allow_none=True)
+    DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
 
 
-class UserEnvelopeShape(Schema):
+class UserEnvelopeShape(Answer):
     user = fields.Nested(OwnUserShape)
 
 
-class TokenShape(Schema):
+class TokenShape(Answer):
     token = fields.String()
     expires_at = moment()
 
 
-class TaxonomyEntryShape(Schema):
+class TaxonomyEntryShape(Answer):
     key = fields.String()
     label = fields.String()
     score = fields.Integer(metadata={"optional": True, "description": "outcome list only"})
 
 
-TaxonomyShape = Schema.from_dict(
+TaxonomyShape = Answer.from_dict(
     {
         name: fields.List(fields.Nested(TaxonomyEntryShape))
         for name in ("onset", "condition", "symptom", "age_band", "exercise", "intensity")
@@ -139,17 +152,17 @@ TaxonomyShape = Schema.from_dict(
 )
 
 
-class MeTooShape(Schema):
+class MeTooShape(Answer):
     me_too = fields.Boolean()
     me_too_count = fields.Integer()
 
 
-class FlagShape(FlagOutputSchema):
+class FlagShape(Answer, FlagOutputSchema):
     reason = one_of(FLAG_REASON)
-    created_at = moment()
+    DOCUMENTED_AS = {"created_at": moment()}
 
 
-class FlagEnvelopeShape(Schema):
+class FlagEnvelopeShape(Answer):
     flag = fields.Nested(FlagShape)
 
 
@@ -162,13 +175,13 @@ class ModeratedReplyShape(ReplyShape):
     status = one_of(REPLY_STATUSES)
 
 
-class QueuedFlagShape(Schema):
+class QueuedFlagShape(Answer):
     reason = one_of(FLAG_REASON)
     note = fields.String(allow_none=True)
     created_at = moment()
 
 
-class QueueFlagsShape(Schema):
+class QueueFlagsShape(Answer):
     """What flagged items carry on top of the item itself."""
 
     waiting_since = moment()
@@ -181,31 +194,37 @@ class QueueFlagsShape(Schema):
     flags = fields.List(fields.Nested(QueuedFlagShape), metadata={"optional": True})
 
 
-class ActorShape(Schema):
+class ActorShape(Answer):
     username = fields.String()
 
 
-class TargetShape(Schema):
+class TargetShape(Answer):
     type = one_of(TARGET_TYPES)
     id = fields.Integer()
 
 
-class ModerationActionShape(ModerationActionSchema):
+class ModerationActionShape(Answer, ModerationActionSchema):
     action = one_of(LOG_ACTIONS)
-    actor = fields.Nested(ActorShape, allow_none=True, metadata={"description": "null: system"})
-    target = fields.Nested(TargetShape)
-    subject = fields.Nested(ActorShape, allow_none=True)
-    created_at = moment()
+    DOCUMENTED_AS = {
+        "actor": fields.Nested(
+            ActorShape, allow_none=True, metadata={"description": "null: system"}
+        ),
+        "target": fields.Nested(TargetShape),
+        "subject": fields.Nested(ActorShape, allow_none=True),
+        "created_at": moment(),
+    }
 
 
-class MemberStandingShape(MemberStandingSchema):
+class MemberStandingShape(Answer, MemberStandingSchema):
     role = one_of(ROLE)
-    suspended_until = moment(allow_none=True)
-    suspension_reason = fields.String(allow_none=True)
-    created_at = moment()
+    DOCUMENTED_AS = {
+        "suspended_until": moment(allow_none=True),
+        "suspension_reason": fields.String(allow_none=True),
+        "created_at": moment(),
+    }
 
 
-class StandingEnvelopeShape(Schema):
+class StandingEnvelopeShape(Answer):
     user = fields.Nested(MemberStandingShape)
 
 
@@ -214,16 +233,32 @@ ReplyPageShape = page_of(ReplyShape, "ReplyPageShape")
 LogPageShape = page_of(ModerationActionShape, "LogPageShape")
 
 
-class QueuePageShape(Schema):
+class QueuePageShape(Answer):
     kind = one_of(QUEUE_KINDS)
-    # Experiences for kind=pending|flagged, replies for flagged_replies: openapi.py spells it.
-    items = fields.List(fields.Dict())
+    items = fields.List(fields.Dict())  # built by the view, by kind
     page = fields.Integer()
     per_page = fields.Integer()
     total = fields.Integer()
+    DOCUMENTED_AS = {
+        "items": {
+            "type": "array",
+            "description": "Experiences; replies for kind=flagged_replies.",
+            "items": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/QueueFlags"},
+                    {
+                        "anyOf": [
+                            {"$ref": "#/components/schemas/ModeratedExperience"},
+                            {"$ref": "#/components/schemas/ModeratedReply"},
+                        ]
+                    },
+                ]
+            },
+        }
+    }
 
 
-class ErrorDetailShape(Schema):
+class ErrorDetailShape(Answer):
     code = fields.String()
     message = fields.String()
     field_messages = fields.Dict(
@@ -234,7 +269,7 @@ class ErrorDetailShape(Schema):
     )
 
 
-class ErrorShape(Schema):
+class ErrorShape(Answer):
     """The contract's error: {"error": {"code", "message", "fields"}}."""
 
     error = fields.Nested(ErrorDetailShape)
