@@ -6,19 +6,12 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash
 
 from forum import search
-from forum.auth.privacy_schemas import (
-    AccountDeletionFormSchema,
-    AccountDeletionSchema,
-    PasswordChangeFormSchema,
-    PasswordChangeSchema,
-)
 from forum.auth.service import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
 from forum.models import ApiToken, Experience, MeToo, Reply, Revision, User
 from forum.models.user import new_session_token
-from forum.validation import load
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
 
@@ -38,14 +31,12 @@ def _end_sessions(user: User) -> None:
     )
 
 
-def change_password(user: User, data: object, *, from_form: bool = False) -> User:
+def change_password(user: User, values: dict) -> User:
     """Set a new password after checking the current one; every other session and token ends.
 
     The caller's own browser gets a new login id from the view (log in again); API clients
     ask for a new token with the new password.
     """
-    schema = PasswordChangeFormSchema() if from_form else PasswordChangeSchema()
-    values = load(schema, data, from_form=from_form)
     _ensure_password(user, values["current_password"], "current_password")
     user.password_hash = hash_password(values["new_password"])
     _end_sessions(user)
@@ -53,7 +44,7 @@ def change_password(user: User, data: object, *, from_form: bool = False) -> Use
     return user
 
 
-def delete_account(user: User, data: object, *, from_form: bool = False) -> None:
+def delete_account(user: User, values: dict) -> None:
     """Delete the account; the member chooses whether their experiences go or stay anonymous.
 
     Replies follow the same choice: deleted with "delete", left without a name with
@@ -61,9 +52,7 @@ def delete_account(user: User, data: object, *, from_form: bool = False) -> None
     (no e-mail, no password, no profile), so the moderation log keeps a reference that
     names no one. Every experience touched goes through the search outbox.
     """
-    schema = AccountDeletionFormSchema() if from_form else AccountDeletionSchema()
-    values = load(schema, data, from_form=from_form)
-    if from_form:
+    if "password" in values:  # the page's form asks for it
         _ensure_password(user, values["password"], "password")
     now = utcnow()
     touched = _remove_experiences(user, values["experiences"], now)

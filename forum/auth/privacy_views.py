@@ -24,6 +24,7 @@ from forum.auth.privacy_schemas import (
     PasswordChangeFormSchema,
 )
 from forum.errors import Invalid
+from forum.validation import load
 from forum.web.forms import form_input
 
 bp = Blueprint("privacy", __name__, url_prefix="/profile")
@@ -38,8 +39,11 @@ def password():
         try:
             user = privacy.change_password(
                 current_user._get_current_object(),
-                form_input(PasswordChangeFormSchema()),
-                from_form=True,
+                load(
+                    PasswordChangeFormSchema(),
+                    form_input(PasswordChangeFormSchema()),
+                    from_form=True,
+                ),
             )
         except Invalid as error:
             errors = error.fields
@@ -75,7 +79,10 @@ def delete():
     if request.method == "POST":
         values = form_input(AccountDeletionFormSchema())
         try:
-            privacy.delete_account(current_user._get_current_object(), values, from_form=True)
+            privacy.delete_account(
+                current_user._get_current_object(),
+                load(AccountDeletionFormSchema(), values, from_form=True),
+            )
         except Invalid as error:
             errors = error.fields
         else:

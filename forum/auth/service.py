@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.auth.schemas import NewUserSchema, ProfileSchema, RegistrationSchema
+from forum.auth.schemas import NewUserSchema
 from forum.clock import utcnow
 from forum.errors import Conflict
 from forum.extensions import db
@@ -67,9 +67,8 @@ def _create(username: str, email: str, password: str, role: str = "member") -> U
     return user
 
 
-def register_member(data: object, *, from_form: bool = False) -> User:
-    """Create a member account from registration input."""
-    values = load(RegistrationSchema(), data, from_form=from_form)
+def register_member(values: dict) -> User:
+    """Create a member account from registration input (loaded by RegistrationSchema)."""
     return _create(values["username"], values["email"], values["password"])
 
 
@@ -118,9 +117,8 @@ def revoke_token(record: ApiToken) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, data: object, *, from_form: bool = False) -> User:
-    """Change the profile fields given; a field given as null or blank is cleared."""
-    values = load(ProfileSchema(), data, from_form=from_form, partial=True)
+def update_profile(user: User, values: dict) -> User:
+    """Change the profile fields given (loaded by ProfileSchema, partial); null clears one."""
     for field, value in values.items():
         setattr(user, field, value)
     db.session.commit()

@@ -24,7 +24,7 @@ def register():
     if request.method == "POST":
         values = form_input(RegistrationSchema())
         try:
-            user = service.register_member(values, from_form=True)
+            user = service.register_member(load(RegistrationSchema(), values, from_form=True))
         except DomainError as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
@@ -79,7 +79,9 @@ def profile():
     if request.method == "POST":
         values = form_input(ProfileSchema(), blank_as_none=True)
         try:
-            service.update_profile(current_user, values, from_form=True)
+            service.update_profile(
+                current_user, load(ProfileSchema(), values, from_form=True, partial=True)
+            )
         except DomainError as error:
             errors = error.fields
         else:

@@ -7,22 +7,19 @@ from forum import permissions, search
 from forum.clock import utcnow
 from forum.errors import Forbidden
 from forum.experiences.queries import visible_experience
-from forum.experiences.schemas import ReplyInputSchema
 from forum.extensions import db
 from forum.models import Experience, MeToo, Reply, User
 from forum.sanitize import render_markdown
-from forum.validation import load
 
 NOT_OPEN = "Replies and “me too” open once the experience is published."
 
 
-def add_reply(author: User, experience_id: int, data: object, *, from_form: bool = False) -> Reply:
+def add_reply(author: User, experience_id: int, values: dict) -> Reply:
     """Reply to a published experience; the Markdown is sanitized now, once."""
     permissions.ensure_can_write(author)
     experience = visible_experience(author, experience_id)
     if experience.status != "published":
         raise Forbidden(NOT_OPEN)
-    values = load(ReplyInputSchema(), data, from_form=from_form)
     now = utcnow()
     reply = Reply(
         experience_id=experience.id,

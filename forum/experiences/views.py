@@ -11,6 +11,7 @@ from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
 from forum.models import Experience
 from forum.sanitize import excerpt
+from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
 from forum.web.page_cache import kept_for_anyone
@@ -84,7 +85,9 @@ def new():
     if request.method == "POST":
         values = _typed_values()
         try:
-            experience = service.submit_experience(current_user, _submitted_input(), from_form=True)
+            experience = service.submit_experience(
+                current_user, load(ExperienceInputSchema(), _submitted_input(), from_form=True)
+            )
         except Invalid as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
@@ -128,7 +131,9 @@ def edit(experience_id: int):
         values = _typed_values()
         try:
             experience = service.edit_experience(
-                current_user, experience_id, _submitted_input(), from_form=True
+                current_user,
+                experience_id,
+                load(ExperienceInputSchema(), _submitted_input(), from_form=True),
             )
         except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
@@ -161,7 +166,9 @@ def reply(experience_id: int):
     body = request.form.get("body", "")
     try:
         discussion.add_reply(
-            current_user, experience_id, form_input(ReplyInputSchema()), from_form=True
+            current_user,
+            experience_id,
+            load(ReplyInputSchema(), form_input(ReplyInputSchema()), from_form=True),
         )
     except Invalid as error:
         return _detail_page(experience_id, error.fields, body), 422

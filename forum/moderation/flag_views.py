@@ -10,6 +10,7 @@ from forum.extensions import db
 from forum.models import Reply
 from forum.moderation import flagging
 from forum.moderation.schemas import FlagSchema
+from forum.validation import load
 from forum.web.forms import form_input
 
 bp = Blueprint("flags", __name__)
@@ -21,7 +22,7 @@ def _flag(use_case, item_id: int, experience_id: int, reply: Reply | None = None
     """Flag from a form: back to the item with a thank-you, or the form again with messages."""
     values = form_input(FlagSchema())
     try:
-        use_case(current_user, item_id, values, from_form=True)
+        use_case(current_user, item_id, load(FlagSchema(), values, from_form=True))
     except Invalid as error:
         experience = visible_experience(current_user, experience_id)
         page = render_template(

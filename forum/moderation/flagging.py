@@ -9,10 +9,8 @@ from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
 from forum.moderation.audit import record_action
-from forum.moderation.schemas import FlagSchema
 from forum.moderation.service import recount_replies
 from forum.permissions import can_view_experience, ensure_can_write
-from forum.validation import load
 
 ALREADY_FLAGGED = "You have already flagged this; a moderator will look at it."
 AUTO_HIDDEN_REASON = "Hidden after several members flagged it; a moderator will review it."
@@ -78,7 +76,7 @@ def _count_and_maybe_hide(model, item, flag_column) -> bool:
     return True
 
 
-def flag_experience(member: User, experience_id: int, data: object, *, from_form=False) -> Flag:
+def flag_experience(member: User, experience_id: int, values: dict) -> Flag:
     """Flag a published experience once; not one's own."""
     ensure_can_write(member)
     experience = db.session.get(Experience, experience_id)
@@ -88,7 +86,6 @@ def flag_experience(member: User, experience_id: int, data: object, *, from_form
         raise Forbidden("You cannot flag your own experience.")
     if experience.status != "published":
         raise Conflict("Only published experiences can be flagged.")
-    values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, experience_id=experience_id)
     if _count_and_maybe_hide(Experience, experience, Flag.experience_id):
         search.note_changed(experience_id)
@@ -97,7 +94,7 @@ def flag_experience(member: User, experience_id: int, data: object, *, from_form
     return flag
 
 
-def flag_reply(member: User, reply_id: int, data: object, *, from_form=False) -> Flag:
+def flag_reply(member: User, reply_id: int, values: dict) -> Flag:
     """Flag a published reply under a published experience once; not one's own."""
     ensure_can_write(member)
     reply = db.session.get(Reply, reply_id)
@@ -106,7 +103,6 @@ def flag_reply(member: User, reply_id: int, data: object, *, from_form=False) ->
         raise NotFound("There is no such reply.")
     if reply.author_id == member.id:
         raise Forbidden("You cannot flag your own reply.")
-    values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, reply_id=reply_id)
     if _count_and_maybe_hide(Reply, reply, Flag.reply_id):
         recount_replies(reply.experience_id)

@@ -8,8 +8,7 @@ from forum.errors import Conflict, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
 from forum.moderation.audit import ensure_moderator, record_action
-from forum.moderation.schemas import DECISION_REASON, DecisionSchema, ReplyDecisionSchema
-from forum.validation import load
+from forum.moderation.schemas import DECISION_REASON
 
 ALREADY_DECIDED = (
     "Another moderator already decided this, or it changed since you opened it. "
@@ -102,7 +101,7 @@ def recount_replies(experience_id: int) -> None:
 
 
 def decide(
-    moderator: User, experience_id: int, data: object, *, from_form: bool = False
+    moderator: User, experience_id: int, values: dict
 ) -> Experience:
     """Approve, reject, hide, restore or dismiss the flags of an experience.
 
@@ -110,7 +109,6 @@ def decide(
     deciding at once one wins and the other gets a Conflict, never a double action.
     """
     ensure_moderator(moderator)
-    values = load(DecisionSchema(), data, from_form=from_form)
     experience = db.session.get(Experience, experience_id)
     if experience is None or experience.status == "deleted":
         raise NotFound("There is no such experience.")
@@ -159,10 +157,9 @@ def decide(
     return db.session.get(Experience, experience_id)
 
 
-def decide_reply(moderator: User, reply_id: int, data: object, *, from_form: bool = False) -> Reply:
+def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     """Hide, restore or dismiss the flags of a reply; the first of two moderators wins."""
     ensure_moderator(moderator)
-    values = load(ReplyDecisionSchema(), data, from_form=from_form)
     reply = db.session.get(Reply, reply_id)
     if reply is None or reply.status == "deleted":
         raise NotFound("There is no such reply.")
