@@ -100,9 +100,7 @@ def recount_replies(experience_id: int) -> None:
     )
 
 
-def decide(
-    moderator: User, experience_id: int, values: dict
-) -> Experience:
+def decide(moderator: User, experience_id: int, values: dict) -> Experience:
     """Approve, reject, hide, restore or dismiss the flags of an experience.
 
     The update only applies to the version the moderator saw, so of two moderators
