@@ -1,7 +1,9 @@
 """API endpoints for moderation (queue, decisions, log, suspensions, roles) and for flags."""
 
 from forum import rate_limits
-from forum.api.answers import (
+from forum.api.auth import api_user, member_required, moderator_required
+from forum.api.blueprint import ApiBlueprint
+from forum.api.moderation_answers import (
     FlagEnvelopeShape,
     FlagShape,
     LogPageShape,
@@ -10,8 +12,6 @@ from forum.api.answers import (
     QueuePageShape,
     StandingEnvelopeShape,
 )
-from forum.api.auth import api_user, member_required, moderator_required
-from forum.api.blueprint import ApiBlueprint
 from forum.clock import isoformat
 from forum.moderation import flagging, log_queries, members, queries, service
 from forum.moderation.schemas import (

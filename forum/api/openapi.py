@@ -8,8 +8,9 @@ from flask_smorest.spec.plugins import FlaskPlugin
 from marshmallow import Schema, fields
 from werkzeug.routing import UnicodeConverter
 
-from forum.api.answers import ErrorShape, QueueFlagsShape
+from forum.api.answers import ErrorShape
 from forum.api.blueprint import ERROR_NAMES
+from forum.api.moderation_answers import QueueFlagsShape
 from forum.auth.schemas import USERNAME_PATTERN
 from forum.experiences.schemas import CleanText, TagName
 from forum.insights.schemas import GroupSpec

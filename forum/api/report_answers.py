@@ -7,12 +7,12 @@ from forum.api.answers import (
     Answer,
     ExperienceShape,
     OwnUserShape,
-    TargetShape,
     interval,
     moment,
     one_of,
     share,
 )
+from forum.api.moderation_answers import TargetShape
 from forum.moderation.schemas import LOG_ACTIONS
 from forum.vocabulary import (
     AGE_BAND,
