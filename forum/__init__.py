@@ -22,7 +22,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_mapping(load_config(instance_path, config))
     register_extensions(app)
     register_blueprints(app)
-    register_limits(app)
     register_errorhandlers(app)
     register_serving(app)
     register_template_context(app)
@@ -34,12 +33,14 @@ def register_extensions(app: Flask) -> None:
     from forum import search
     from forum.auth.session import init_login
     from forum.extensions import csrf, db, migrate
+    from forum.rate_limits import init_rate_limits
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
     csrf.init_app(app)
     init_login(app)
     search.init_app(app)
+    init_rate_limits(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -69,13 +70,6 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     register_api(app)
-
-
-def register_limits(app: Flask) -> None:
-    """After the blueprints: the limits wrap their endpoints by name."""
-    from forum.limits import init_limits
-
-    init_limits(app)
 
 
 def register_serving(app: Flask) -> None:

@@ -11,6 +11,8 @@ from forum.auth import service as auth_service
 from forum.demo import service as demo_service
 from forum.errors import DomainError
 from forum.moderation import members as moderation_members
+from forum.moderation.schemas import RoleSchema
+from forum.validation import load
 from forum.vocabulary import ROLE
 
 forum_cli = AppGroup("forum", help="Movement Notes administration.")
@@ -95,7 +97,7 @@ def seed_demo(count: int, seed: int, if_empty: bool) -> None:
 def set_role(username: str, role: str) -> None:
     """Make a member a moderator or admin, or a member again (logged as a role change)."""
     try:
-        user = moderation_members.set_role(None, username, {"role": role})
+        user = moderation_members.set_role(None, username, load(RoleSchema(), {"role": role}))
     except DomainError as error:
         fail(error)
     click.echo(f"{user.username} is now a {user.role}.")

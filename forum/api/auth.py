@@ -5,8 +5,9 @@ from functools import wraps
 from flask import g, request
 
 from forum.auth.service import token_record
-from forum.errors import Unauthorized
+from forum.errors import Forbidden, Unauthorized
 from forum.models import ApiToken, User
+from forum.permissions import is_moderator
 
 
 def _bearer_token() -> str | None:
@@ -36,7 +37,7 @@ def api_token() -> ApiToken | None:
 
 
 def member_required(view):
-    """The caller must send a valid token."""
+    """The caller must send a valid token (g.api_user, which member limits key on)."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -45,6 +46,7 @@ def member_required(view):
             raise Unauthorized("Send a token: Authorization: Bearer <token>.")
         return view(*args, **kwargs)
 
+    wrapper.api_access = "member"
     return wrapper
 
 
@@ -56,4 +58,19 @@ def member_optional(view):
         _authenticate()
         return view(*args, **kwargs)
 
+    wrapper.api_access = "optional"
+    return wrapper
+
+
+def moderator_required(view):
+    """A valid token (else 401) of a moderator or admin (else 403)."""
+
+    @member_required
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not is_moderator(api_user()):
+            raise Forbidden("Only moderators can do that.")
+        return view(*args, **kwargs)
+
+    wrapper.api_access = "moderator"
     return wrapper

@@ -1,83 +1,116 @@
 """API endpoints for experiences, their replies and "me too" marks."""
 
-from flask import Blueprint, jsonify
-
+from forum import rate_limits
+from forum.api.answers import (
+    ExperiencePageShape,
+    ExperienceShape,
+    MeTooShape,
+    ReplyPageShape,
+    ReplyShape,
+)
 from forum.api.auth import api_user, member_optional, member_required
-from forum.api.request import json_body, query_args
+from forum.api.blueprint import ApiBlueprint, no_content
 from forum.experiences import discussion, queries, service
-from forum.experiences.schemas import ExperienceSchema, ReplySchema
+from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
 
-bp = Blueprint("api_experiences", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api_experiences", __name__, url_prefix="/api/v1", description="experiences")
 
 
-def _page_json(page: queries.Page, schema) -> dict:
-    return {
-        "items": schema.dump(page.items, many=True),
-        "page": page.page,
-        "per_page": page.per_page,
-        "total": page.total,
-    }
+def _page(page: queries.Page) -> dict:
+    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total}
 
 
 @bp.get("/experiences")
-def list_experiences():
-    filters = query_args(queries.ListQuerySchema())
-    return jsonify(_page_json(queries.list_published(filters), ExperienceSchema()))
+@bp.arguments(queries.ListQuerySchema, location="query")
+@bp.response(200, ExperiencePageShape)
+def list_experiences(filters: dict):
+    """Published experiences, filtered and paged"""
+    return _page(queries.list_published(filters))
 
 
 @bp.post("/experiences")
 @member_required
-def create_experience():
-    experience = service.submit_experience(api_user(), json_body())
-    return jsonify(ExperienceSchema().dump(experience)), 201
+@rate_limits.post
+@bp.arguments(ExperienceInputSchema)
+@bp.response(201, ExperienceShape)
+@bp.documents_errors(403)
+def create_experience(values: dict):
+    """Post an experience
+
+    Pending review unless the author is trusted; profile fields left out are copied from the
+    author's profile.
+    """
+    return service.submit_experience(api_user(), values)
 
 
 @bp.get("/experiences/<int:experience_id>")
 @member_optional
+@bp.response(200, ExperienceShape)
 def get_experience(experience_id: int):
-    experience = queries.visible_experience(api_user(), experience_id)
-    return jsonify(ExperienceSchema().dump(experience))
+    """One experience
+
+    Published ones for anyone; the author and moderators also see the author's pending,
+    rejected and hidden ones. 404 for anything else.
+    """
+    return queries.visible_experience(api_user(), experience_id)
 
 
 @bp.patch("/experiences/<int:experience_id>")
 @member_required
-def update_experience(experience_id: int):
-    experience = service.edit_experience(api_user(), experience_id, json_body(), partial=True)
-    return jsonify(ExperienceSchema().dump(experience))
+@bp.arguments(ExperienceInputSchema(partial=True))
+@bp.response(200, ExperienceShape)
+@bp.documents_errors(403, 409)
+def update_experience(values: dict, experience_id: int):
+    """Edit an experience (the history is kept)"""
+    return service.edit_experience(api_user(), experience_id, values, partial=True)
 
 
 @bp.delete("/experiences/<int:experience_id>")
 @member_required
+@bp.response(204)
+@bp.documents_errors(403, 409)
 def delete_experience(experience_id: int):
+    """Delete an experience"""
     service.delete_experience(api_user(), experience_id)
-    return "", 204
+    return no_content()
 
 
 @bp.get("/experiences/<int:experience_id>/replies")
 @member_optional
-def list_replies(experience_id: int):
-    paging = query_args(queries.PageQuerySchema())
+@bp.arguments(queries.PageQuerySchema, location="query")
+@bp.response(200, ReplyPageShape)
+def list_replies(paging: dict, experience_id: int):
+    """Published replies to an experience, oldest first"""
     experience = queries.visible_experience(api_user(), experience_id)
-    page = queries.published_replies(experience, paging["page"], paging["per_page"])
-    return jsonify(_page_json(page, ReplySchema()))
+    return _page(queries.published_replies(experience, paging["page"], paging["per_page"]))
 
 
 @bp.post("/experiences/<int:experience_id>/replies")
 @member_required
-def create_reply(experience_id: int):
-    reply = discussion.add_reply(api_user(), experience_id, json_body())
-    return jsonify(ReplySchema().dump(reply)), 201
+@rate_limits.reply
+@bp.arguments(ReplyInputSchema)
+@bp.response(201, ReplyShape)
+@bp.documents_errors(403)
+def create_reply(values: dict, experience_id: int):
+    """Reply to a published experience"""
+    return discussion.add_reply(api_user(), experience_id, values)
 
 
 @bp.post("/experiences/<int:experience_id>/me-too")
 @member_required
+@bp.response(200, MeTooShape)
+@bp.documents_errors(403)
 def mark_me_too(experience_id: int):
+    """Say "this matches my experience" (once per member)"""
     marked, count = discussion.set_me_too(api_user(), experience_id, True)
-    return jsonify(me_too=marked, me_too_count=count)
+    return {"me_too": marked, "me_too_count": count}
 
 
 @bp.delete("/experiences/<int:experience_id>/me-too")
 @member_required
+@bp.response(200, MeTooShape)
+@bp.documents_errors(403)
 def unmark_me_too(experience_id: int):
+    """Take back a "me too\""""
     marked, count = discussion.set_me_too(api_user(), experience_id, False)
-    return jsonify(me_too=marked, me_too_count=count)
+    return {"me_too": marked, "me_too_count": count}

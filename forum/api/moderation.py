@@ -1,60 +1,42 @@
 """API endpoints for moderation (queue, decisions, log, suspensions, roles) and for flags."""
 
-from functools import wraps
-
-from flask import Blueprint, jsonify
-
-from forum.api.auth import api_user, member_required
-from forum.api.request import json_body, query_args
+from forum import rate_limits
+from forum.api.auth import api_user, member_required, moderator_required
+from forum.api.blueprint import ApiBlueprint
+from forum.api.moderation_answers import (
+    FlagEnvelopeShape,
+    FlagShape,
+    LogPageShape,
+    ModeratedExperienceShape,
+    ModeratedReplyShape,
+    QueuePageShape,
+    StandingEnvelopeShape,
+)
 from forum.clock import isoformat
-from forum.errors import Forbidden
-from forum.experiences.schemas import ExperienceSchema, ReplySchema
 from forum.moderation import flagging, log_queries, members, queries, service
 from forum.moderation.schemas import (
-    FlagOutputSchema,
+    DecisionSchema,
+    FlagSchema,
     LogArgsSchema,
-    MemberStandingSchema,
-    ModerationActionSchema,
     QueueArgsSchema,
+    ReplyDecisionSchema,
+    RoleSchema,
+    SuspensionSchema,
+    UnsuspensionSchema,
 )
-from forum.permissions import is_moderator
 
-bp = Blueprint("api_moderation", __name__, url_prefix="/api/v1")
-
-
-def moderator_required(view):
-    """A valid token (else 401) of a moderator or admin (else 403)."""
-
-    @member_required
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not is_moderator(api_user()):
-            raise Forbidden("Only moderators can do that.")
-        return view(*args, **kwargs)
-
-    return wrapper
+bp = ApiBlueprint("api_moderation", __name__, url_prefix="/api/v1", description="moderation")
 
 
-def _experience_json(experience) -> dict:
-    # The version lets a client decide on exactly what it saw (see the decision endpoint).
-    return {**ExperienceSchema().dump(experience), "version": experience.version}
-
-
-def _reply_json(reply) -> dict:
-    return {
-        **ReplySchema().dump(reply),
-        "experience_id": reply.experience_id,
-        "status": reply.status,
-    }
-
-
-def _queue_item_json(entry, kind: str) -> dict:
-    body = _reply_json(entry.item) if kind == "flagged_replies" else _experience_json(entry.item)
+def _queue_item(entry, kind: str) -> dict:
+    """The item as its own answer (a reply for flagged_replies), plus what it waits with."""
+    shape = ModeratedReplyShape() if kind == "flagged_replies" else ModeratedExperienceShape()
+    body = shape.dump(entry.item)
     body["waiting_since"] = isoformat(entry.waiting_since)
     if kind != "pending":
         body["flag_count"] = len(entry.flags)
         body["flag_reasons"] = entry.flag_reasons
-        body["flags"] = FlagOutputSchema(only=("reason", "note", "created_at")).dump(
+        body["flags"] = FlagShape(only=("reason", "note", "created_at")).dump(
             entry.flags, many=True
         )
     return body
@@ -62,75 +44,100 @@ def _queue_item_json(entry, kind: str) -> dict:
 
 @bp.get("/moderation/queue")
 @moderator_required
-def queue():
-    args = query_args(QueueArgsSchema())
+@bp.arguments(QueueArgsSchema, location="query")
+@bp.response(200, QueuePageShape)
+def queue(args: dict):
+    """Items waiting for a decision, oldest first"""
     page = queries.queue_page(args["kind"], args["page"], args["per_page"])
-    return jsonify(
-        kind=args["kind"],
-        items=[_queue_item_json(entry, args["kind"]) for entry in page.items],
-        page=page.page,
-        per_page=page.per_page,
-        total=page.total,
-    )
+    return {
+        "kind": args["kind"],
+        "items": [_queue_item(entry, args["kind"]) for entry in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "total": page.total,
+    }
 
 
 @bp.post("/moderation/experiences/<int:experience_id>/decision")
 @moderator_required
-def decide(experience_id: int):
-    experience = service.decide(api_user(), experience_id, json_body())
-    return jsonify(_experience_json(experience))
+@bp.arguments(DecisionSchema)
+@bp.response(200, ModeratedExperienceShape)
+@bp.documents_errors(409)
+def decide(values: dict, experience_id: int):
+    """Decide on an experience
+
+    A reason is required to reject or hide. With `version`, a decision on a version that has
+    since changed is refused (409).
+    """
+    return service.decide(api_user(), experience_id, values)
 
 
 @bp.post("/moderation/replies/<int:reply_id>/decision")
 @moderator_required
-def decide_reply(reply_id: int):
-    reply = service.decide_reply(api_user(), reply_id, json_body())
-    return jsonify(_reply_json(reply))
+@bp.arguments(ReplyDecisionSchema)
+@bp.response(200, ModeratedReplyShape)
+@bp.documents_errors(409)
+def decide_reply(values: dict, reply_id: int):
+    """Decide on a reply"""
+    return service.decide_reply(api_user(), reply_id, values)
 
 
 @bp.get("/moderation/log")
 @moderator_required
-def log():
-    args = query_args(LogArgsSchema())
+@bp.arguments(LogArgsSchema, location="query")
+@bp.response(200, LogPageShape)
+def log(args: dict):
+    """Every moderation action: who, what, when, why"""
     page = log_queries.log_page(args)
-    return jsonify(
-        items=ModerationActionSchema().dump(page.items, many=True),
-        page=page.page,
-        per_page=page.per_page,
-        total=page.total,
-    )
+    return {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total}
 
 
-@bp.post("/moderation/users/<username>/suspend")
+@bp.post("/moderation/users/<username:username>/suspend")
 @moderator_required
-def suspend(username: str):
-    member = members.suspend(api_user(), username, json_body())
-    return jsonify(user=MemberStandingSchema().dump(member))
+@bp.arguments(SuspensionSchema)
+@bp.response(200, StandingEnvelopeShape)
+def suspend(values: dict, username: str):
+    """Suspend a member: they can read, not write"""
+    return {"user": members.suspend(api_user(), username, values)}
 
 
-@bp.post("/moderation/users/<username>/unsuspend")
+@bp.post("/moderation/users/<username:username>/unsuspend")
 @moderator_required
-def unsuspend(username: str):
-    member = members.unsuspend(api_user(), username, json_body(optional=True))
-    return jsonify(user=MemberStandingSchema().dump(member))
+@bp.arguments(UnsuspensionSchema, required=False)
+@bp.response(200, StandingEnvelopeShape)
+@bp.documents_errors(409)
+def unsuspend(values: dict, username: str):
+    """Lift a suspension"""
+    return {"user": members.unsuspend(api_user(), username, values)}
 
 
-@bp.post("/moderation/users/<username>/role")
+@bp.post("/moderation/users/<username:username>/role")
 @moderator_required
-def set_role(username: str):
-    member = members.set_role(api_user(), username, json_body())
-    return jsonify(user=MemberStandingSchema().dump(member))
+@bp.arguments(RoleSchema)
+@bp.response(200, StandingEnvelopeShape)
+@bp.documents_errors(409)
+def set_role(values: dict, username: str):
+    """Change a member's role (admins only)"""
+    return {"user": members.set_role(api_user(), username, values)}
 
 
 @bp.post("/experiences/<int:experience_id>/flags")
 @member_required
-def flag_experience(experience_id: int):
-    flag = flagging.flag_experience(api_user(), experience_id, json_body())
-    return jsonify(flag=FlagOutputSchema().dump(flag)), 201
+@rate_limits.flag
+@bp.arguments(FlagSchema)
+@bp.response(201, FlagEnvelopeShape)
+@bp.documents_errors(403, 409)
+def flag_experience(values: dict, experience_id: int):
+    """Flag an experience for moderators"""
+    return {"flag": flagging.flag_experience(api_user(), experience_id, values)}
 
 
 @bp.post("/replies/<int:reply_id>/flags")
 @member_required
-def flag_reply(reply_id: int):
-    flag = flagging.flag_reply(api_user(), reply_id, json_body())
-    return jsonify(flag=FlagOutputSchema().dump(flag)), 201
+@rate_limits.flag
+@bp.arguments(FlagSchema)
+@bp.response(201, FlagEnvelopeShape)
+@bp.documents_errors(403, 409)
+def flag_reply(values: dict, reply_id: int):
+    """Flag a reply for moderators"""
+    return {"flag": flagging.flag_reply(api_user(), reply_id, values)}

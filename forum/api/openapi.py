@@ -1,37 +1,35 @@
-"""GET /api/openapi.json: the OpenAPI 3 document of /api/v1, built by apispec from the
-schemas the API loads with (forum/api/openapi_operations.py lists the operations)."""
+"""The API's flask-smorest Api, and GET /api/openapi.json: the OpenAPI 3 document smorest and
+apispec build from the views' own decorators (arguments, responses, sign-in, limits)."""
 
-import re
-from collections.abc import Iterator
-
-from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify
-from marshmallow import Schema
-from werkzeug.routing import Rule
+from flask_smorest import Api
+from flask_smorest.spec.plugins import FlaskPlugin
+from marshmallow import Schema, fields
+from werkzeug.routing import UnicodeConverter
 
-from forum.api import openapi_shapes, openapi_summaries
-from forum.api.openapi_operations import ANYONE, MODERATOR, OPERATIONS, OPTIONAL, Operation
+from forum.api.answers import ErrorShape
+from forum.api.blueprint import ERROR_NAMES
+from forum.api.moderation_answers import QueueFlagsShape
 from forum.auth.schemas import USERNAME_PATTERN
 from forum.experiences.schemas import CleanText, TagName
 from forum.insights.schemas import GroupSpec
-from forum.web.routing import MAX_ID
+from forum.web.routing import MAX_ID, DatabaseIdConverter
 
 bp = Blueprint("api_openapi", __name__, url_prefix="/api")
 
-API_PREFIX = "/api/v1/"
-BEARER = [{"bearer": []}]
-ANY_OBJECT_OR_NULL = {"type": "object", "nullable": True}
-ERRORS = {
-    400: ("BadRequest", "Malformed JSON body or query string."),
-    401: ("Unauthorized", "No token, or an expired or revoked one (or bad credentials)."),
-    403: ("Forbidden", "Not allowed (a suspended member cannot write)."),
-    404: ("NotFound", "Not found, or not visible to the caller."),
-    409: ("Conflict", "Conflicts with the current state."),
-    413: ("PayloadTooLarge", "The request body is too large."),
-    422: ("ValidationError", "Fields are invalid; `fields` names each one."),
-    429: ("RateLimited", "Too many requests; Retry-After says how many seconds to wait."),
+ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON body or query string.",
+    401: "No token, or an expired or revoked one (or bad credentials).",
+    403: "Not allowed (a suspended member cannot write).",
+    404: "Not found, or not visible to the caller.",
+    409: "Conflicts with the current state.",
+    413: "The request body is too large.",
+    415: "A JSON request body that is not sent as application/json.",
+    422: "Fields are invalid; `fields` names each one.",
+    429: "Too many requests; Retry-After says how many seconds to wait.",
 }
+ERRORS = {status: (ERROR_NAMES[status], text) for status, text in ERROR_DESCRIPTIONS.items()}
 ERROR_HEADERS = {
     401: {"WWW-Authenticate": {"schema": {"type": "string"}, "required": True}},
     429: {
@@ -54,6 +52,13 @@ DESCRIPTION = (
     "POST /api/v1/auth/tokens); the session cookie is never accepted. Every error is "
     '`{"error": {"code", "message", "fields"}}`.'
 )
+NULLABLE_OBJECT = {"type": "object", "nullable": True}
+
+
+class UsernameConverter(UnicodeConverter):
+    """`<username:...>`: a member's name; anything else is no route at all (404)."""
+
+    regex = USERNAME_PATTERN.removeprefix(r"\A").removesuffix(r"\Z")
 
 
 def component_name(schema: Schema | type[Schema]) -> str:
@@ -65,175 +70,97 @@ def component_name(schema: Schema | type[Schema]) -> str:
     return name + "Patch" if getattr(schema, "partial", False) is True else name
 
 
-def document_custom_fields(converter, field, **kwargs) -> dict:
-    """apispec attribute function: the pattern of a custom field class."""
+def document_field(converter, field: fields.Field, ret: dict, **kwargs) -> dict:
+    """apispec attribute function: what apispec cannot tell from the field alone."""
     for field_class, pattern in FIELD_PATTERNS.items():
         if isinstance(field, field_class):
             return {"pattern": pattern}
+    if isinstance(ret.get("pattern"), str):  # ECMA-262 anchors for Python's
+        return {"pattern": ret["pattern"].replace(r"\A", "^").replace(r"\Z", "$")}
+    documented = getattr(field.parent, "DOCUMENTED_AS", {}).get(field.name)
+    if isinstance(documented, dict):  # a field the view fills, spelled out
+        return documented
+    if documented is not None:  # a computed answer field, typed by its shape
+        return converter.field2property(documented)
+    any_of = ret.get("anyOf")
+    if isinstance(any_of, list) and NULLABLE_OBJECT in any_of:
+        # "null or the reference", in plain OpenAPI 3.0.
+        del ret["anyOf"]
+        return {"allOf": [item for item in any_of if item != NULLABLE_OBJECT], "nullable": True}
     return {}
 
 
-def _shape_classes() -> Iterator[type[Schema]]:
-    for module in (openapi_shapes, openapi_summaries):
-        for value in vars(module).values():
-            if (
-                isinstance(value, type)
-                and issubclass(value, Schema)
-                and value.__name__.endswith("Shape")
-                and value.__module__ == module.__name__
-            ):
-                yield value
-    yield from (openapi_shapes.TaxonomyShape, openapi_shapes.ExperiencePageShape)
-    yield from (openapi_shapes.ReplyPageShape, openapi_shapes.LogPageShape)
+def query_allows_empty(converter, field: fields.Field, ret: dict, **kwargs) -> dict:
+    """`?tag=` reads as no tag at all (forum/api/blueprint.py)."""
+    return {"allowEmptyValue": True} if ret.get("in") == "query" else {}
 
 
-def _register_shapes(spec: APISpec) -> None:
-    """Outputs: every field present unless marked optional; more fields may come later."""
-    shapes = {component_name(shape): shape for shape in _shape_classes()}
-    for name, shape in shapes.items():
-        spec.components.schema(name, schema=shape)
-    for name, shape in shapes.items():
-        component = spec.components.schemas[name]
-        component.pop("additionalProperties", None)
-        required = sorted(
-            field.data_key or key
-            for key, field in shape._declared_fields.items()
-            if not field.metadata.get("optional")
-        )
-        component.pop("required", None)
-        if required:  # OpenAPI 3.0 forbids an empty list
-            component["required"] = required
-    queue_items = spec.components.schemas["QueuePage"]["properties"]["items"]
-    queue_items["items"] = {
-        "allOf": [
-            {"$ref": "#/components/schemas/QueueFlags"},
-            {
-                "anyOf": [
-                    {"$ref": "#/components/schemas/ModeratedExperience"},
-                    {"$ref": "#/components/schemas/ModeratedReply"},
-                ]
-            },
-        ],
-        "description": "Experiences; replies for kind=flagged_replies.",
-    }
+class OperationParametersPlugin(FlaskPlugin):
+    """Path parameters listed on each operation, beside its query parameters."""
+
+    def path_helper(self, rule, operations, parameters, **kwargs):
+        path = super().path_helper(rule, operations, parameters, **kwargs)
+        for operation in operations.values():
+            operation["parameters"] = [*parameters, *operation.get("parameters", [])]
+        parameters.clear()
+        return path
 
 
-def _path_and_parameters(rule: Rule) -> tuple[str, list[dict]]:
-    """/api/v1/experiences/<int:experience_id> → /api/v1/experiences/{experience_id}."""
-    parameters = []
-    for converter, name in re.findall(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>", rule.rule):
-        if converter == "int":
-            schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-        else:  # the only other path parameter is a member's username
-            schema = {"type": "string", "pattern": USERNAME_PATTERN}
-        parameters.append({"in": "path", "name": name, "required": True, "schema": schema})
-    return re.sub(r"<(?:[^:>]+:)?(\w+)>", r"{\1}", rule.rule), parameters
+class ContractApi(Api):
+    """smorest's Api with the contract's errors: no handlers of its own (the app answers every
+    error in the contract's shape) and the error responses of forum/api/blueprint.py."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
+    def _register_error_handlers(self) -> None:
+        pass
+
+    def _register_responses(self) -> None:
+        self.spec.components.schema("Error", schema=ErrorShape)
+        for status, (name, description) in ERRORS.items():
+            response = {
+                "description": description,
+                "content": {"application/json": {"schema": "Error"}},
+            }
+            if status in ERROR_HEADERS:
+                response["headers"] = ERROR_HEADERS[status]
+            self.spec.components.response(name, response)
 
 
-def _error_statuses(operation: Operation, has_path_parameters: bool) -> list[int]:
-    statuses = set(operation.errors)
-    if operation.query:
-        statuses.add(400)
-    if operation.body:
-        statuses.update((400, 413, 422))
-    if operation.auth != ANYONE:
-        statuses.add(401)
-    if operation.auth == MODERATOR:
-        statuses.add(403)
-    if has_path_parameters:
-        statuses.add(404)
-    if operation.limited:
-        statuses.add(429)
-    return sorted(statuses)
-
-
-def _operation(operation: Operation, rule: Rule) -> tuple[str, str, dict]:
-    path, parameters = _path_and_parameters(rule)
-    if operation.query:
-        parameters.append({"in": "query", "schema": operation.query})
-    success: dict = {"description": "Done." if operation.response is None else "Success."}
-    if operation.response:
-        success["content"] = {"application/json": {"schema": operation.response}}
-    responses: dict = {str(operation.status): success}
-    for status in _error_statuses(operation, bool(rule.arguments)):
-        responses[str(status)] = ERRORS[status][0]
-    spec: dict = {
-        "operationId": rule.endpoint.removeprefix("api_").replace(".", "_"),
-        "summary": operation.summary,
-        "tags": [operation.tag],
-        "security": {ANYONE: [], OPTIONAL: [{}, *BEARER]}.get(operation.auth, BEARER),
-        "parameters": parameters,
-        "responses": responses,
-    }
-    if operation.description:
-        spec["description"] = operation.description
-    if operation.body:
-        spec["requestBody"] = {
-            "required": operation.body_required,
-            "content": {"application/json": {"schema": operation.body}},
-        }
-    (method,) = rule.methods - {"HEAD", "OPTIONS"}
-    return path, method.lower(), spec
-
-
-def _api_rules(app: Flask) -> dict[str, Rule]:
-    return {
-        rule.endpoint: rule for rule in app.url_map.iter_rules() if rule.rule.startswith(API_PREFIX)
-    }
-
-
-def _tidy(node):
-    """Make apispec's output plain OpenAPI 3.0 (ECMA-262 anchors, nullable references) and
-    say what the views accept beyond the schemas (empty query values)."""
-    if isinstance(node, list):
-        return [_tidy(item) for item in node]
-    if not isinstance(node, dict):
-        return node
-    node = {key: _tidy(value) for key, value in node.items()}
-    if node.get("in") == "query":
-        node["allowEmptyValue"] = True  # query_args reads `?tag=` as no tag at all
-    if isinstance(node.get("pattern"), str):
-        node["pattern"] = node["pattern"].replace(r"\A", "^").replace(r"\Z", "$")
-    # apispec spells a nullable reference as "any object or the reference": really "null or".
-    any_of = node.get("anyOf")
-    if isinstance(any_of, list) and len(any_of) == 2 and ANY_OBJECT_OR_NULL in any_of:
-        del node["anyOf"]
-        any_of.remove(ANY_OBJECT_OR_NULL)
-        node.update({"allOf": any_of, "nullable": True})
-    return node
+def create_api(app: Flask) -> ContractApi:
+    """The Api of this app; its blueprints are registered through it."""
+    app.url_map.converters["username"] = UsernameConverter
+    plugin = MarshmallowPlugin(schema_name_resolver=component_name)
+    api = ContractApi(
+        app,
+        spec_kwargs={
+            "title": "Movement Notes API",
+            "version": "1",
+            "openapi_version": "3.0.3",
+            "marshmallow_plugin": plugin,
+            "flask_plugin": OperationParametersPlugin(),
+            "info": {"description": DESCRIPTION},
+        },
+    )
+    plugin.converter.add_attribute_function(document_field)
+    plugin.converter.add_parameter_attribute_function(query_allows_empty)
+    api.register_converter(
+        DatabaseIdConverter, lambda _: {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    )
+    api.register_converter(
+        UsernameConverter, lambda _: {"type": "string", "pattern": UsernameConverter.regex}
+    )
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "An API token."}
+    )
+    api.spec.components.schema("QueueFlags", schema=QueueFlagsShape)
+    app.extensions["forum.api"] = api
+    return api
 
 
 def build_document(app: Flask) -> dict:
-    """The document for this app's routes; a listed endpoint the app lacks is an error."""
-    plugin = MarshmallowPlugin(schema_name_resolver=component_name)
-    spec = APISpec(
-        title="Movement Notes API",
-        version="1",
-        openapi_version="3.0.3",
-        plugins=[plugin],
-        info={"description": DESCRIPTION},
-    )
-    plugin.converter.add_attribute_function(document_custom_fields)
-    spec.components.security_scheme(
-        "bearer", {"type": "http", "scheme": "bearer", "description": "An API token."}
-    )
-    _register_shapes(spec)
-    for status, (name, description) in ERRORS.items():
-        response: dict = {
-            "description": description,
-            "content": {"application/json": {"schema": "Error"}},
-        }
-        if status in ERROR_HEADERS:
-            response["headers"] = ERROR_HEADERS[status]
-        spec.components.response(name, response)
-    rules = _api_rules(app)
-    paths: dict[str, dict] = {}
-    for operation in OPERATIONS:
-        path, method, spec_operation = _operation(operation, rules[operation.endpoint])
-        paths.setdefault(path, {})[method] = spec_operation
-    for path, operations in paths.items():
-        spec.path(path=path, operations=operations)
-    return _tidy(spec.to_dict())
+    """The document of this app's API, as smorest built it from the views."""
+    return app.extensions["forum.api"].spec.to_dict()
 
 
 def cached_document(app: Flask) -> dict:

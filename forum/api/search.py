@@ -1,33 +1,31 @@
 """GET /api/v1/search: published experiences matching a query, with highlights and facets."""
 
-from flask import Blueprint, jsonify
-
-from forum.api.request import query_args
-from forum.experiences.schemas import ExperienceSchema
+from forum.api.blueprint import ApiBlueprint
+from forum.api.report_answers import SearchResultsShape
 from forum.search import search
 from forum.search.schemas import SearchQuerySchema
 
-bp = Blueprint("api_search", __name__, url_prefix="/api/v1")
+bp = ApiBlueprint("api_search", __name__, url_prefix="/api/v1", description="search")
 
 
 @bp.get("/search")
-def search_experiences():
-    results = search(query_args(SearchQuerySchema()))
-    schema = ExperienceSchema()
-    return jsonify(
-        {
-            "items": [
-                {
-                    "experience": schema.dump(hit.experience),
-                    "highlights": {name: str(text) for name, text in hit.highlights.items()},
-                }
-                for hit in results.items
-            ],
-            "total": results.total,
-            "facets": results.facets,
-            "suggestion": results.suggestion,
-            "page": results.page,
-            "per_page": results.per_page,
-            "notice": results.notice,
-        }
-    )
+@bp.arguments(SearchQuerySchema, location="query")
+@bp.response(200, SearchResultsShape)
+def search_experiences(args: dict):
+    """Search published experiences"""
+    results = search(args)
+    return {
+        "items": [
+            {
+                "experience": hit.experience,
+                "highlights": {name: str(text) for name, text in hit.highlights.items()},
+            }
+            for hit in results.items
+        ],
+        "total": results.total,
+        "facets": results.facets,
+        "suggestion": results.suggestion,
+        "page": results.page,
+        "per_page": results.per_page,
+        "notice": results.notice,
+    }

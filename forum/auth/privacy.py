@@ -6,12 +6,6 @@ from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash
 
 from forum import search, unit_of_work
-from forum.auth.privacy_schemas import (
-    AccountDeletionFormSchema,
-    AccountDeletionSchema,
-    PasswordChangeFormSchema,
-    PasswordChangeSchema,
-)
 from forum.auth.redaction import redact_text_about
 from forum.auth.service import hash_password
 from forum.clock import utcnow
@@ -20,7 +14,6 @@ from forum.experiences import workflow
 from forum.extensions import db
 from forum.models import ApiToken, Experience, MeToo, Reply, Revision, Status, User
 from forum.models.user import new_session_token
-from forum.validation import load
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
 
@@ -40,14 +33,12 @@ def _end_sessions(user: User) -> None:
     )
 
 
-def change_password(user: User, data: object, *, from_form: bool = False) -> User:
+def change_password(user: User, values: dict) -> User:
     """Set a new password after checking the current one; every other session and token ends.
 
     The caller's own browser gets a new login id from the view (log in again); API clients
     ask for a new token with the new password.
     """
-    schema = PasswordChangeFormSchema() if from_form else PasswordChangeSchema()
-    values = load(schema, data, from_form=from_form)
     _ensure_password(user, values["current_password"], "current_password")
     user.password_hash = hash_password(values["new_password"])
     _end_sessions(user)
@@ -55,7 +46,7 @@ def change_password(user: User, data: object, *, from_form: bool = False) -> Use
     return user
 
 
-def delete_account(user: User, data: object, *, from_form: bool = False) -> None:
+def delete_account(user: User, values: dict) -> None:
     """Delete the account; the member chooses whether their experiences go or stay anonymous.
 
     Replies follow the same choice: deleted with "delete", left without a name with
@@ -65,8 +56,6 @@ def delete_account(user: User, data: object, *, from_form: bool = False) -> None
     (redaction.py). The password is asked for on every surface. Every experience touched
     goes through the search outbox.
     """
-    schema = AccountDeletionFormSchema() if from_form else AccountDeletionSchema()
-    values = load(schema, data, from_form=from_form)
     _ensure_password(user, values["password"], "password")
     now = utcnow()
     redact_text_about(user)

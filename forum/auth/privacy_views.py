@@ -15,6 +15,7 @@ from flask import (
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_login.config import COOKIE_NAME
 
+from forum import rate_limits
 from forum.auth import privacy
 from forum.auth.export import export_member_data
 from forum.auth.privacy_schemas import (
@@ -23,6 +24,7 @@ from forum.auth.privacy_schemas import (
     PasswordChangeFormSchema,
 )
 from forum.errors import Invalid
+from forum.validation import load
 from forum.web.forms import form_input
 
 bp = Blueprint("privacy", __name__, url_prefix="/profile")
@@ -30,14 +32,18 @@ bp = Blueprint("privacy", __name__, url_prefix="/profile")
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@rate_limits.account_change
 def password():
     errors = {}
     if request.method == "POST":
         try:
             user = privacy.change_password(
                 current_user._get_current_object(),
-                form_input(PasswordChangeFormSchema()),
-                from_form=True,
+                load(
+                    PasswordChangeFormSchema(),
+                    form_input(PasswordChangeFormSchema()),
+                    from_form=True,
+                ),
             )
         except Invalid as error:
             errors = error.fields
@@ -54,6 +60,7 @@ def password():
 
 @bp.get("/export")
 @login_required
+@rate_limits.account_export
 def export():
     document = json.dumps(export_member_data(current_user), indent=2, ensure_ascii=False)
     filename = f"movement-notes-{current_user.username}.json"
@@ -66,12 +73,16 @@ def export():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@rate_limits.account_change
 def delete():
     errors, values = {}, {}
     if request.method == "POST":
         values = form_input(AccountDeletionFormSchema())
         try:
-            privacy.delete_account(current_user._get_current_object(), values, from_form=True)
+            privacy.delete_account(
+                current_user._get_current_object(),
+                load(AccountDeletionFormSchema(), values, from_form=True),
+            )
         except Invalid as error:
             errors = error.fields
         else:

@@ -9,7 +9,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from forum.auth.schemas import NewUserSchema, ProfileSchema, RegistrationSchema
+from forum.auth.schemas import NewUserSchema
 from forum.clock import utcnow
 from forum.errors import Conflict
 from forum.extensions import db
@@ -71,14 +71,13 @@ def _create(username: str, email: str, password: str, role: str = "member") -> U
     return user
 
 
-def register_member(data: object, *, from_form: bool = False) -> User:
+def register_member(values: dict) -> User:
     """Create a member account from registration input.
 
     An address already in use creates nothing, yet answers like a new account (an unsaved
     stand-in, after hashing the password just the same), so that registering cannot tell
     anyone whether an address belongs to a member. A taken username still says so.
     """
-    values = load(RegistrationSchema(), data, from_form=from_form)
     try:
         return _create(values["username"], values["email"], values["password"])
     except EmailInUse:
@@ -159,9 +158,8 @@ def revoke_token(record: ApiToken) -> None:
     db.session.commit()
 
 
-def update_profile(user: User, data: object, *, from_form: bool = False) -> User:
-    """Change the profile fields given; a field given as null or blank is cleared."""
-    values = load(ProfileSchema(), data, from_form=from_form, partial=True)
+def update_profile(user: User, values: dict) -> User:
+    """Change the profile fields given (loaded by ProfileSchema, partial); null clears one."""
     for field, value in values.items():
         setattr(user, field, value)
     db.session.commit()

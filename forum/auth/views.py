@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from forum import rate_limits
 from forum.auth import service
 from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchema
 from forum.auth.session import sign_in, sign_out
@@ -16,6 +17,7 @@ SIGN_IN_FAILED = "That username and password do not match an account."
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limits.register
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -23,7 +25,7 @@ def register():
     if request.method == "POST":
         values = form_input(RegistrationSchema())
         try:
-            user = service.register_member(values, from_form=True)
+            user = service.register_member(load(RegistrationSchema(), values, from_form=True))
         except DomainError as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
@@ -39,6 +41,8 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limits.sign_in
+@rate_limits.sign_in_failures
 def login():
     target = request.values.get("next")
     if not is_safe_next(target):
@@ -79,7 +83,9 @@ def profile():
     if request.method == "POST":
         values = form_input(ProfileSchema(), blank_as_none=True)
         try:
-            service.update_profile(current_user, values, from_form=True)
+            service.update_profile(
+                current_user, load(ProfileSchema(), values, from_form=True, partial=True)
+            )
         except DomainError as error:
             errors = error.fields
         else:

@@ -6,19 +6,16 @@ from sqlalchemy.exc import IntegrityError
 from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
 from forum.experiences.queries import visible_experience
-from forum.experiences.schemas import ReplyInputSchema
 from forum.extensions import db
 from forum.models import Experience, MeToo, Reply, Status, User
 from forum.sanitize import render_markdown
-from forum.validation import load
 
 
-def add_reply(author: User, experience_id: int, data: object, *, from_form: bool = False) -> Reply:
+def add_reply(author: User, experience_id: int, values: dict) -> Reply:
     """Reply to a published experience; the Markdown is sanitized now, once."""
     permissions.ensure_can_write(author)
     experience = visible_experience(author, experience_id)
     permissions.ensure_can_reply(author, experience)
-    values = load(ReplyInputSchema(), data, from_form=from_form)
     now = utcnow()
     reply = Reply(
         experience_id=experience.id,

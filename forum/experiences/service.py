@@ -7,12 +7,10 @@ from forum import permissions, search, unit_of_work
 from forum.clock import utcnow
 from forum.experiences import workflow
 from forum.experiences.queries import visible_experience
-from forum.experiences.schemas import ExperienceInputSchema
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
 from forum.moderation.audit import record_action
 from forum.sanitize import render_markdown
-from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 
 CHANGED_MEANWHILE = "This experience changed in the meantime. Reload it and try again."
@@ -28,14 +26,14 @@ SCALAR_FIELDS = (
 )
 
 
-def submit_experience(author: User, data: object, *, from_form: bool = False) -> Experience:
+def submit_experience(author: User, values: dict) -> Experience:
     """Post a new experience: published at once for trusted authors, otherwise pending review.
 
     Profile fields left out are copied from the author's profile as it is now, so a later
     profile change does not rewrite what was posted.
     """
     permissions.ensure_can_write(author)
-    values = load(ExperienceInputSchema(), data, from_form=from_form)
+    values = dict(values)  # loaded by ExperienceInputSchema; the profile fills the gaps
     for field in PROFILE_FIELDS:
         values.setdefault(field, getattr(author, field))
     now = utcnow()
@@ -55,9 +53,8 @@ def submit_experience(author: User, data: object, *, from_form: bool = False) ->
 def edit_experience(
     editor: User,
     experience_id: int,
-    data: object,
+    values: dict,
     *,
-    from_form: bool = False,
     partial: bool = False,
 ) -> Experience:
     """Change an experience, keeping the previous state as a Revision.
@@ -71,7 +68,6 @@ def edit_experience(
     experience = visible_experience(editor, experience_id)
     permissions.ensure_can_edit_experience(editor, experience)
     seen_version = experience.version
-    values = load(ExperienceInputSchema(), data, from_form=from_form, partial=partial)
     if not partial:
         values = {**_cleared_optional_fields(), **values}
     snapshot = _snapshot(experience)

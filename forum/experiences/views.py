@@ -3,7 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from forum import permissions
+from forum import permissions, rate_limits
 from forum.api.request import query_args
 from forum.errors import Conflict, DomainError, Invalid
 from forum.experiences import discussion, queries, service
@@ -12,6 +12,7 @@ from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
 from forum.models import Experience, Status
 from forum.pagination import link_args, requested_page
 from forum.sanitize import excerpt
+from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 from forum.web.forms import form_input
 from forum.web.page_cache import kept_for_anyone
@@ -71,12 +72,15 @@ def mine():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.post
 def new():
     values, errors = {"exercises": [], **current_user.profile}, {}
     if request.method == "POST":
         values = _typed_values()
         try:
-            experience = service.submit_experience(current_user, _submitted_input(), from_form=True)
+            experience = service.submit_experience(
+                current_user, load(ExperienceInputSchema(), _submitted_input(), from_form=True)
+            )
         except Invalid as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
@@ -119,7 +123,9 @@ def edit(experience_id: int):
         values = _typed_values()
         try:
             experience = service.edit_experience(
-                current_user, experience_id, _submitted_input(), from_form=True
+                current_user,
+                experience_id,
+                load(ExperienceInputSchema(), _submitted_input(), from_form=True),
             )
         except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
@@ -146,11 +152,14 @@ def delete(experience_id: int):
 
 @bp.post("/<int:experience_id>/replies")
 @login_required
+@rate_limits.reply
 def reply(experience_id: int):
     body = request.form.get("body", "")
     try:
         discussion.add_reply(
-            current_user, experience_id, form_input(ReplyInputSchema()), from_form=True
+            current_user,
+            experience_id,
+            load(ReplyInputSchema(), form_input(ReplyInputSchema()), from_form=True),
         )
     except Invalid as error:
         return _detail_page(experience_id, error.fields, body), 422

@@ -10,7 +10,6 @@ from forum.experiences import workflow
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
 from forum.moderation.audit import record_action
-from forum.moderation.schemas import FlagSchema
 from forum.moderation.service import recount_replies
 from forum.permissions import (
     NO_EXPERIENCE,
@@ -19,7 +18,6 @@ from forum.permissions import (
     ensure_can_flag_reply,
     ensure_can_write,
 )
-from forum.validation import load
 
 ALREADY_FLAGGED = "You have already flagged this; a moderator will look at it."
 AUTO_HIDDEN_REASON = "Hidden after several members flagged it; a moderator will review it."
@@ -87,14 +85,13 @@ def _count_and_maybe_hide(model, item, flag_column) -> bool:
     return True
 
 
-def flag_experience(member: User, experience_id: int, data: object, *, from_form=False) -> Flag:
+def flag_experience(member: User, experience_id: int, values: dict) -> Flag:
     """Flag a published experience once; not one's own."""
     ensure_can_write(member)
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         raise NotFound(NO_EXPERIENCE)
     ensure_can_flag_experience(member, experience)
-    values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, experience_id=experience_id)
     if _count_and_maybe_hide(Experience, experience, Flag.experience_id):
         search.note_changed(experience_id)
@@ -102,14 +99,13 @@ def flag_experience(member: User, experience_id: int, data: object, *, from_form
     return flag
 
 
-def flag_reply(member: User, reply_id: int, data: object, *, from_form=False) -> Flag:
+def flag_reply(member: User, reply_id: int, values: dict) -> Flag:
     """Flag a published reply under a published experience once; not one's own."""
     ensure_can_write(member)
     reply = db.session.get(Reply, reply_id)
     if reply is None:
         raise NotFound(NO_REPLY)
     ensure_can_flag_reply(member, reply)
-    values = load(FlagSchema(), data, from_form=from_form)
     flag = _add_flag(member, values, reply_id=reply_id)
     if _count_and_maybe_hide(Reply, reply, Flag.reply_id):
         recount_replies(reply.experience_id)

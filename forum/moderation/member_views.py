@@ -11,6 +11,7 @@ from forum.models import User
 from forum.moderation import members, queries
 from forum.moderation.schemas import QUEUE_KINDS, RoleSchema, SuspensionSchema, UnsuspensionSchema
 from forum.moderation.views import moderator_page
+from forum.validation import load
 from forum.web.forms import form_input
 
 bp = Blueprint("moderation_members", __name__, url_prefix="/moderation/members")
@@ -69,7 +70,7 @@ def _act(username: str, use_case, schema, done: str):
     """Run a use case from a posted form: messages beside the fields, or back with a note."""
     values = form_input(schema)
     try:
-        member = use_case(current_user, username, values, from_form=True)
+        member = use_case(current_user, username, load(schema, values, from_form=True))
     except Invalid as error:
         return _members_page(members.find_member(username), error.fields, values)
     except Conflict as error:

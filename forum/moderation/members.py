@@ -11,9 +11,7 @@ from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import User
 from forum.moderation.audit import record_action
-from forum.moderation.schemas import RoleSchema, SuspensionSchema, UnsuspensionSchema
 from forum.permissions import ensure_can_moderate, ensure_can_write, is_admin
-from forum.validation import load
 from forum.vocabulary import ROLE
 
 
@@ -38,10 +36,9 @@ def can_suspend(actor: User | None, member: User) -> bool:
     return actor.is_moderator
 
 
-def suspend(moderator: User, username: str, data: object, *, from_form: bool = False) -> User:
+def suspend(moderator: User, username: str, values: dict) -> User:
     """Stop a member writing for some days; the suspension ends by itself."""
     ensure_can_moderate(moderator)
-    values = load(SuspensionSchema(), data, from_form=from_form)
     member = find_member(username)
     if not can_suspend(moderator, member):
         raise Forbidden("You cannot suspend this account.")
@@ -60,10 +57,9 @@ def suspend(moderator: User, username: str, data: object, *, from_form: bool = F
     return member
 
 
-def unsuspend(moderator: User, username: str, data: object, *, from_form: bool = False) -> User:
+def unsuspend(moderator: User, username: str, values: dict) -> User:
     """End a suspension early."""
     ensure_can_moderate(moderator)
-    values = load(UnsuspensionSchema(), data, from_form=from_form)
     member = find_member(username)
     if not can_suspend(moderator, member):
         raise Forbidden("You cannot change this account's suspension.")
@@ -78,13 +74,13 @@ def unsuspend(moderator: User, username: str, data: object, *, from_form: bool =
     return member
 
 
-def set_role(admin: User | None, username: str, data: object, *, from_form: bool = False) -> User:
+def set_role(admin: User | None, username: str, values: dict) -> User:
     """Give a member a role. `admin` is None for the command line, which the server's owner runs."""
     if admin is not None:
         if not is_admin(admin):
             raise Forbidden("Only admins can change roles.")
         ensure_can_write(admin)
-    role = load(RoleSchema(), data, from_form=from_form)["role"]
+    role = values["role"]
     member = find_member(username)
     if admin is not None and member.id == admin.id:
         raise Forbidden("Ask another admin to change your own role.")

@@ -10,9 +10,8 @@ from forum.experiences.workflow import ALREADY_DECIDED
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, Status, User
 from forum.moderation.audit import record_action
-from forum.moderation.schemas import DECISION_REASON, DecisionSchema, ReplyDecisionSchema
+from forum.moderation.schemas import DECISION_REASON
 from forum.permissions import NO_EXPERIENCE, NO_REPLY, ensure_can_decide, ensure_can_moderate
-from forum.validation import load
 
 
 def experience_actions(experience: Experience) -> list[str]:
@@ -71,16 +70,13 @@ def recount_replies(experience_id: int) -> None:
     )
 
 
-def decide(
-    moderator: User, experience_id: int, data: object, *, from_form: bool = False
-) -> Experience:
+def decide(moderator: User, experience_id: int, values: dict) -> Experience:
     """Approve, reject, hide, restore or dismiss the flags of an experience.
 
     The update only applies to the version the moderator saw, so of two moderators
     deciding at once one wins and the other gets a Conflict, never a double action.
     """
     ensure_can_moderate(moderator)
-    values = load(DecisionSchema(), data, from_form=from_form)
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         raise NotFound(NO_EXPERIENCE)
@@ -115,10 +111,9 @@ def decide(
     return db.session.get(Experience, experience_id)
 
 
-def decide_reply(moderator: User, reply_id: int, data: object, *, from_form: bool = False) -> Reply:
+def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     """Hide, restore or dismiss the flags of a reply; the first of two moderators wins."""
     ensure_can_moderate(moderator)
-    values = load(ReplyDecisionSchema(), data, from_form=from_form)
     reply = db.session.get(Reply, reply_id)
     if reply is None:
         raise NotFound(NO_REPLY)

@@ -20,6 +20,7 @@ from forum.moderation.schemas import (
     ReplyDecisionSchema,
 )
 from forum.permissions import is_moderator
+from forum.validation import load
 from forum.web.forms import form_input, is_safe_next
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
@@ -94,7 +95,9 @@ def reply(reply_id: int):
 def decide(experience_id: int):
     values = form_input(DecisionSchema())
     try:
-        experience = service.decide(current_user, experience_id, values, from_form=True)
+        experience = service.decide(
+            current_user, experience_id, load(DecisionSchema(), values, from_form=True)
+        )
     except Invalid as error:
         experience = db.session.get(Experience, experience_id)
         if experience is None:
@@ -112,7 +115,9 @@ def decide(experience_id: int):
 def decide_reply(reply_id: int):
     values = form_input(ReplyDecisionSchema())
     try:
-        service.decide_reply(current_user, reply_id, values, from_form=True)
+        service.decide_reply(
+            current_user, reply_id, load(ReplyDecisionSchema(), values, from_form=True)
+        )
     except Invalid as error:
         reply = db.session.get(Reply, reply_id)
         if reply is None:

@@ -5,7 +5,6 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from forum import limits
 from forum.clock import utcnow
 from forum.config import RATE_LIMIT_DEFAULTS
 from forum.extensions import db
@@ -230,13 +229,6 @@ def test_the_test_default_leaves_limits_off(app, client, ctx):
     UserFactory(username="maple")
     for _ in range(12):
         assert sign_in(client, password="wrong password!").status_code == 401
-
-
-def test_a_limit_naming_a_missing_endpoint_stops_start_up(tmp_path, monkeypatch):
-    rule = limits.Rule("ghost", ("auth.no_such_page",), limits.setting("RATELIMIT_FLAG"), str)
-    monkeypatch.setattr(limits, "RULES", (*limits.RULES, rule))
-    with pytest.raises(RuntimeError, match="auth.no_such_page"):
-        make_app(tmp_path, RATELIMIT_ENABLED=True)
 
 
 @pytest.mark.parametrize(("proxies", "limited_after_moving"), [(0, True), (1, False)])

@@ -5,6 +5,8 @@ import pytest
 from forum import search
 from forum.errors import Forbidden, Invalid, NotFound
 from forum.experiences import discussion, queries
+from forum.experiences.schemas import ReplyInputSchema
+from forum.validation import load
 from tests.factories import ExperienceFactory, UserFactory
 
 
@@ -22,7 +24,9 @@ def test_a_reply_is_sanitized_and_counted(ctx):
 @pytest.mark.parametrize("body", ["", "   ", "x" * 5001])
 def test_a_reply_must_have_one_to_5000_characters(ctx, body):
     with pytest.raises(Invalid) as caught:
-        discussion.add_reply(UserFactory(), ExperienceFactory().id, {"body": body})
+        discussion.add_reply(
+            UserFactory(), ExperienceFactory().id, load(ReplyInputSchema(), {"body": body})
+        )
     assert "body" in caught.value.fields
 
 

@@ -9,8 +9,10 @@ from forum import search
 from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.experiences import queries, service
+from forum.experiences.schemas import ExperienceInputSchema
 from forum.extensions import db
 from forum.models import Experience, ModerationAction, Revision, Tag
+from forum.validation import load
 from tests.factories import STORY_INPUT, ExperienceFactory, UserFactory
 
 VALID = STORY_INPUT
@@ -64,7 +66,8 @@ def test_profile_is_copied_when_posting_and_can_be_overridden(ctx):
 
 def test_invalid_input_writes_nothing(ctx):
     with pytest.raises(Invalid) as caught:
-        service.submit_experience(UserFactory(), {**VALID, "exercises": ["qigong", "qigong"]})
+        invalid = {**VALID, "exercises": ["qigong", "qigong"]}
+        service.submit_experience(UserFactory(), load(ExperienceInputSchema(), invalid))
     assert "exercises" in caught.value.fields
     assert db.session.scalar(select(func.count()).select_from(Experience)) == 0
 
@@ -230,17 +233,17 @@ def test_an_author_may_delete_their_hidden_experience_but_others_may_not(ctx):
 def test_an_edit_racing_a_moderators_decision_is_refused(ctx, monkeypatch):
     """Whatever lands between reading and saving (here: an approval) wins; the edit must retry."""
     experience = ExperienceFactory(status="pending")
-    real_load = service.load
+    real_snapshot = service._snapshot
 
-    def load_while_a_moderator_approves(*args, **kwargs):
+    def snapshot_while_a_moderator_approves(*args, **kwargs):
         db.session.execute(
             update(Experience)
             .where(Experience.id == experience.id)
             .values(status="published", version=Experience.version + 1)
         )
-        return real_load(*args, **kwargs)
+        return real_snapshot(*args, **kwargs)
 
-    monkeypatch.setattr(service, "load", load_while_a_moderator_approves)
+    monkeypatch.setattr(service, "_snapshot", snapshot_while_a_moderator_approves)
     with pytest.raises(Conflict):
         service.edit_experience(
             experience.author, experience.id, {"title": "Sneaky new text"}, partial=True

@@ -12,6 +12,8 @@ from forum.experiences import service as experiences
 from forum.extensions import db
 from forum.models import Experience, Flag, ModerationAction, SearchChange, User
 from forum.moderation import service
+from forum.moderation.schemas import DecisionSchema
+from forum.validation import load
 from tests.factories import ExperienceFactory, UserFactory
 
 NEW_EXPERIENCE = {
@@ -82,7 +84,7 @@ def test_approve_keeps_the_first_publication_date(moderator):
 def test_reject_and_hide_need_a_reason(moderator, action):
     experience = pending()
     with pytest.raises(Invalid) as error:
-        service.decide(moderator, experience.id, {"action": action})
+        service.decide(moderator, experience.id, load(DecisionSchema(), {"action": action}))
     assert "reason" in error.value.fields
     assert db.session.get(Experience, experience.id).status == "pending"
     assert log_rows() == []
@@ -161,7 +163,7 @@ def test_unknown_action_or_reason_is_invalid(moderator):
     experience = pending()
     for data in ({"action": "delete"}, {"action": "reject", "reason": "rude"}, {}):
         with pytest.raises(Invalid):
-            service.decide(moderator, experience.id, data)
+            service.decide(moderator, experience.id, load(DecisionSchema(), data))
 
 
 def test_a_decision_resolves_the_open_flags_in_the_same_commit(moderator):

@@ -11,7 +11,9 @@ from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, ModerationAction, Reply
 from forum.moderation import flagging, service
+from forum.moderation.schemas import FlagSchema
 from forum.sanitize import render_markdown
+from forum.validation import load
 from tests.factories import ExperienceFactory, UserFactory
 
 SPAM = {"reason": "spam", "note": "Links to a shop."}
@@ -71,7 +73,7 @@ def test_a_flag_needs_a_known_reason(ctx):
     experience = ExperienceFactory()
     for data in ({}, {"reason": "ugly"}, {"reason": "spam", "note": "x" * 1001}):
         with pytest.raises(Invalid):
-            flagging.flag_experience(UserFactory(), experience.id, data)
+            flagging.flag_experience(UserFactory(), experience.id, load(FlagSchema(), data))
 
 
 def test_suspended_members_cannot_flag(ctx):

@@ -11,6 +11,8 @@ from forum.experiences import service as experiences
 from forum.extensions import db
 from forum.models import ModerationAction, User
 from forum.moderation import members
+from forum.moderation.schemas import RoleSchema, SuspensionSchema
+from forum.validation import load
 from tests.factories import UserFactory
 
 WEEK = {"days": 7, "reason": "Repeated advertising."}
@@ -57,7 +59,9 @@ def test_a_suspension_ends_by_itself(ctx):
 )
 def test_suspension_input_is_checked(ctx, data):
     with pytest.raises(Invalid):
-        members.suspend(UserFactory(role="moderator"), UserFactory().username, data)
+        members.suspend(
+            UserFactory(role="moderator"), UserFactory().username, load(SuspensionSchema(), data)
+        )
 
 
 def test_who_may_suspend_whom(ctx):
@@ -122,7 +126,7 @@ def test_only_admins_change_roles_and_never_their_own(ctx):
     with pytest.raises(Forbidden):
         members.set_role(admin, admin.username, {"role": "member"})
     with pytest.raises(Invalid):
-        members.set_role(admin, member.username, {"role": "overlord"})
+        members.set_role(admin, member.username, load(RoleSchema(), {"role": "overlord"}))
 
 
 def test_the_cli_sets_a_role(app, runner):

@@ -1,16 +1,18 @@
-"""Response shapes for the answers the API builds as dicts: search, insights and the export."""
+"""What the API answers for search, insights and the export: the schemas those views
+serialize their results with, and what the OpenAPI document says of them."""
 
-from marshmallow import Schema, fields, validate
+from marshmallow import fields, validate
 
-from forum.api.openapi_shapes import (
+from forum.api.answers import (
+    Answer,
     ExperienceShape,
     OwnUserShape,
-    TargetShape,
     interval,
     moment,
     one_of,
     share,
 )
+from forum.api.moderation_answers import TargetShape
 from forum.moderation.schemas import LOG_ACTIONS
 from forum.vocabulary import (
     AGE_BAND,
@@ -30,17 +32,17 @@ def counts(**kwargs) -> fields.Dict:
     )
 
 
-class HighlightsShape(Schema):
+class HighlightsShape(Answer):
     title = fields.String(metadata={"optional": True, "description": "HTML, matches in <mark>"})
     body = fields.String(metadata={"optional": True, "description": "HTML, matches in <mark>"})
 
 
-class SearchHitShape(Schema):
+class SearchHitShape(Answer):
     experience = fields.Nested(ExperienceShape)
     highlights = fields.Nested(HighlightsShape)
 
 
-class FacetsShape(Schema):
+class FacetsShape(Answer):
     """Counts over all matches; no lists at all while the index is being built."""
 
     exercise = counts(metadata={"optional": True})
@@ -48,7 +50,7 @@ class FacetsShape(Schema):
     outcome = counts(metadata={"optional": True})
 
 
-class SearchResultsShape(Schema):
+class SearchResultsShape(Answer):
     items = fields.List(fields.Nested(SearchHitShape))
     total = fields.Integer()
     facets = fields.Nested(FacetsShape)
@@ -58,7 +60,7 @@ class SearchResultsShape(Schema):
     notice = fields.String(allow_none=True)
 
 
-class GroupShape(Schema):
+class GroupShape(Answer):
     """The filters given: any of the four."""
 
     onset = one_of(ONSET, metadata={"optional": True})
@@ -67,7 +69,7 @@ class GroupShape(Schema):
     age_band = one_of(AGE_BAND, metadata={"optional": True})
 
 
-class OutcomeCountsShape(Schema):
+class OutcomeCountsShape(Answer):
     helped_a_lot = fields.Integer()
     helped = fields.Integer()
     no_change = fields.Integer()
@@ -75,7 +77,7 @@ class OutcomeCountsShape(Schema):
     much_worse = fields.Integer()
 
 
-class NumbersFields(Schema):
+class NumbersFields(Answer):
     """The numbers shown for one exercise (or one intensity of it) with enough reports."""
 
     reports = fields.Integer()
@@ -90,7 +92,7 @@ class IntensityNumbersShape(NumbersFields):
     intensity = one_of(INTENSITY)
 
 
-class BaselineShape(Schema):
+class BaselineShape(Answer):
     reports = fields.Integer()
     helped_share = share()
 
@@ -107,7 +109,7 @@ class InsightRowShape(NumbersFields):
     )
 
 
-class InsightsShape(Schema):
+class InsightsShape(Answer):
     filters = fields.Nested(GroupShape)
     group_size = fields.Integer(
         allow_none=True, metadata={"description": "null when the group is under min_reports"}
@@ -117,13 +119,13 @@ class InsightsShape(Schema):
     suppressed = fields.List(one_of(EXERCISE))
 
 
-class BriefShape(Schema):
+class BriefShape(Answer):
     reports = fields.Integer()
     helped_share = share()
     helped_ci = interval()
 
 
-class ComparisonRowShape(Schema):
+class ComparisonRowShape(Answer):
     exercise = one_of(EXERCISE)
     a = fields.Nested(BriefShape, allow_none=True)
     b = fields.Nested(BriefShape, allow_none=True)
@@ -131,14 +133,14 @@ class ComparisonRowShape(Schema):
     helped_share_difference_ci = interval(allow_none=True)
 
 
-class ComparisonShape(Schema):
+class ComparisonShape(Answer):
     min_reports = fields.Integer()
     a = fields.Nested(InsightsShape)
     b = fields.Nested(InsightsShape)
     exercises = fields.List(fields.Nested(ComparisonRowShape))
 
 
-class RevisionShape(Schema):
+class RevisionShape(Answer):
     number = fields.Integer()
     title = fields.String()
     body = fields.String()
@@ -153,7 +155,7 @@ class ExportedExperienceShape(ExperienceShape):
     revisions = fields.List(fields.Nested(RevisionShape))
 
 
-class ExportedReplyShape(Schema):
+class ExportedReplyShape(Answer):
     id = fields.Integer()
     experience_id = fields.Integer()
     body = fields.String()
@@ -162,12 +164,12 @@ class ExportedReplyShape(Schema):
     updated_at = moment()
 
 
-class ExportedMeTooShape(Schema):
+class ExportedMeTooShape(Answer):
     experience_id = fields.Integer()
     created_at = moment()
 
 
-class ExportedFlagShape(Schema):
+class ExportedFlagShape(Answer):
     experience_id = fields.Integer(allow_none=True)
     reply_id = fields.Integer(allow_none=True)
     reason = one_of(FLAG_REASON)
@@ -176,7 +178,7 @@ class ExportedFlagShape(Schema):
     resolved_at = moment(allow_none=True)
 
 
-class ExportedDecisionShape(Schema):
+class ExportedDecisionShape(Answer):
     action = one_of(LOG_ACTIONS)
     target = fields.Nested(TargetShape)
     reason = fields.String(allow_none=True)
@@ -184,13 +186,13 @@ class ExportedDecisionShape(Schema):
     created_at = moment()
 
 
-class ExportedTokenShape(Schema):
+class ExportedTokenShape(Answer):
     created_at = moment()
     expires_at = moment()
     revoked_at = moment(allow_none=True)
 
 
-class ExportShape(Schema):
+class ExportShape(Answer):
     format_version = fields.Integer()
     exported_at = moment()
     profile = fields.Nested(OwnUserShape)
