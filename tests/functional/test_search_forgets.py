@@ -108,7 +108,9 @@ def edit_the_words_out(client, world):
 
 def delete_the_account(client, world):
     response = client.delete(
-        "/api/v1/me", json={"experiences": "delete"}, headers=_token_headers(client, AUTHOR)
+        "/api/v1/me",
+        json={"experiences": "delete", "password": TEST_PASSWORD},
+        headers=_token_headers(client, AUTHOR),
     )
     assert response.status_code == 204
 
