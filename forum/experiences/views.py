@@ -8,7 +8,7 @@ from forum.api.request import query_args
 from forum.errors import Conflict, DomainError, Forbidden, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
-from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
+from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema, form_exercises
 from forum.models import Experience
 from forum.sanitize import excerpt
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
@@ -25,6 +25,8 @@ def _submitted_input() -> dict:
     data = form_input(ExperienceInputSchema(), blank_as_none=True)
     if "tags" in data:
         data["tags"] = [tag for text in data["tags"] for tag in text.split(",") if tag.strip()]
+    if "exercises" in data:
+        data["exercises"] = form_exercises(data["exercises"])
     return data
 
 
