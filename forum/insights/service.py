@@ -54,7 +54,8 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
     """The narrowest group built from a member's own profile answers that has enough people.
 
     Drops as few answers as possible; among groups dropping as many, the one with the fewest
-    people that still reaches the size wins. Returns the group and the answers dropped.
+    people that still reaches the size wins (when none does, nothing is dropped). Returns the
+    group and the answers dropped.
     """
     given = [name for name in PROFILE_FIELDS if answers.get(name)]
     for dropped_count in range(len(given) + 1):
@@ -70,7 +71,8 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
         ]
         if big_enough:
             return candidates[min(big_enough)[1]]
-    return {}, given
+    # Even everyone is too few: dropping answers would not help, so keep them all.
+    return {name: answers[name] for name in given}, []
 
 
 def patterns_invented() -> bool:
