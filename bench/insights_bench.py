@@ -158,7 +158,9 @@ def main() -> None:
     groups = random_groups(args.groups, args.seed)
     if args.explain:
         explain(app)
-    report("first call of a process (people table built)", [timed(app, lambda: service.insights({}))])
+    report(
+        "first call of a process (people table built)", [timed(app, lambda: service.insights({}))]
+    )
     report(
         f"{args.groups} random groups (target p95 < 100 ms)",
         [timed(app, lambda g=g: service.insights(g, detail=True)) for g in groups],

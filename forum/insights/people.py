@@ -119,7 +119,9 @@ def _count_report(vector: list[int], answer: Answer, sign: int) -> None:
 
 
 def _newest_first(answers: list[Answer]) -> list[Answer]:
-    return sorted(answers, key=lambda a: (a.published_at or EARLIEST, a.experience_id), reverse=True)
+    return sorted(
+        answers, key=lambda a: (a.published_at or EARLIEST, a.experience_id), reverse=True
+    )
 
 
 def _summed(vectors: list[list[int]]) -> list[int]:
@@ -217,7 +219,9 @@ class PeopleTable:
         """The group's counts and its baseline's (everyone outside the group, counted alike)."""
         matches = matcher(group)
         if group:
-            inside = _summed([vector for profile, vector in self.vectors.items() if matches(profile)])
+            inside = _summed(
+                [vector for profile, vector in self.vectors.items() if matches(profile)]
+            )
         else:
             inside = list(self.total)
         outside = [everyone - part for everyone, part in zip(self.total, inside, strict=True)]

@@ -103,8 +103,7 @@ def _difference_from_baseline(row: dict) -> str | None:
         return None
     low, high = row["helped_share_difference_ci"]
     return (
-        f"{points(row['helped_share_difference'])} (95% interval {signed(low)} to "
-        f"{signed(high)})"
+        f"{points(row['helped_share_difference'])} (95% interval {signed(low)} to {signed(high)})"
     )
 
 

@@ -110,9 +110,7 @@ def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
         row["helped_share_difference"] = row["helped_share_difference_ci"] = None
         if row_a is not None and row_b is not None:
             counts = (*_helped_counts(row_a), *_helped_counts(row_b))
-            row["helped_share_difference"] = round(
-                counts[0] / counts[1] - counts[2] / counts[3], 3
-            )
+            row["helped_share_difference"] = round(counts[0] / counts[1] - counts[2] / counts[3], 3)
             row["helped_share_difference_ci"] = report.rounded(difference_interval(*counts))
             p_values[len(rows)] = difference_p_value(*counts)
         rows.append(row)
