@@ -6,6 +6,7 @@ from sqlalchemy import select, update
 from forum.demo import loader
 from forum.extensions import db
 from forum.insights import service
+from forum.insights.schemas import ComparisonResponseSchema, InsightsResponseSchema
 from forum.models import Experience, SearchChange
 from forum.vocabulary import EXERCISE
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
@@ -168,3 +169,14 @@ def test_compare_names_its_correction_and_verdicts(client, ctx):
     assert walking["beyond_chance"] is True
     html = client.get("/insights/compare?a=onset:sedentary&b=onset:injury").get_data(as_text=True)
     assert "differ beyond chance, even after Holm" in html
+
+
+def test_the_output_schemas_dump_responses_unchanged(ctx):
+    members_post(6, onset="injury", exercises=("walking", "yoga"), flare="next_day")
+    members_post(7, onset="sedentary", exercises=("walking",), intensity="moderate")
+
+    for detail in (False, True):
+        result = service.insights({"onset": "injury"}, detail=detail)
+        assert InsightsResponseSchema().dump(result) == result
+    comparison = service.compare({"onset": "injury"}, {}, detail=True)
+    assert ComparisonResponseSchema().dump(comparison) == comparison
