@@ -23,7 +23,8 @@ from flask import current_app
 from sqlalchemy import Connection
 
 from forum.insights import queries
-from forum.insights.people import Answer, Group, GroupCounts, PeopleTable, answer_from
+from forum.insights.people import Answer, Group, PeopleTable, answer_from
+from forum.insights.vectors import GroupCounts
 
 WINDOW = 128
 # Past this many changed experiences at once, rebuilding is cheaper than re-reading each
@@ -103,13 +104,8 @@ class Cube:
     def _rebuild(self, connection: Connection) -> None:
         self._newest_seen = queries.newest_experience_id(connection)
         self._table = PeopleTable()
-        by_person: dict[int, list[Answer]] = defaultdict(list)
-        for row in queries.answers(connection):
-            answer = answer_from(row)
-            if answer is not None:
-                by_person[answer.person].append(answer)
-        for person, answers in by_person.items():
-            self._table.replace(person, answers)
+        answers = (answer_from(row) for row in queries.answers(connection))
+        self._table.load([answer for answer in answers if answer is not None])
 
     def _apply(self, connection: Connection, experience_ids: set[int]) -> bool:
         """Apply changes to these experiences; False when others were published unannounced."""

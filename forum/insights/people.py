@@ -17,29 +17,28 @@ profile, the few with several are checked one by one. A story whose author delet
 account anonymously is its own person (nothing tells whose it was).
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import product
 from typing import NamedTuple
 
 from forum.insights.queries import Profile
-from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME, PROFILE_FIELDS
+from forum.insights.vectors import (
+    CELL,
+    COMBINED_AT,
+    EXERCISE_AT,
+    FLARE_TIMES,
+    FLARE_WHEN_AT,
+    FLARED_AT,
+    INTENSITIES,
+    LENGTH,
+    REPORTS_AT,
+    GroupCounts,
+    counts_from,
+)
+from forum.vocabulary import PROFILE_FIELDS
 
 Group = dict[str, str]
-INTENSITIES, OUTCOMES = list(INTENSITY), list(OUTCOME)
-FLARE_TIMES = ("same_day", "next_day", "later")
-# One block of counts per exercise: people and flared per (intensity, outcome) of the counted
-# answers, stories per intensity, people whose counted story was combined, flares by timing.
-CELL = {pair: n for n, pair in enumerate(product(INTENSITIES, OUTCOMES))}
-FLARED_AT = len(CELL)
-REPORTS_AT = 2 * len(CELL)
-COMBINED_AT = REPORTS_AT + len(INTENSITIES)
-FLARE_WHEN_AT = COMBINED_AT + 1
-BLOCK = FLARE_WHEN_AT + len(FLARE_TIMES)
-EXERCISE_AT = {exercise: n * BLOCK for n, exercise in enumerate(EXERCISE)}
-LENGTH = BLOCK * len(EXERCISE)
 PROFILE_POSITION = {name: position for position, name in enumerate(PROFILE_FIELDS)}
 EARLIEST = datetime.min
 
@@ -62,7 +61,7 @@ class Answer(NamedTuple):
 def answer_from(row) -> Answer | None:
     """An Answer from a row of queries.answers_query; None for keys outside the vocabulary."""
     experience_id, author_id, exercise, *profile, published_at = row[:8]
-    intensity, outcome, flare, combined, is_demo = row[8:]
+    intensity, outcome, flare, is_demo, combined = row[8:]
     if exercise not in EXERCISE_AT or (intensity, outcome) not in CELL:
         return None
     person = author_id if author_id is not None else -experience_id
@@ -72,50 +71,37 @@ def answer_from(row) -> Answer | None:
     )  # fmt: skip
 
 
-@dataclass
-class Tally:
-    """Counts of one exercise (or one exercise at one intensity) in one set of people."""
-
-    outcomes: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOME, 0))
-    flared: int = 0
-    reports: int = 0
-    combined: int = 0
-    flare_when: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLARE_TIMES, 0))
-
-    @property
-    def people(self) -> int:
-        return sum(self.outcomes.values())
-
-
-@dataclass
-class GroupCounts:
-    """Everything the insights of one set of people are computed from."""
-
-    size: int
-    exercises: dict[str, Tally]  # only exercise types with people
-    intensities: dict[str, dict[str, Tally]]  # {exercise: {intensity: Tally}}
-
-
 def matcher(group: Group) -> Callable[[Profile], bool]:
     """Whether a profile falls in the group's filters."""
     wanted = [(PROFILE_POSITION[name], key) for name, key in group.items()]
     return lambda profile: all(profile[position] == key for position, key in wanted)
 
 
-def _count_answer(vector: list[int], answer: Answer, sign: int) -> None:
+def _answer_offsets(answer: Answer) -> list[int]:
+    """Where one counted answer adds 1 in a vector: its cell, flare cells, combined."""
     base = EXERCISE_AT[answer.exercise]
     cell = CELL[(answer.intensity, answer.outcome)]
-    vector[base + cell] += sign
+    offsets = [base + cell]
     if answer.flare != "none":
-        vector[base + FLARED_AT + cell] += sign
+        offsets.append(base + FLARED_AT + cell)
         if answer.flare in FLARE_TIMES:
-            vector[base + FLARE_WHEN_AT + FLARE_TIMES.index(answer.flare)] += sign
+            offsets.append(base + FLARE_WHEN_AT + FLARE_TIMES.index(answer.flare))
     if answer.combined:
-        vector[base + COMBINED_AT] += sign
+        offsets.append(base + COMBINED_AT)
+    return offsets
+
+
+def _count_answer(vector: list[int], answer: Answer, sign: int) -> None:
+    for offset in _answer_offsets(answer):
+        vector[offset] += sign
+
+
+def _report_offset(answer: Answer) -> int:
+    return EXERCISE_AT[answer.exercise] + REPORTS_AT + INTENSITIES.index(answer.intensity)
 
 
 def _count_report(vector: list[int], answer: Answer, sign: int) -> None:
-    vector[EXERCISE_AT[answer.exercise] + REPORTS_AT + INTENSITIES.index(answer.intensity)] += sign
+    vector[_report_offset(answer)] += sign
 
 
 def _newest_first(answers: list[Answer]) -> list[Answer]:
@@ -126,33 +112,6 @@ def _newest_first(answers: list[Answer]) -> list[Answer]:
 
 def _summed(vectors: list[list[int]]) -> list[int]:
     return [sum(column) for column in zip(*vectors, strict=True)] if vectors else [0] * LENGTH
-
-
-def counts_from(size: int, vector: list[int]) -> GroupCounts:
-    """A vector of counts read back as tallies per exercise and per intensity."""
-    exercises: dict[str, Tally] = {}
-    intensities: dict[str, dict[str, Tally]] = {}
-    for exercise, base in EXERCISE_AT.items():
-        block = vector[base : base + BLOCK]
-        if not any(block[: len(CELL)]):
-            continue
-        row = exercises[exercise] = Tally(combined=block[COMBINED_AT])
-        row.flare_when = dict(zip(FLARE_TIMES, block[FLARE_WHEN_AT:], strict=True))
-        cells = intensities[exercise] = {}
-        for (intensity, outcome), cell in CELL.items():
-            people, flared = block[cell], block[FLARED_AT + cell]
-            if not people:
-                continue
-            tally = cells.setdefault(intensity, Tally())
-            for target in (row, tally):
-                target.outcomes[outcome] += people
-                target.flared += flared
-        for position, intensity in enumerate(INTENSITIES):
-            reports = block[REPORTS_AT + position]
-            row.reports += reports
-            if intensity in cells:
-                cells[intensity].reports = reports
-    return GroupCounts(size=size, exercises=exercises, intensities=intensities)
 
 
 class PeopleTable:
@@ -167,6 +126,36 @@ class PeopleTable:
         self.spread: dict[int, frozenset[Profile]] = {}  # people with several profiles
         self.mixed: dict[tuple[int, str], list[Answer]] = {}  # chains with several profiles
         self.demo_answers = 0
+
+    def load(self, answers: list[Answer]) -> None:
+        """Fill an empty table with every published answer at once (what `replace` per person
+        would give, counted in one pass)."""
+        counts: Counter = Counter()
+        chains: dict[tuple[int, str], list[Answer]] = defaultdict(list)
+        for answer in answers:
+            self.answers_of.setdefault(answer.person, []).append(answer)
+            self.person_of[answer.experience_id] = answer.person
+            counts[(answer.profile, _report_offset(answer))] += 1
+            self.demo_answers += answer.is_demo
+            chains[(answer.person, answer.exercise)].append(answer)
+        for key, chain in chains.items():
+            if len(chain) == 1 or len({answer.profile for answer in chain}) == 1:
+                newest = _newest_first(chain)[0]
+                counts.update((newest.profile, offset) for offset in _answer_offsets(newest))
+            else:
+                self.mixed[key] = _newest_first(chain)
+        for person, own in self.answers_of.items():
+            profiles = frozenset(answer.profile for answer in own)
+            if len(profiles) == 1:
+                self.people[next(iter(profiles))] += 1
+            else:
+                self.spread[person] = profiles
+        for (profile, offset), count in counts.items():
+            vector = self.vectors.get(profile)
+            if vector is None:
+                vector = self.vectors[profile] = [0] * LENGTH
+            vector[offset] += count
+            self.total[offset] += count
 
     def replace(self, person: int, answers: list[Answer]) -> None:
         """Make `answers` this person's published answers (none: the person counts no more)."""

@@ -46,16 +46,8 @@ def outbox_since(connection: Connection, floor: int | None, window: int) -> list
 def answers_query() -> Select:
     """Every published experience as an insights answer: who, what, which profile, when, how.
 
-    `combined` says whether the story named exercises beside its main one.
+    Read from the covering index ix_experiences_status_author_answers alone.
     """
-    combined = (
-        select(ExperienceExercise.experience_id)
-        .where(
-            ExperienceExercise.experience_id == Experience.id,
-            ExperienceExercise.exercise != Experience.main_exercise,
-        )
-        .exists()
-    )
     return select(
         Experience.id,
         Experience.author_id,
@@ -65,21 +57,39 @@ def answers_query() -> Select:
         Experience.intensity,
         Experience.outcome,
         Experience.flare,
-        combined,
         Experience.is_demo,
     ).where(PUBLISHED)
 
 
-def answers(connection: Connection) -> list:
-    """Rows of answers_query for every published experience."""
-    return list(connection.execute(answers_query()))
+def _combined(connection: Connection, ids: list[int] | None) -> set[int]:
+    """Which experiences (all, or among `ids`) name more than one exercise."""
+    statement = (
+        select(ExperienceExercise.experience_id)
+        .group_by(ExperienceExercise.experience_id)
+        .having(func.count() > 1)
+    )
+    if ids is not None:
+        statement = statement.where(ExperienceExercise.experience_id.in_(ids))
+    return set(connection.scalars(statement))
+
+
+def _with_combined(connection: Connection, rows: list, ids: list[int] | None) -> list[tuple]:
+    combined = _combined(connection, ids)
+    return [(*row, row[0] in combined) for row in rows]
+
+
+def answers(connection: Connection) -> list[tuple]:
+    """Rows of answers_query for every published experience, each ending with `combined`
+    (whether the story named exercises beside its main one)."""
+    return _with_combined(connection, list(connection.execute(answers_query())), None)
 
 
 def answers_of(connection: Connection, authors: Iterable[int], ids: Iterable[int]) -> list:
-    """Rows of answers_query for these authors' published experiences and these experiences."""
+    """The same rows for these authors' published experiences and these experiences."""
     authors, ids = list(authors), list(ids)
     condition = or_(Experience.author_id.in_(authors), Experience.id.in_(ids))
-    return list(connection.execute(answers_query().where(condition)))
+    rows = list(connection.execute(answers_query().where(condition)))
+    return _with_combined(connection, rows, [row[0] for row in rows])
 
 
 def authors_of(connection: Connection, ids: Iterable[int]) -> dict[int, int | None]:

@@ -1,12 +1,12 @@
 """One group's counts as the contract's response: people, shares, intervals, suppression."""
 
-from forum.insights.people import GroupCounts, Tally
 from forum.insights.stats import (
     difference_interval,
     difference_p_value,
     holm_rejections,
     wilson_interval,
 )
+from forum.insights.vectors import GroupCounts, Tally
 from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
 
 # The multiple-comparison correction applied before anything is called "beyond chance".

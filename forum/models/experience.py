@@ -56,16 +56,22 @@ class Experience(db.Model):
             "flare",
             "id",
         ),
-        # Insights count people per main exercise and profile: read from the index alone.
+        # Insights read every published answer (and one member's) from this index alone.
         Index(
-            "ix_experiences_status_main_exercise",
+            "ix_experiences_status_author_answers",
             "status",
+            "author_id",
             "main_exercise",
             "onset",
             "condition",
             "symptom",
             "age_band",
-            "author_id",
+            "published_at",
+            "intensity",
+            "outcome",
+            "flare",
+            "is_demo",
+            "id",
         ),
         # "Most me too" list order read from the index instead of sorting every published row.
         Index("ix_experiences_status_me_too", "status", "me_too_count", "published_at", "id"),

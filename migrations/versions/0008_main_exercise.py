@@ -15,8 +15,10 @@ down_revision = '0005_content_version'
 branch_labels = None
 depends_on = None
 
-PROFILE_INDEX = [
-    'status', 'main_exercise', 'onset', 'condition', 'symptom', 'age_band', 'author_id'
+# Covers what insights read of every published experience (forum/insights/queries.py).
+ANSWERS_INDEX = [
+    'status', 'author_id', 'main_exercise', 'onset', 'condition', 'symptom', 'age_band',
+    'published_at', 'intensity', 'outcome', 'flare', 'is_demo', 'id',
 ]
 
 
@@ -34,10 +36,10 @@ def upgrade():
     op.execute("UPDATE experiences SET main_exercise = 'other' WHERE main_exercise IS NULL")
     with op.batch_alter_table('experiences', schema=None) as batch_op:
         batch_op.alter_column('main_exercise', existing_type=sa.String(length=20), nullable=False)
-        batch_op.create_index('ix_experiences_status_main_exercise', PROFILE_INDEX, unique=False)
+        batch_op.create_index('ix_experiences_status_author_answers', ANSWERS_INDEX, unique=False)
 
 
 def downgrade():
     with op.batch_alter_table('experiences', schema=None) as batch_op:
-        batch_op.drop_index('ix_experiences_status_main_exercise')
+        batch_op.drop_index('ix_experiences_status_author_answers')
         batch_op.drop_column('main_exercise')

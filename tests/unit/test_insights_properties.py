@@ -6,7 +6,7 @@ the incremental path after random edits, each recorded in the outbox as the serv
 """
 
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -116,7 +116,8 @@ def brute_force(group: dict, outside: bool = False) -> tuple[int, dict, dict]:
     latest: dict = {}
     per_exercise: dict = {}
     per_cell: dict = {}
-    for experience in sorted(chosen, key=lambda e: (e.published_at, e.id)):
+    # A story published by a direct edit has no time: it counts as the oldest, as in the app.
+    for experience in sorted(chosen, key=lambda e: (e.published_at or datetime.min, e.id)):
         latest[(person[experience.id], experience.exercises[0])] = experience
         per_exercise.setdefault(experience.exercises[0], empty())["reports"] += 1
         per_cell.setdefault((experience.exercises[0], experience.intensity), empty())[
