@@ -30,6 +30,8 @@ WINDOW = 128
 # Past this many changed experiences at once, rebuilding is cheaper than re-reading each
 # person they touch.
 REBUILD_ABOVE = 100
+# Finished responses kept per process between changes (groups x detail); cleared when full.
+RESPONSES_KEPT = 1024
 
 
 class Cube:
@@ -43,6 +45,8 @@ class Cube:
         self._table = PeopleTable()
         self._answers: dict[tuple, tuple[GroupCounts, GroupCounts]] = {}
         self._sizes: dict[tuple, int] = {}
+        self._version = 0  # moves whenever the table changes
+        self._responses: dict[tuple, tuple[int, object]] = {}
 
     def counts(self, *groups: Group) -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
@@ -68,6 +72,22 @@ class Cube:
                 answers.append(self._sizes[key])
             return answers
 
+    def remembered(self, key: tuple, make):
+        """`make()`'s answer, made once per key until the table next changes (callers must
+        not change what it returns)."""
+        with self._lock:
+            self._current()
+            version = self._version
+            kept = self._responses.get(key)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        answer = make()
+        with self._lock:
+            if len(self._responses) >= RESPONSES_KEPT:
+                self._responses.clear()
+            self._responses[key] = (version, answer)
+        return answer
+
     def has_demo_answers(self) -> bool:
         """Whether any published demo story is counted (its patterns are invented)."""
         with self._lock:
@@ -83,6 +103,7 @@ class Cube:
             self._floor = None
             self._answers.clear()
             self._sizes.clear()
+            self._version += 1
             raise
 
     def _catch_up(self, connection: Connection) -> None:
@@ -100,6 +121,7 @@ class Cube:
         self._applied = {i for i in self._applied | {i for i, _ in rows} if i > self._floor}
         self._answers.clear()
         self._sizes.clear()
+        self._version += 1
 
     def _rebuild(self, connection: Connection) -> None:
         self._newest_seen = queries.newest_experience_id(connection)

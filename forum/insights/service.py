@@ -44,6 +44,11 @@ def insights(group: Group, *, detail: bool = False) -> dict:
     `detail` adds each exercise's breakdown by intensity. A group smaller than min_reports
     people gets no numbers at all (not even its size) and every exercise suppressed.
     """
+    key = ("insights", tuple(sorted(group.items())), detail, min_reports(), widen_below())
+    return app_cube().remembered(key, lambda: _insights(group, detail))
+
+
+def _insights(group: Group, detail: bool) -> dict:
     ((counts, outside),) = app_cube().counts(group)
     response = report.build(group, counts, outside, min_reports(), detail)
     response["wider_groups"] = wider_groups(group, counts.size)
