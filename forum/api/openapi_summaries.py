@@ -6,18 +6,15 @@ from forum.api.openapi_shapes import (
     ExperienceShape,
     OwnUserShape,
     TargetShape,
-    interval,
     moment,
     one_of,
-    share,
 )
+from forum.insights.schemas import ComparisonResponseSchema, InsightsResponseSchema
 from forum.moderation.schemas import LOG_ACTIONS
 from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
-    EXERCISE,
     FLAG_REASON,
-    INTENSITY,
     ONSET,
     SYMPTOM,
 )
@@ -67,75 +64,9 @@ class GroupShape(Schema):
     age_band = one_of(AGE_BAND, metadata={"optional": True})
 
 
-class OutcomeCountsShape(Schema):
-    helped_a_lot = fields.Integer()
-    helped = fields.Integer()
-    no_change = fields.Integer()
-    worse = fields.Integer()
-    much_worse = fields.Integer()
-
-
-class NumbersFields(Schema):
-    """The numbers shown for one exercise (or one intensity of it) with enough reports."""
-
-    reports = fields.Integer()
-    outcomes = fields.Nested(OutcomeCountsShape)
-    helped_share = share()
-    helped_ci = interval()
-    worse_share = share()
-    flare_share = share()
-
-
-class IntensityNumbersShape(NumbersFields):
-    intensity = one_of(INTENSITY)
-
-
-class BaselineShape(Schema):
-    reports = fields.Integer()
-    helped_share = share()
-
-
-class InsightRowShape(NumbersFields):
-    exercise = one_of(EXERCISE)
-    baseline = fields.Nested(BaselineShape)
-    intensities = fields.List(
-        fields.Nested(IntensityNumbersShape),
-        metadata={"optional": True, "description": "with detail=intensity"},
-    )
-    intensities_suppressed = fields.List(
-        one_of(INTENSITY), metadata={"optional": True, "description": "with detail=intensity"}
-    )
-
-
-class InsightsShape(Schema):
-    filters = fields.Nested(GroupShape)
-    group_size = fields.Integer(
-        allow_none=True, metadata={"description": "null when the group is under min_reports"}
-    )
-    min_reports = fields.Integer()
-    exercises = fields.List(fields.Nested(InsightRowShape))
-    suppressed = fields.List(one_of(EXERCISE))
-
-
-class BriefShape(Schema):
-    reports = fields.Integer()
-    helped_share = share()
-    helped_ci = interval()
-
-
-class ComparisonRowShape(Schema):
-    exercise = one_of(EXERCISE)
-    a = fields.Nested(BriefShape, allow_none=True)
-    b = fields.Nested(BriefShape, allow_none=True)
-    helped_share_difference = fields.Float(allow_none=True, metadata={"description": "a - b"})
-    helped_share_difference_ci = interval(allow_none=True)
-
-
-class ComparisonShape(Schema):
-    min_reports = fields.Integer()
-    a = fields.Nested(InsightsShape)
-    b = fields.Nested(InsightsShape)
-    exercises = fields.List(fields.Nested(ComparisonRowShape))
+# Insights answers are documented by the schemas that dump them (forum/insights/schemas.py).
+InsightsShape = InsightsResponseSchema
+ComparisonShape = ComparisonResponseSchema
 
 
 class RevisionShape(Schema):
