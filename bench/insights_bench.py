@@ -1,4 +1,4 @@
-"""Benchmark: the insights call on 100,000 published experiences (issue 6, item 9).
+"""Benchmark: the insights call on 100,000 published experiences, counting people (not posts).
 
     .venv/bin/python bench/insights_bench.py                     # SQLite under /tmp
     .venv/bin/python bench/insights_bench.py --database-url postgresql+psycopg://...
@@ -6,7 +6,7 @@
 The database is migrated to head (so the migrations' indexes are what is measured) and, when
 it holds no experiences, filled by the demo loader (forum.demo) with exactly --published
 published experiences. It is kept for the next run. Prints p50/p95 in milliseconds for:
-the first call of a process (the per-profile summary is built), 50 random groups, one group
+the first call of a process (the table of people's answers is built), 50 random groups, one group
 repeated, the first call after each of 20 changes (hide or restore one experience, with its
 outbox row, as the moderation service does), and the same through the HTTP API.
 """
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from forum import create_app  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.insights import service  # noqa: E402
-from forum.insights.queries import profile_cells_query  # noqa: E402
+from forum.insights.queries import answers_query  # noqa: E402
 from forum.models import Experience, SearchChange  # noqa: E402
 from forum.vocabulary import PROFILE_FIELDS  # noqa: E402
 
@@ -110,15 +110,16 @@ def toggle(app, hidden: int | None) -> int | None:
 
 
 def explain(app) -> None:
-    """Print the database's plans for recounting everything and for recounting one profile."""
+    """Print the database's plans for reading every answer and for re-reading one member's."""
     with app.app_context():
         prefix = "EXPLAIN QUERY PLAN " if db.engine.dialect.name == "sqlite" else "EXPLAIN "
-        for profile in (None, ("injury", "fibromyalgia", "pain", None)):
-            statement = profile_cells_query(profile).compile(
-                db.engine, compile_kwargs={"literal_binds": True}
-            )
-            print(f"plan for recounting {profile or 'everything'}:")
-            for row in db.session.execute(text(prefix + str(statement))):
+        for name, statement in (
+            ("every answer", answers_query()),
+            ("one member's answers", answers_query().where(Experience.author_id == 1)),
+        ):
+            compiled = statement.compile(db.engine, compile_kwargs={"literal_binds": True})
+            print(f"plan for reading {name}:")
+            for row in db.session.execute(text(prefix + str(compiled))):
                 print("   ", row[-1])
 
 
@@ -157,7 +158,9 @@ def main() -> None:
     groups = random_groups(args.groups, args.seed)
     if args.explain:
         explain(app)
-    report("first call of a process (summary built)", [timed(app, lambda: service.insights({}))])
+    report(
+        "first call of a process (people table built)", [timed(app, lambda: service.insights({}))]
+    )
     report(
         f"{args.groups} random groups (target p95 < 100 ms)",
         [timed(app, lambda g=g: service.insights(g, detail=True)) for g in groups],

@@ -185,6 +185,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TRUST_THRESHOLD": _int_setting("TRUST_THRESHOLD", 3, minimum=1),
         "FLAG_HIDE_THRESHOLD": _int_setting("FLAG_HIDE_THRESHOLD", 3, minimum=1),
         "INSIGHTS_MIN_REPORTS": _int_setting("INSIGHTS_MIN_REPORTS", 5, minimum=3),
+        # Insights offer wider groups to a group with fewer people than this.
+        "INSIGHTS_WIDEN_BELOW": _int_setting("INSIGHTS_WIDEN_BELOW", 30, minimum=1),
         "REMEMBER_COOKIE_DURATION_DAYS": _int_setting("REMEMBER_COOKIE_DAYS", 30, minimum=1),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

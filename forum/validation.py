@@ -83,6 +83,11 @@ class InputSchema(Schema):
         return data
 
 
+class OutputSchema(Schema):
+    """The base of a schema that only dumps answers (the API's shapes, insights responses):
+    nothing is ever loaded through it, so it needs no input checks."""
+
+
 def load(schema: Schema, data: object, *, from_form: bool = False, partial: bool = False) -> dict:
     """Validate and convert `data`; raise Invalid with per-field messages when it is wrong.
 

@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forum.auth.schemas import OwnUserSchema
 from forum.experiences.schemas import ExperienceSchema, ReplySchema
+from forum.validation import OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
@@ -28,7 +29,7 @@ from forum.vocabulary import (
 REPLY_STATUSES = ("published", "hidden", "deleted")
 
 
-class Answer(Schema):
+class Answer(OutputSchema):
     """Base of every answer: each field present unless its metadata says optional."""
 
     class Meta:

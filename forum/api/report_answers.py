@@ -7,21 +7,14 @@ from forum.api.answers import (
     Answer,
     ExperienceShape,
     OwnUserShape,
-    interval,
     moment,
     one_of,
-    share,
 )
 from forum.api.moderation_answers import TargetShape
+from forum.insights.schemas import ComparisonResponseSchema, InsightsResponseSchema
 from forum.moderation.schemas import LOG_ACTIONS
 from forum.vocabulary import (
-    AGE_BAND,
-    CONDITION,
-    EXERCISE,
     FLAG_REASON,
-    INTENSITY,
-    ONSET,
-    SYMPTOM,
 )
 
 
@@ -60,84 +53,12 @@ class SearchResultsShape(Answer):
     notice = fields.String(allow_none=True)
 
 
-class GroupShape(Answer):
-    """The filters given: any of the four."""
-
-    onset = one_of(ONSET, metadata={"optional": True})
-    condition = one_of(CONDITION, metadata={"optional": True})
-    symptom = one_of(SYMPTOM, metadata={"optional": True})
-    age_band = one_of(AGE_BAND, metadata={"optional": True})
+class InsightsShape(Answer, InsightsResponseSchema):
+    """Insights answers are documented by the schemas that dump them (forum/insights/schemas.py)."""
 
 
-class OutcomeCountsShape(Answer):
-    helped_a_lot = fields.Integer()
-    helped = fields.Integer()
-    no_change = fields.Integer()
-    worse = fields.Integer()
-    much_worse = fields.Integer()
-
-
-class NumbersFields(Answer):
-    """The numbers shown for one exercise (or one intensity of it) with enough reports."""
-
-    reports = fields.Integer()
-    outcomes = fields.Nested(OutcomeCountsShape)
-    helped_share = share()
-    helped_ci = interval()
-    worse_share = share()
-    flare_share = share()
-
-
-class IntensityNumbersShape(NumbersFields):
-    intensity = one_of(INTENSITY)
-
-
-class BaselineShape(Answer):
-    reports = fields.Integer()
-    helped_share = share()
-
-
-class InsightRowShape(NumbersFields):
-    exercise = one_of(EXERCISE)
-    baseline = fields.Nested(BaselineShape)
-    intensities = fields.List(
-        fields.Nested(IntensityNumbersShape),
-        metadata={"optional": True, "description": "with detail=intensity"},
-    )
-    intensities_suppressed = fields.List(
-        one_of(INTENSITY), metadata={"optional": True, "description": "with detail=intensity"}
-    )
-
-
-class InsightsShape(Answer):
-    filters = fields.Nested(GroupShape)
-    group_size = fields.Integer(
-        allow_none=True, metadata={"description": "null when the group is under min_reports"}
-    )
-    min_reports = fields.Integer()
-    exercises = fields.List(fields.Nested(InsightRowShape))
-    suppressed = fields.List(one_of(EXERCISE))
-
-
-class BriefShape(Answer):
-    reports = fields.Integer()
-    helped_share = share()
-    helped_ci = interval()
-
-
-class ComparisonRowShape(Answer):
-    exercise = one_of(EXERCISE)
-    a = fields.Nested(BriefShape, allow_none=True)
-    b = fields.Nested(BriefShape, allow_none=True)
-    helped_share_difference = fields.Float(allow_none=True, metadata={"description": "a - b"})
-    helped_share_difference_ci = interval(allow_none=True)
-
-
-class ComparisonShape(Answer):
-    min_reports = fields.Integer()
-    a = fields.Nested(InsightsShape)
-    b = fields.Nested(InsightsShape)
-    exercises = fields.List(fields.Nested(ComparisonRowShape))
+class ComparisonShape(Answer, ComparisonResponseSchema):
+    """Two groups side by side, dumped by forum/insights/schemas.py."""
 
 
 class RevisionShape(Answer):

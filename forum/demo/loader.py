@@ -201,6 +201,7 @@ class _Batch:
             "title": demo.title,
             "body": demo.body,
             "body_html": rendered.body_html,
+            "main_exercise": demo.exercises[0],
             "intensity": demo.intensity,
             "minutes_per_session": demo.minutes_per_session,
             "sessions_per_week": demo.sessions_per_week,

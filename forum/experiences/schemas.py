@@ -24,6 +24,11 @@ BODY_MIN, BODY_MAX = 20, 20000
 REPLY_MAX = 5000
 MAX_EXERCISES = 5
 MAX_TAGS = 10
+MAIN_EXERCISE_RULE = (
+    "1 to 5 exercise keys, no duplicates. The first key is the main exercise: the outcome, "
+    "flare and effects are about it, and insights credit only it; the others were combined "
+    "with it."
+)
 TAG_PATTERN = re.compile(r"[a-z0-9-]{2,30}")
 _WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
 # PostgreSQL refuses NUL in text and other control characters only hide content.
@@ -105,6 +110,7 @@ class ExperienceInputSchema(InputSchema):
         validate=validate.Length(
             1, MAX_EXERCISES, error=f"Choose 1 to {MAX_EXERCISES} kinds of exercise."
         ),
+        metadata={"description": MAIN_EXERCISE_RULE},
     )
     intensity = vocabulary_choice(INTENSITY, required=True)
     outcome = vocabulary_choice(OUTCOME, required=True)
@@ -134,6 +140,18 @@ class ExperienceInputSchema(InputSchema):
             raise ValidationError("Use each tag only once.")
 
 
+def form_exercises(posted: list[str]) -> list[str]:
+    """The form's main exercise then its "combined with" ticks as `exercises`.
+
+    The main exercise's radio comes first in the form, so it is the first key; ticking it
+    again under "combined with" adds nothing, so that repeat is dropped.
+    """
+    if not posted:
+        return posted
+    main, *combined = posted
+    return [main, *(key for key in combined if key != main)]
+
+
 class ReplyInputSchema(InputSchema):
     body = CleanText(
         required=True,
@@ -156,7 +174,10 @@ class ExperienceSchema(InputSchema):
     title = fields.String()
     body = fields.String()
     body_html = fields.String()
-    exercises = fields.List(fields.String())
+    exercises = fields.List(fields.String(), metadata={"description": MAIN_EXERCISE_RULE})
+    main_exercise = fields.String(
+        dump_only=True, metadata={"description": "Read-only: always exercises[0]."}
+    )
     intensity = fields.String()
     minutes_per_session = fields.Integer(allow_none=True)
     sessions_per_week = fields.Integer(allow_none=True)

@@ -8,7 +8,7 @@ from forum.api.request import query_args
 from forum.errors import Conflict, DomainError, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
-from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
+from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema, form_exercises
 from forum.models import Experience, Status
 from forum.pagination import link_args, requested_page
 from forum.sanitize import excerpt
@@ -27,6 +27,8 @@ def _submitted_input() -> dict:
     data = form_input(ExperienceInputSchema(), blank_as_none=True)
     if "tags" in data:
         data["tags"] = [tag for text in data["tags"] for tag in text.split(",") if tag.strip()]
+    if "exercises" in data:
+        data["exercises"] = form_exercises(data["exercises"])
     return data
 
 

@@ -81,16 +81,22 @@ def diverging_bar(outcomes: dict[str, int], label: str) -> Markup:
     return _svg("insight-bar", HEIGHT, label, shapes)
 
 
-def interval_strip(share: float, interval: list[float], baseline: float, label: str) -> Markup:
-    """0 to 100 % helped: the group's share as a dot on its 95 % interval, everyone's as a tick."""
+def interval_strip(
+    share: float, interval: list[float], baseline: float | None, label: str
+) -> Markup:
+    """0 to 100 % helped: the group's share as a dot on its 95 % interval, and the share of
+    everyone outside the group as a tick (none when too few are outside to show)."""
     low, high = (WIDTH * bound for bound in interval)
     middle = STRIP_HEIGHT // 2
     shapes = [
         _line("strip-axis", 0, middle, WIDTH, middle),
         _rect("strip-interval", low, middle - 5, max(high - low, 1), 10),
-        _vertical("strip-baseline", WIDTH * baseline, STRIP_HEIGHT),
-        f'<circle class="strip-share" cx="{WIDTH * share:.2f}" cy="{middle}" r="6"></circle>',
     ]
+    if baseline is not None:
+        shapes.append(_vertical("strip-baseline", WIDTH * baseline, STRIP_HEIGHT))
+    shapes.append(
+        f'<circle class="strip-share" cx="{WIDTH * share:.2f}" cy="{middle}" r="6"></circle>'
+    )
     return _svg("insight-strip", STRIP_HEIGHT, label, shapes)
 
 

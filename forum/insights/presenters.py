@@ -3,9 +3,10 @@
 from urllib.parse import urlencode
 
 from forum.insights.charts import diverging_bar, interval_strip
-from forum.insights.cube import Group
+from forum.insights.people import Group
 from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME
 
+FLARE_WHEN = {"same_day": "same day", "next_day": "next day", "later": "2 or more days after"}
 MINUS = "\u2212"  # the typographic minus, as wide as the plus
 ONSET_PHRASES = {
     "sedentary": "desk-job or sitting onset",
@@ -27,6 +28,15 @@ AGE_PHRASES = {
     "40s": "in their 40s",
     "50s": "in their 50s",
     "60_plus": "60 or over",
+}
+
+
+# A profile answer, named in "we left out your answer about ...".
+FIELD_NAMES = {
+    "onset": "how your symptoms began",
+    "condition": "your condition",
+    "symptom": "your main symptom",
+    "age_band": "your age",
 }
 
 
@@ -74,15 +84,39 @@ def _bar_label(name: str, numbers: dict) -> str:
     counts = ", ".join(
         f"{OUTCOME[outcome].lower()} {count}" for outcome, count in numbers["outcomes"].items()
     )
-    return f"{name}, {numbers['reports']} reports: {counts}."
+    return f"{name}, {numbers['people']} people: {counts}."
 
 
-def _strip_label(name: str, numbers: dict, baseline_share: float) -> str:
+def _strip_label(name: str, numbers: dict, baseline_share: float | None) -> str:
     low, high = numbers["helped_ci"]
-    return (
+    label = (
         f"{name}: helped {percent(numbers['helped_share'])}, 95% interval {percent(low)} to "
-        f"{percent(high)}; everyone {percent(baseline_share)}."
+        f"{percent(high)}"
     )
+    if baseline_share is None:
+        return label + "."
+    return label + f"; everyone outside this group {percent(baseline_share)}."
+
+
+def _difference_from_baseline(row: dict) -> str | None:
+    if row.get("helped_share_difference") is None:
+        return None
+    low, high = row["helped_share_difference_ci"]
+    return (
+        f"{points(row['helped_share_difference'])} (95% interval {signed(low)} to {signed(high)})"
+    )
+
+
+def present_wider(wider_groups: list[dict]) -> list[dict]:
+    """The wider groups offered to a narrow one: plain name, size and the page address."""
+    return [
+        {
+            "described": describe_group(wider["filters"]),
+            "group_size": wider["group_size"],
+            "url": "/insights?" + urlencode({"onset": "", **wider["filters"]}),
+        }
+        for wider in wider_groups
+    ]
 
 
 def present_row(row: dict, group: Group) -> dict:
@@ -90,6 +124,9 @@ def present_row(row: dict, group: Group) -> dict:
     name = EXERCISE.get(row["exercise"], row["exercise"])
     baseline_share = row["baseline"]["helped_share"]
     return {
+        "flare_when": ", ".join(
+            f"{FLARE_WHEN[time]} {count}" for time, count in row.get("flare_when", {}).items()
+        ),
         "numbers": row,
         "name": name,
         "stories": stories_url(row["exercise"], group),
@@ -100,7 +137,7 @@ def present_row(row: dict, group: Group) -> dict:
             baseline_share,
             _strip_label(name, row, baseline_share),
         ),
-        "difference": points(row["helped_share"] - baseline_share),
+        "difference": _difference_from_baseline(row),
         "intensities": [
             {
                 "numbers": cell,
@@ -124,8 +161,8 @@ def _difference_text(comparison: dict) -> str | None:
         return None
     low, high = comparison["helped_share_difference_ci"]
     return (
-        f"{signed(comparison['helped_share_difference'])} points "
-        f"(95% interval {signed(low)} to {signed(high)} points)"
+        f"{points(comparison['helped_share_difference'])} "
+        f"(95% interval {signed(low)} to {signed(high)})"
     )
 
 

@@ -3,7 +3,7 @@
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Select, case, func, select
+from sqlalchemy import Connection, Select, func, or_, select
 
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, SearchChange, Status
@@ -43,29 +43,59 @@ def outbox_since(connection: Connection, floor: int | None, window: int) -> list
     return [tuple(row) for row in connection.execute(statement)]
 
 
-def _published_in(profile: Profile | None) -> list:
-    """Published, and of this profile (None: any). One statement shape per pattern of unset
-    fields, so SQLAlchemy compiles each shape once and the index serves every field."""
-    if profile is None:
-        return [PUBLISHED]
-    return [PUBLISHED] + [
-        column.is_(None) if key is None else column == key
-        for column, key in zip(PROFILE_COLUMNS, profile, strict=True)
-    ]
+def answers_query() -> Select:
+    """Every published experience as an insights answer: who, what, which profile, when, how.
+
+    Read from the covering index ix_experiences_status_author_answers alone.
+    """
+    return select(
+        Experience.id,
+        Experience.author_id,
+        Experience.main_exercise,
+        *PROFILE_COLUMNS,
+        Experience.published_at,
+        Experience.intensity,
+        Experience.outcome,
+        Experience.flare,
+        Experience.is_demo,
+    ).where(PUBLISHED)
 
 
-def published_profiles(connection: Connection, ids: Iterable[int] | None = None) -> dict:
-    """{experience id: profile} of the published experiences (all, or among `ids`)."""
-    statement = select(Experience.id, *PROFILE_COLUMNS).where(PUBLISHED)
+def _combined(connection: Connection, ids: list[int] | None) -> set[int]:
+    """Which experiences (all, or among `ids`) name more than one exercise."""
+    statement = (
+        select(ExperienceExercise.experience_id)
+        .group_by(ExperienceExercise.experience_id)
+        .having(func.count() > 1)
+    )
     if ids is not None:
-        statement = statement.where(Experience.id.in_(list(ids)))
-    # A few hundred distinct profiles serve 100,000 rows: share one tuple per profile.
-    shared: dict[Profile, Profile] = {}
-    profiles = {}
-    for experience_id, *keys in connection.execute(statement):
-        profile = tuple(keys)
-        profiles[experience_id] = shared.setdefault(profile, profile)
-    return profiles
+        statement = statement.where(ExperienceExercise.experience_id.in_(ids))
+    return set(connection.scalars(statement))
+
+
+def _with_combined(connection: Connection, rows: list, ids: list[int] | None) -> list[tuple]:
+    combined = _combined(connection, ids)
+    return [(*row, row[0] in combined) for row in rows]
+
+
+def answers(connection: Connection) -> list[tuple]:
+    """Rows of answers_query for every published experience, each ending with `combined`
+    (whether the story named exercises beside its main one)."""
+    return _with_combined(connection, list(connection.execute(answers_query())), None)
+
+
+def answers_of(connection: Connection, authors: Iterable[int], ids: Iterable[int]) -> list:
+    """The same rows for these authors' published experiences and these experiences."""
+    authors, ids = list(authors), list(ids)
+    condition = or_(Experience.author_id.in_(authors), Experience.id.in_(ids))
+    rows = list(connection.execute(answers_query().where(condition)))
+    return _with_combined(connection, rows, [row[0] for row in rows])
+
+
+def authors_of(connection: Connection, ids: Iterable[int]) -> dict[int, int | None]:
+    """{experience id: author id} of these experiences, whatever their status."""
+    statement = select(Experience.id, Experience.author_id).where(Experience.id.in_(list(ids)))
+    return dict(connection.execute(statement).all())
 
 
 def newest_experience_id(connection: Connection) -> int:
@@ -79,31 +109,9 @@ def published_above(connection: Connection, experience_id: int) -> int:
     return connection.execute(statement).scalar()
 
 
-def profile_sizes(connection: Connection, profile: Profile | None = None) -> dict:
-    """{profile: published experiences} for one profile (or all)."""
-    statement = (
-        select(*PROFILE_COLUMNS, func.count(Experience.id))
-        .where(*_published_in(profile))
-        .group_by(*PROFILE_COLUMNS)
+def published_among(connection: Connection, ids: Iterable[int], above: int) -> int:
+    """How many of these experiences are published and have an id above `above`."""
+    statement = select(func.count()).where(
+        PUBLISHED, Experience.id.in_(list(ids)), Experience.id > above
     )
-    return {tuple(row[:4]): row[4] for row in connection.execute(statement)}
-
-
-def profile_cells_query(profile: Profile | None = None) -> Select:
-    """Reports and flare-ups per profile, exercise, intensity and outcome (all, or one profile).
-
-    An experience naming several exercise types counts once for each.
-    """
-    flared = func.sum(case((Experience.flare != "none", 1), else_=0))
-    keys = (*PROFILE_COLUMNS, ExperienceExercise.exercise, Experience.intensity, Experience.outcome)
-    return (
-        select(*keys, func.count(), flared)
-        .join(Experience, Experience.id == ExperienceExercise.experience_id)
-        .where(*_published_in(profile))
-        .group_by(*keys)
-    )
-
-
-def profile_cells(connection: Connection, profile: Profile | None = None) -> list:
-    """Rows (onset, condition, symptom, age band, exercise, intensity, outcome, reports, flared)."""
-    return list(connection.execute(profile_cells_query(profile)))
+    return connection.execute(statement).scalar()

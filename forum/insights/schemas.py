@@ -1,11 +1,19 @@
-"""The group input ("people like me") and the two-group comparison, for page, API and CLI."""
+"""Insights input (the group, the two-group comparison) and output schemas, for page and API."""
 
 from marshmallow import ValidationError, fields, validate
 
 from forum.auth.schemas import vocabulary_choice
 from forum.errors import Invalid
-from forum.validation import InputSchema, load
-from forum.vocabulary import AGE_BAND, CONDITION, ONSET, PROFILE_FIELDS, SYMPTOM
+from forum.validation import InputSchema, OutputSchema, load
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    EXERCISE,
+    INTENSITY,
+    ONSET,
+    PROFILE_FIELDS,
+    SYMPTOM,
+)
 
 GROUP_FIELDS = tuple(PROFILE_FIELDS)
 # Written instead of a group in compare URLs to mean every member.
@@ -65,3 +73,145 @@ class CompareSchema(InputSchema):
     a = GroupSpec(required=True)
     b = GroupSpec(required=True)
     detail = detail_field()
+
+
+# The responses. Every field the service returns is declared, so dumping a response through
+# these schemas gives it back unchanged (the API view declares them as its output).
+
+
+def _share(description: str, **kwargs) -> fields.Float:
+    return fields.Float(
+        validate=validate.Range(0, 1), metadata={"description": description}, **kwargs
+    )
+
+
+def _interval(description: str = "Wilson 95 % interval on people: [low, high]", **kwargs):
+    return fields.List(fields.Float(), metadata={"description": description}, **kwargs)
+
+
+def _key(keys, description: str = "", **kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.OneOf(list(keys)), metadata={"description": description}, **kwargs
+    )
+
+
+class OutcomeCountsSchema(OutputSchema):
+    """People per outcome: each person's latest answer, so they sum to `people`."""
+
+    helped_a_lot = fields.Integer()
+    helped = fields.Integer()
+    no_change = fields.Integer()
+    worse = fields.Integer()
+    much_worse = fields.Integer()
+
+
+class FlareWhenSchema(OutputSchema):
+    """People whose counted answer reported a flare-up, by when it came."""
+
+    same_day = fields.Integer()
+    next_day = fields.Integer()
+    later = fields.Integer()
+
+
+class NumbersSchema(OutputSchema):
+    """The numbers of one exercise (or one intensity of it) with at least min_reports people."""
+
+    people = fields.Integer(
+        metadata={"description": "distinct members; shares, intervals, ranking and suppression"}
+    )
+    reports = fields.Integer(
+        metadata={"description": "published stories with this main exercise, for information"}
+    )
+    outcomes = fields.Nested(OutcomeCountsSchema)
+    helped_share = _share("helped or helped a lot, of people")
+    helped_ci = _interval()
+    worse_share = _share("worse or much worse, of people")
+    flare_share = _share("any flare-up after sessions (same day, next day or later), of people")
+
+
+class IntensityNumbersSchema(NumbersSchema):
+    intensity = _key(INTENSITY)
+
+
+class BaselineSchema(OutputSchema):
+    """Everyone outside the group, counted the same way; nulls when fewer than min_reports."""
+
+    people = fields.Integer(allow_none=True)
+    reports = fields.Integer(allow_none=True)
+    helped_share = _share("of people outside the group", allow_none=True)
+    helped_ci = _interval(allow_none=True)
+
+
+class InsightRowSchema(NumbersSchema):
+    exercise = _key(EXERCISE, "the main exercise of the stories counted")
+    combined = fields.Integer(
+        metadata={"description": "people whose counted story combined it with other exercises"}
+    )
+    flare_when = fields.Nested(FlareWhenSchema)
+    baseline = fields.Nested(BaselineSchema)
+    helped_share_difference = fields.Float(
+        allow_none=True, metadata={"description": "helped_share minus the baseline's"}
+    )
+    helped_share_difference_ci = _interval("Newcombe 95 % interval", allow_none=True)
+    beyond_chance = fields.Boolean(
+        metadata={"description": "the difference after the correction named in `correction`"}
+    )
+    intensities = fields.List(
+        fields.Nested(IntensityNumbersSchema), metadata={"description": "with detail=intensity"}
+    )
+    intensities_suppressed = fields.List(
+        _key(INTENSITY), metadata={"description": "with detail=intensity"}
+    )
+
+
+class WiderGroupSchema(OutputSchema):
+    """The group with one of its filters dropped, and how many people it has."""
+
+    filters = fields.Nested(GroupSchema)
+    group_size = fields.Integer(allow_none=True)
+
+
+CORRECTIONS = ("holm", "benjamini_hochberg")
+
+
+class InsightsResponseSchema(OutputSchema):
+    """What worked for a group, per main exercise, beside everyone outside the group."""
+
+    filters = fields.Nested(GroupSchema)
+    group_size = fields.Integer(
+        allow_none=True, metadata={"description": "people; null when the group is suppressed"}
+    )
+    min_reports = fields.Integer(metadata={"description": "the fewest people ever shown"})
+    correction = _key(CORRECTIONS, "the multiple-comparison correction behind beyond_chance")
+    exercises = fields.List(fields.Nested(InsightRowSchema))
+    suppressed = fields.List(_key(EXERCISE))
+    wider_groups = fields.List(
+        fields.Nested(WiderGroupSchema),
+        metadata={"description": "when group_size is under the setting: one filter dropped each"},
+    )
+
+
+class BriefSchema(OutputSchema):
+    people = fields.Integer()
+    reports = fields.Integer()
+    helped_share = fields.Float()
+    helped_ci = _interval()
+
+
+class ComparisonRowSchema(OutputSchema):
+    exercise = _key(EXERCISE)
+    a = fields.Nested(BriefSchema, allow_none=True)
+    b = fields.Nested(BriefSchema, allow_none=True)
+    helped_share_difference = fields.Float(allow_none=True, metadata={"description": "a - b"})
+    helped_share_difference_ci = _interval("Newcombe 95 % interval on people", allow_none=True)
+    beyond_chance = fields.Boolean()
+
+
+class ComparisonResponseSchema(OutputSchema):
+    """Two groups side by side, with their differences per exercise."""
+
+    min_reports = fields.Integer()
+    correction = _key(CORRECTIONS)
+    a = fields.Nested(InsightsResponseSchema)
+    b = fields.Nested(InsightsResponseSchema)
+    exercises = fields.List(fields.Nested(ComparisonRowSchema))

@@ -1,138 +1,129 @@
-"""Insights for a group: counts become the contract's response, suppressed and ranked."""
+"""Insights for a group: people counted once, beside everyone outside it; two groups compared."""
+
+from itertools import combinations
 
 from flask import current_app
 
-from forum.insights.cube import Group, GroupCounts, Tally, app_cube
-from forum.insights.stats import difference_interval, wilson_interval
-from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
+from forum.insights import report
+from forum.insights.cube import app_cube
+from forum.insights.people import Group
+from forum.insights.stats import difference_interval, difference_p_value
+from forum.vocabulary import EXERCISE, PROFILE_FIELDS
 
 
 def min_reports() -> int:
-    """Fewer reports than this are never shown (the setting cannot go below 3)."""
+    """Fewer people than this are never shown (the setting cannot go below 3)."""
     return current_app.config["INSIGHTS_MIN_REPORTS"]
 
 
-def _share(part: int, whole: int) -> float:
-    return round(part / whole, 3)
+def widen_below() -> int:
+    """Groups with fewer people than this are offered their nearest wider groups."""
+    return current_app.config["INSIGHTS_WIDEN_BELOW"]
 
 
-def _helped(tally: Tally) -> int:
-    return tally.outcomes["helped_a_lot"] + tally.outcomes["helped"]
+def _shown_size(size: int) -> int | None:
+    return size if size >= min_reports() else None
 
 
-def _numbers(tally: Tally) -> dict:
-    """The contract's numbers for one cell with at least min_reports reports."""
-    reports = tally.reports
-    worse = tally.outcomes["worse"] + tally.outcomes["much_worse"]
-    low, high = wilson_interval(_helped(tally), reports)
-    return {
-        "reports": reports,
-        "outcomes": {outcome: tally.outcomes.get(outcome, 0) for outcome in OUTCOME},
-        "helped_share": _share(_helped(tally), reports),
-        "helped_ci": [round(low, 3), round(high, 3)],
-        "worse_share": _share(worse, reports),
-        "flare_share": _share(tally.flared, reports),
-    }
-
-
-def _in_vocabulary_order(keys, vocabulary) -> list[str]:
-    order = {key: index for index, key in enumerate(vocabulary)}
-    return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
-
-
-def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
-    """Per-intensity numbers; cells under `minimum` are suppressed, and so are more of them
-    while the suppressed ones could be recovered by subtracting the shown ones from the row.
-    """
-    shown = {key: tally for key, tally in cells.items() if tally.reports >= minimum}
-    hidden = {key for key, tally in cells.items() if 0 < tally.reports < minimum}
-    while shown and 0 < sum(cells[key].reports for key in hidden) < minimum:
-        smallest = min(shown, key=lambda key: (shown[key].reports, key))
-        hidden.add(smallest)
-        del shown[smallest]
-    return {
-        "intensities": [
-            {"intensity": key, **_numbers(shown[key])}
-            for key in _in_vocabulary_order(shown, INTENSITY)
-        ],
-        "intensities_suppressed": _in_vocabulary_order(hidden, INTENSITY),
-    }
-
-
-def _ranking_key(tally: Tally) -> tuple:
-    # The lower Wilson bound: a few glowing reports must not outrank many good ones.
-    return (-wilson_interval(_helped(tally), tally.reports)[0], -tally.reports)
+def wider_groups(group: Group, size: int) -> list[dict]:
+    """When the group is too narrow, each group that drops one of its filters, with its size."""
+    if size >= widen_below():
+        return []
+    wider = [{k: v for k, v in group.items() if k != name} for name in PROFILE_FIELDS]
+    wider = [candidate for candidate in wider if len(candidate) < len(group)]
+    sizes = app_cube().sizes(*wider)
+    return [
+        {"filters": candidate, "group_size": _shown_size(people)}
+        for candidate, people in zip(wider, sizes, strict=True)
+    ]
 
 
 def insights(group: Group, *, detail: bool = False) -> dict:
-    """What worked for the group, beside everyone (the baseline), in the contract's shape.
+    """What worked for the group, beside everyone outside it, in the contract's shape.
 
-    `detail` adds each exercise's breakdown by intensity. A group smaller than
-    min_reports gets no numbers at all (not even its size) and every exercise suppressed.
+    `detail` adds each exercise's breakdown by intensity. A group smaller than min_reports
+    people gets no numbers at all (not even its size) and every exercise suppressed.
     """
-    counts, everyone = app_cube().counts(group, {})
-    return _report(group, counts, everyone, detail)
+    key = ("insights", tuple(sorted(group.items())), detail, min_reports(), widen_below())
+    return app_cube().remembered(key, lambda: _insights(group, detail))
 
 
-def _report(group: Group, counts: GroupCounts, baseline: GroupCounts, detail: bool) -> dict:
-    minimum = min_reports()
-    response = {"filters": dict(group), "min_reports": minimum}
-    if counts.size < minimum:
-        return {**response, "group_size": None, "exercises": [], "suppressed": list(EXERCISE)}
-    shown = {key: tally for key, tally in counts.exercises.items() if tally.reports >= minimum}
-    rows = []
-    for key in sorted(shown, key=lambda key: (*_ranking_key(shown[key]), key)):
-        everyone = baseline.exercises[key]
-        row = {"exercise": key, **_numbers(shown[key])}
-        row["baseline"] = {
-            "reports": everyone.reports,
-            "helped_share": _share(_helped(everyone), everyone.reports),
-        }
-        if detail:
-            row.update(_intensity_breakdown(counts.intensities[key], minimum))
-        rows.append(row)
-    suppressed = [key for key in counts.exercises if key not in shown]
-    return {
-        **response,
-        "group_size": counts.size,
-        "exercises": rows,
-        "suppressed": _in_vocabulary_order(suppressed, EXERCISE),
-    }
+def _insights(group: Group, detail: bool) -> dict:
+    ((counts, outside),) = app_cube().counts(group)
+    response = report.build(group, counts, outside, min_reports(), detail)
+    response["wider_groups"] = wider_groups(group, counts.size)
+    return response
+
+
+def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
+    """The narrowest group built from a member's own profile answers that has enough people.
+
+    Drops as few answers as possible; among groups dropping as many, the one with the fewest
+    people that still reaches the size wins (when none does, nothing is dropped). Returns the
+    group and the answers dropped.
+    """
+    given = [name for name in PROFILE_FIELDS if answers.get(name)]
+    for dropped_count in range(len(given) + 1):
+        candidates = [
+            ({name: answers[name] for name in given if name not in dropped}, list(dropped))
+            for dropped in combinations(given, dropped_count)
+        ]
+        sizes = app_cube().sizes(*(group for group, _ in candidates))
+        big_enough = [
+            (size, position)
+            for position, size in enumerate(sizes)
+            if size >= widen_below() and size >= min_reports()
+        ]
+        if big_enough:
+            return candidates[min(big_enough)[1]]
+    # Even everyone is too few: dropping answers would not help, so keep them all.
+    return {name: answers[name] for name in given}, []
+
+
+def patterns_invented() -> bool:
+    """Whether demo stories are among those counted: their patterns were programmed in."""
+    return app_cube().has_demo_answers()
+
+
+def _brief(row: dict | None) -> dict | None:
+    if row is None:
+        return None
+    return {key: row[key] for key in ("people", "reports", "helped_share", "helped_ci")}
 
 
 def _helped_counts(row: dict) -> tuple[int, int]:
-    return row["outcomes"]["helped_a_lot"] + row["outcomes"]["helped"], row["reports"]
-
-
-def _comparison_row(exercise: str, row_a: dict | None, row_b: dict | None) -> dict:
-    def brief(row):
-        if row is None:
-            return None
-        return {key: row[key] for key in ("reports", "helped_share", "helped_ci")}
-
-    comparison = {"exercise": exercise, "a": brief(row_a), "b": brief(row_b)}
-    comparison["helped_share_difference"] = comparison["helped_share_difference_ci"] = None
-    if row_a is not None and row_b is not None:
-        (helped_a, reports_a), (helped_b, reports_b) = _helped_counts(row_a), _helped_counts(row_b)
-        low, high = difference_interval(helped_a, reports_a, helped_b, reports_b)
-        comparison["helped_share_difference"] = round(
-            helped_a / reports_a - helped_b / reports_b, 3
-        )
-        comparison["helped_share_difference_ci"] = [round(low, 3), round(high, 3)]
-    return comparison
+    return row["outcomes"]["helped_a_lot"] + row["outcomes"]["helped"], row["people"]
 
 
 def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
-    """Two groups' insights side by side, with the difference in helped share (a minus b)."""
-    counts_a, counts_b, everyone = app_cube().counts(group_a, group_b, {})
-    first = _report(group_a, counts_a, everyone, detail)
-    second = _report(group_b, counts_b, everyone, detail)
+    """Two groups side by side, with the difference in helped share (a minus b) per exercise.
+
+    Each difference gets its Newcombe interval on people; "beyond chance" is decided after
+    the correction across every exercise both groups show.
+    """
+    (counts_a, outside_a), (counts_b, outside_b) = app_cube().counts(group_a, group_b)
+    first = report.build(group_a, counts_a, outside_a, min_reports(), detail)
+    second = report.build(group_b, counts_b, outside_b, min_reports(), detail)
+    first["wider_groups"] = wider_groups(group_a, counts_a.size)
+    second["wider_groups"] = wider_groups(group_b, counts_b.size)
     rows_a = {row["exercise"]: row for row in first["exercises"]}
     rows_b = {row["exercise"]: row for row in second["exercises"]}
-    exercises = _in_vocabulary_order(set(rows_a) | set(rows_b), EXERCISE)
+    rows, p_values = [], {}
+    for key in report.in_vocabulary_order(set(rows_a) | set(rows_b), EXERCISE):
+        row_a, row_b = rows_a.get(key), rows_b.get(key)
+        row = {"exercise": key, "a": _brief(row_a), "b": _brief(row_b)}
+        row["helped_share_difference"] = row["helped_share_difference_ci"] = None
+        if row_a is not None and row_b is not None:
+            counts = (*_helped_counts(row_a), *_helped_counts(row_b))
+            row["helped_share_difference"] = round(counts[0] / counts[1] - counts[2] / counts[3], 3)
+            row["helped_share_difference_ci"] = report.rounded(difference_interval(*counts))
+            p_values[len(rows)] = difference_p_value(*counts)
+        rows.append(row)
+    report.mark_beyond_chance(rows, p_values)
     return {
         "min_reports": first["min_reports"],
+        "correction": report.CORRECTION,
         "a": first,
         "b": second,
-        "exercises": [_comparison_row(key, rows_a.get(key), rows_b.get(key)) for key in exercises],
+        "exercises": rows,
     }

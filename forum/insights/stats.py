@@ -1,9 +1,11 @@
-"""Interval estimates for shares: Wilson for one share, Newcombe for a difference of two."""
+"""Shares: Wilson intervals, Newcombe intervals for differences, tests with Holm's correction."""
 
 import math
 
 # The 97.5th percentile of the standard normal distribution: a two-sided 95 % interval.
 Z_95 = 1.959963984540054
+# The family-wise error rate the multiple-comparison correction keeps.
+ALPHA = 0.05
 
 
 def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
@@ -36,3 +38,25 @@ def difference_interval(
     low = difference - math.sqrt((share_a - low_a) ** 2 + (high_b - share_b) ** 2)
     high = difference + math.sqrt((high_a - share_a) ** 2 + (share_b - low_b) ** 2)
     return max(-1.0, low), min(1.0, high)
+
+
+def difference_p_value(successes_a: int, trials_a: int, successes_b: int, trials_b: int) -> float:
+    """Two-sided p-value of share_a = share_b (the pooled two-proportion z-test)."""
+    pooled = (successes_a + successes_b) / (trials_a + trials_b)
+    spread = math.sqrt(pooled * (1 - pooled) * (1 / trials_a + 1 / trials_b))
+    if spread == 0:
+        return 1.0
+    z = abs(successes_a / trials_a - successes_b / trials_b) / spread
+    return math.erfc(z / math.sqrt(2))
+
+
+def holm_rejections(p_values: list[float], alpha: float = ALPHA) -> list[bool]:
+    """Holm's step-down correction: which of these tests reject, keeping the family-wise error
+    (any false "beyond chance" among them all) at most alpha."""
+    order = sorted(range(len(p_values)), key=lambda index: p_values[index])
+    rejected = [False] * len(p_values)
+    for rank, index in enumerate(order):
+        if p_values[index] > alpha / (len(p_values) - rank):
+            break
+        rejected[index] = True
+    return rejected

@@ -6,7 +6,13 @@ from flask_login import current_user
 from forum.errors import Invalid
 from forum.insights import service
 from forum.insights.charts import swatch
-from forum.insights.presenters import describe_group, present_comparison, present_row
+from forum.insights.presenters import (
+    FIELD_NAMES,
+    describe_group,
+    present_comparison,
+    present_row,
+    present_wider,
+)
 from forum.insights.schemas import EVERYONE, GROUP_FIELDS, CompareSchema, GroupSchema
 from forum.validation import load
 from forum.web.forms import form_input
@@ -29,19 +35,32 @@ def _own_profile_group() -> dict:
 @bp.get("/insights")
 @kept_for_anyone()
 def index():
-    # The member's own profile until they choose a group with the form (even "anyone").
+    # The member's own profile until they choose a group with the form (even "anyone"):
+    # the narrowest group built from their answers that has enough people.
     chosen = any(name in request.args for name in GROUP_FIELDS)
-    values = form_input(GroupSchema(), request.args) if chosen else _own_profile_group()
-    page = {"values": values, "errors": {}, "own_profile": not chosen and bool(values)}
+    own = {} if chosen else _own_profile_group()
+    dropped: list[str] = []
+    if chosen:
+        values = form_input(GroupSchema(), request.args)
+    else:
+        values, dropped = service.default_group(own)
+    page = {"values": values, "errors": {}, "own_profile": bool(own), "dropped": dropped}
     try:
         group = load(GroupSchema(), values, from_form=True)
     except Invalid as error:
         page["errors"] = error.fields
         return render_template("insights/index.html", **page), 422
     result = service.insights(group, detail=True)
-    rows = [present_row(row, group) for row in result["exercises"]]
     return render_template(
-        "insights/index.html", **page, result=result, rows=rows, described=describe_group(group)
+        "insights/index.html",
+        **page,
+        result=result,
+        rows=[present_row(row, group) for row in result["exercises"]],
+        described=describe_group(group),
+        dropped_names=[FIELD_NAMES[name] for name in dropped],
+        wider=present_wider(result["wider_groups"]),
+        widen_below=service.widen_below(),
+        invented=service.patterns_invented(),
     )
 
 
@@ -87,6 +106,7 @@ def compare():
         "insights/compare.html",
         **page,
         result=result,
+        invented=service.patterns_invented(),
         rows=present_comparison(result),
         described={side: describe_group(groups[side]) for side in SIDES},
     )

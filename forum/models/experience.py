@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
 from forum.extensions import db
@@ -57,6 +57,23 @@ class Experience(db.Model):
             "flare",
             "id",
         ),
+        # Insights read every published answer (and one member's) from this index alone.
+        Index(
+            "ix_experiences_status_author_answers",
+            "status",
+            "author_id",
+            "main_exercise",
+            "onset",
+            "condition",
+            "symptom",
+            "age_band",
+            "published_at",
+            "intensity",
+            "outcome",
+            "flare",
+            "is_demo",
+            "id",
+        ),
         # "Most me too" list order read from the index instead of sorting every published row.
         Index("ix_experiences_status_me_too", "status", "me_too_count", "published_at", "id"),
         status_check(),
@@ -68,6 +85,9 @@ class Experience(db.Model):
     title: Mapped[str] = mapped_column(String(150))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    # The exercise the outcome, flare and effects are about: always the first of exercise_rows
+    # (kept in step by the validator below); the others were combined with it.
+    main_exercise: Mapped[str] = mapped_column(String(20))
     intensity: Mapped[str] = mapped_column(String(20))
     minutes_per_session: Mapped[int | None]
     sessions_per_week: Mapped[int | None]
@@ -106,6 +126,12 @@ class Experience(db.Model):
     revisions: Mapped[list["Revision"]] = relationship(
         back_populates="experience", cascade="all, delete-orphan", order_by="Revision.number"
     )
+
+    @validates("exercise_rows")
+    def _first_row_is_the_main_exercise(self, key: str, row: ExperienceExercise):
+        if not row.position:
+            self.main_exercise = row.exercise
+        return row
 
     @property
     def exercises(self) -> list[str]:

@@ -2,11 +2,18 @@
 
 import pytest
 
+from forum.vocabulary import EXERCISE
 from tests.factories import ExperienceFactory, UserFactory
 
 ROW_KEYS = {
     "exercise",
+    "people",
     "reports",
+    "combined",
+    "flare_when",
+    "helped_share_difference",
+    "helped_share_difference_ci",
+    "beyond_chance",
     "outcomes",
     "helped_share",
     "helped_ci",
@@ -18,10 +25,10 @@ ROW_KEYS = {
 
 @pytest.fixture
 def stories(ctx):
-    author = UserFactory()
+    """Each story by a different member: 10 with an injury onset, 9 with a desk-job onset."""
     for number in range(12):
         ExperienceFactory(
-            author=author,
+            author=UserFactory(),
             onset="injury" if number < 8 else "sedentary",
             condition="fibromyalgia",
             exercises=("qigong", "walking") if number % 2 else ("qigong",),
@@ -30,7 +37,13 @@ def stories(ctx):
             intensity="gentle" if number < 6 else "moderate",
         )
     for _ in range(2):
-        ExperienceFactory(author=author, onset="injury", exercises=("hiit",), outcome="worse")
+        ExperienceFactory(onset="injury", exercises=("hiit",), outcome="worse")
+    for _ in range(5):
+        ExperienceFactory(onset="sedentary", exercises=("walking", "qigong"))
+
+
+def others(*shown: str) -> list[str]:
+    return [key for key in EXERCISE if key not in shown]
 
 
 def test_insights_has_exactly_the_contracts_shape(client, stories):
@@ -38,15 +51,26 @@ def test_insights_has_exactly_the_contracts_shape(client, stories):
 
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"filters", "group_size", "min_reports", "exercises", "suppressed"}
+    assert set(body) == {
+        "filters",
+        "group_size",
+        "min_reports",
+        "exercises",
+        "suppressed",
+        "correction",
+        "wider_groups",
+    }
+    assert body["correction"] == "holm"
     assert body["filters"] == {"onset": "injury"}
     assert body["group_size"] == 10
     assert body["min_reports"] == 5
-    assert body["suppressed"] == ["walking", "hiit"]
+    assert body["suppressed"] == others("qigong")
     (qigong,) = body["exercises"]
     assert set(qigong) == ROW_KEYS
     assert qigong["exercise"] == "qigong"
     assert qigong["reports"] == 8
+    assert qigong["people"] == 8
+    assert qigong["combined"] == 4
     assert qigong["outcomes"] == {
         "helped_a_lot": 2,
         "helped": 2,
@@ -58,7 +82,16 @@ def test_insights_has_exactly_the_contracts_shape(client, stories):
     assert qigong["helped_ci"] == [0.215, 0.785]
     assert qigong["worse_share"] == 0.25
     assert qigong["flare_share"] == 0.375
-    assert qigong["baseline"] == {"reports": 12, "helped_share": 0.5}
+    # Everyone outside the group: the four desk-job qigong stories, too few to show.
+    assert qigong["baseline"] == {
+        "people": None,
+        "reports": None,
+        "helped_share": None,
+        "helped_ci": None,
+    }
+    assert qigong["beyond_chance"] is False
+    # Ten people is narrower than 30: each wider group drops one filter.
+    assert body["wider_groups"] == [{"filters": {}, "group_size": 19}]
     assert all(isinstance(value, float) for value in qigong["helped_ci"])
 
 
@@ -69,7 +102,8 @@ def test_anyone_may_ask_without_a_token(client, stories):
 def test_no_filter_means_everyone(client, stories):
     body = client.get("/api/v1/insights").get_json()
     assert body["filters"] == {}
-    assert body["group_size"] == 14
+    assert body["group_size"] == 19
+    assert body["wider_groups"] == []
 
 
 def test_all_four_filters_combine(client, stories):
@@ -114,7 +148,7 @@ def test_compare_two_groups(client, stories):
 
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"min_reports", "a", "b", "exercises"}
+    assert set(body) == {"min_reports", "correction", "a", "b", "exercises"}
     assert body["a"] == client.get("/api/v1/insights?onset=injury").get_json()
     assert body["b"] == client.get("/api/v1/insights").get_json()
     by_exercise = {row["exercise"]: row for row in body["exercises"]}
@@ -126,8 +160,15 @@ def test_compare_two_groups(client, stories):
         "b",
         "helped_share_difference",
         "helped_share_difference_ci",
+        "beyond_chance",
     }
-    assert qigong["a"] == {"reports": 8, "helped_share": 0.5, "helped_ci": [0.215, 0.785]}
+    assert qigong["a"] == {
+        "people": 8,
+        "reports": 8,
+        "helped_share": 0.5,
+        "helped_ci": [0.215, 0.785],
+    }
+    assert qigong["beyond_chance"] is False
     assert qigong["helped_share_difference"] == 0.0
     low, high = qigong["helped_share_difference_ci"]
     assert low < 0 < high
@@ -140,7 +181,7 @@ def test_compare_accepts_several_pairs_per_group(client, stories):
         "/api/v1/insights/compare?a=onset:injury,condition:fibromyalgia&b=onset:sedentary"
     ).get_json()
     assert body["a"]["filters"] == {"onset": "injury", "condition": "fibromyalgia"}
-    assert body["b"]["group_size"] is None
+    assert body["b"]["group_size"] == 9
 
 
 @pytest.mark.parametrize(

@@ -11,10 +11,10 @@ NOTE = "These are self-reported experiences of members, not a\n  clinical study.
 
 @pytest.fixture
 def stories(ctx):
-    author = UserFactory()
+    """Sixteen members, one story each: ten with an injury onset, six with a desk-job one."""
     for number in range(16):
         ExperienceFactory(
-            author=author,
+            author=UserFactory(),
             onset="injury" if number < 10 else "sedentary",
             condition="fibromyalgia",
             exercises=("qigong",) if number < 13 else ("qigong", "hiit"),
@@ -32,8 +32,11 @@ def page(client, url: str, status: int = 200) -> str:
 def test_anonymous_visitors_see_everyone(client, stories):
     html = page(client, "/insights")
     assert "Showing: <strong>everyone</strong>" in html
-    assert "This group has <strong>16 published experiences</strong>" in html
+    assert "This group has <strong>16 people</strong>" in html
     assert NOTE in html
+    assert "members who chose to post" in html
+    assert "cannot say what caused what" in html
+    assert "invented by the demo generator" not in html
 
 
 def test_members_see_people_like_them_by_default(client, auth, stories):
@@ -45,7 +48,10 @@ def test_members_see_people_like_them_by_default(client, auth, stories):
     assert "People like you: <strong>injury onset, Fibromyalgia</strong>" in html
     assert '<option value="injury" selected>' in html
     assert '<option value="fibromyalgia" selected>' in html
-    assert "This group has <strong>10 published experiences</strong>" in html
+    assert "This group has <strong>10 people</strong>" in html
+    # Even everyone is fewer than 30 people here: no answer is dropped, wider groups offered.
+    assert "we left out" not in html
+    assert "Nearest\n        wider groups" in html
 
 
 def test_members_can_switch_to_anyone_with_the_form(client, auth, stories):
@@ -60,7 +66,7 @@ def test_each_exercise_is_an_accessible_server_drawn_bar(client, stories):
 
     bar = re.search(r'<svg class="insight-bar"[^>]*>', html).group(0)
     assert 'role="img"' in bar
-    assert 'aria-label="Qigong, 10 reports: helped a lot 3, helped 3, no change 2,' in bar
+    assert 'aria-label="Qigong, 10 people: helped a lot 3, helped 3, no change 2,' in bar
     for outcome in (
         "bar-much-worse",
         "bar-worse",
@@ -82,22 +88,26 @@ def test_pages_carry_no_inline_styles_or_scripts(client, stories):
         assert "<script" not in html
 
 
-def test_rows_say_how_the_group_differs_from_everyone(client, stories):
+def test_rows_say_how_the_group_differs_from_everyone_outside_it(client, stories):
     html = page(client, "/insights?onset=injury")
-    # Injury: 6 of 10 helped; everyone: 8 of 16.
-    assert "everyone 50% of 16\n      reports: <strong>+10 points</strong>" in html
+    # Injury: 6 of 10 helped; everyone outside the group: 2 of 6.
+    assert "Everyone outside this group: helped\n      33% of 6 people." in html
+    assert "Difference: <strong>+27 points (95% interval" in html
+    assert "cannot tell apart" in html
+    assert "Helped</dt><dd>Helped or helped a lot." in html
+    assert "Holm" in html
 
 
 def test_suppressed_exercises_are_named_without_numbers(client, stories):
     html = page(client, "/insights?onset=sedentary")
-    assert "Not shown because fewer than 5 members of this group reported" in html
+    assert "Not shown because fewer than 5 people in this group told of" in html
     assert "HIIT" in html
     assert 'aria-label="HIIT' not in html
 
 
 def test_a_group_too_small_shows_no_numbers(client, stories):
     html = page(client, "/insights?onset=stress")
-    assert "Fewer than 5 published experiences match this group" in html
+    assert "Fewer than 5 people have published experiences in this\n    group" in html
     assert "insight-bar" not in html
 
 
@@ -141,10 +151,9 @@ def test_compare_with_a_bad_group_shows_a_message(client, stories):
 
 
 def test_story_links_lead_to_the_stories_behind_the_bar(client, stories):
-    author = UserFactory()
     for _ in range(5):
-        ExperienceFactory(author=author, onset="injury", age_band="40s", exercises=("qigong",))
-    ExperienceFactory(author=author, onset="injury", age_band="60_plus", exercises=("qigong",))
+        ExperienceFactory(onset="injury", age_band="40s", exercises=("qigong",))
+    ExperienceFactory(onset="injury", age_band="60_plus", exercises=("qigong",))
     html = page(client, "/insights?onset=injury&age_band=40s")
     link = "/experiences?exercise=qigong&amp;onset=injury&amp;age_band=40s"
     assert link in html

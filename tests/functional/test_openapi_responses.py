@@ -49,8 +49,11 @@ def assert_documented(document, method, path, response, *, closed=True):
 
 @pytest.fixture
 def community(tmp_path):
-    """The fuzz run's community, with tokens for maple (member) and kestrel (admin)."""
-    app = make_app(tmp_path)
+    """The fuzz run's community, with tokens for maple (member) and kestrel (admin).
+
+    Insights count people: its three authors are shown only with the smallest min_reports.
+    """
+    app = make_app(tmp_path, INSIGHTS_MIN_REPORTS=3)
     with app.app_context():
         members = seed_community()
         tokens = {name: issue_token(members[name])[0] for name in (MEMBER, ADMIN)}

@@ -19,20 +19,20 @@ def walking(group: dict | None = None) -> dict | None:
 
 @pytest.fixture
 def community(ctx):
-    """Six published walking stories by one trusted author, and a moderator."""
-    author = UserFactory(approvals_toward_trust=10)
+    """Six published walking stories by six trusted authors, and a moderator."""
+    authors = [UserFactory(approvals_toward_trust=10) for _ in range(6)]
     stories = [
         ExperienceFactory(author=author, onset="injury", exercises=("walking",), outcome="helped")
-        for _ in range(6)
+        for author in authors
     ]
     moderator = UserFactory(role="moderator")
     # Read once, so that every later answer must come from catching up, not a first build.
     assert walking()["reports"] == 6
-    return author, moderator, stories
+    return authors, moderator, stories
 
 
 def test_approving_counts_at_once(community):
-    author, moderator, _ = community
+    _, moderator, _ = community
     pending = ExperienceFactory(
         author=UserFactory(), exercises=("walking",), status="pending", published_at=None
     )
@@ -65,18 +65,18 @@ def test_rejecting_a_pending_one_changes_nothing(community):
 
 
 def test_deleting_counts_at_once(community):
-    author, _, stories = community
-    experiences.delete_experience(author, stories[0].id)
+    authors, _, stories = community
+    experiences.delete_experience(authors[0], stories[0].id)
     assert walking()["reports"] == 5
     # Five is still min_reports; one more deletion leaves too few to show.
-    experiences.delete_experience(author, stories[1].id)
+    experiences.delete_experience(authors[1], stories[1].id)
     assert walking() is None
 
 
 def test_editing_the_outcome_counts_at_once(community):
-    author, _, stories = community
+    authors, _, stories = community
     assert walking()["helped_share"] == 1.0
-    experiences.edit_experience(author, stories[0].id, {"outcome": "much_worse"}, partial=True)
+    experiences.edit_experience(authors[0], stories[0].id, {"outcome": "much_worse"}, partial=True)
     assert walking()["helped_share"] == 0.833
     assert walking()["outcomes"]["much_worse"] == 1
 
@@ -90,18 +90,20 @@ def test_editing_the_profile_moves_the_story_between_groups(community):
 
 
 def test_an_untrusted_authors_edit_leaves_the_numbers_until_approved_again(ctx):
-    author = UserFactory()
-    stories = [ExperienceFactory(author=author, exercises=("walking",)) for _ in range(6)]
+    authors = [UserFactory() for _ in range(6)]
+    stories = [ExperienceFactory(author=author, exercises=("walking",)) for author in authors]
     assert walking()["reports"] == 6
-    experiences.edit_experience(author, stories[0].id, {"outcome": "worse"}, partial=True)
+    experiences.edit_experience(authors[0], stories[0].id, {"outcome": "worse"}, partial=True)
     assert db.session.get(Experience, stories[0].id).status == "pending"
     assert walking()["reports"] == 5
 
 
 def test_deleting_an_account_with_its_experiences_counts_at_once(community):
     privacy = pytest.importorskip("forum.auth.privacy")
-    author, _, _ = community
-    privacy.delete_account(author, {"experiences": "delete", "password": TEST_PASSWORD})
+    authors, _, _ = community
+    privacy.delete_account(authors[0], {"experiences": "delete", "password": TEST_PASSWORD})
+    assert walking()["people"] == 5
+    privacy.delete_account(authors[1], {"experiences": "delete", "password": TEST_PASSWORD})
     assert walking() is None
     assert service.insights({})["group_size"] is None
 

@@ -6,6 +6,7 @@ the incremental path after random edits, each recorded in the outbox as the serv
 """
 
 from contextlib import contextmanager
+from datetime import datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from forum.insights.stats import wilson_interval
 from forum.models import Experience, ExperienceExercise, SearchChange
 from forum.vocabulary import EXERCISE, FLARE, INTENSITY, OUTCOME, PROFILE_FIELDS
 from tests.conftest import serving
+from tests.factories import UserFactory
 
 MIN_REPORTS = 3
 # A few keys per field, so that groups are neither empty nor everyone.
@@ -34,6 +36,9 @@ experiences = st.fixed_dictionaries(
         "outcome": st.sampled_from(list(OUTCOME)),
         "flare": st.sampled_from(list(FLARE)),
         "exercises": st.lists(st.sampled_from(EXERCISES), min_size=1, max_size=3, unique=True),
+        # A few members (None: an anonymized story), so that people post several times.
+        "author": st.sampled_from([0, 1, 2, 3, 4, None]),
+        "minutes_ago": st.integers(min_value=0, max_value=3),
     }
 )
 groups = st.fixed_dictionaries(
@@ -53,17 +58,21 @@ def store(community: list[dict]) -> None:
     db.session.execute(delete(ExperienceExercise))
     db.session.execute(delete(Experience))
     now = utcnow()
+    authors = [UserFactory().id for _ in range(5)]
     for item in community:
-        fields = {key: value for key, value in item.items() if key != "exercises"}
+        fields = {k: v for k, v in item.items() if k not in ("exercises", "author", "minutes_ago")}
+        published = now - timedelta(minutes=item["minutes_ago"])
         experience_id = db.session.execute(
             insert(Experience).values(
                 title="A generated experience",
                 body="Generated for the brute-force comparison.",
                 body_html="<p>Generated.</p>",
+                author_id=None if item["author"] is None else authors[item["author"]],
+                main_exercise=item["exercises"][0],
                 created_at=now,
                 updated_at=now,
                 submitted_at=now,
-                published_at=now if item["status"] == "published" else None,
+                published_at=published if item["status"] == "published" else None,
                 **fields,
             )
         ).inserted_primary_key[0]
@@ -87,33 +96,42 @@ def community_app(tmp_path_factory):
         yield
 
 
-def brute_force(group: dict) -> tuple[int, dict, dict]:
-    """(group size, {exercise: counts}, {(exercise, intensity): counts}) counted in Python."""
+def empty() -> dict:
+    return {"flared": 0, "reports": 0, **dict.fromkeys(OUTCOME, 0)}
+
+
+def brute_force(group: dict, outside: bool = False) -> tuple[int, dict, dict]:
+    """(people, {exercise: counts}, {(exercise, intensity): counts}) counted in Python: each
+    person's newest story per main exercise among those in (or outside) the group's filters."""
     everything = db.session.scalars(
         select(Experience).options(selectinload(Experience.exercise_rows))
     ).all()
-    members = [
+    chosen = [
         experience
         for experience in everything
         if experience.status == "published"
-        and all(getattr(experience, name) == key for name, key in group.items())
+        and all(getattr(experience, name) == key for name, key in group.items()) != outside
     ]
+    person = {e.id: e.author_id if e.author_id is not None else -e.id for e in chosen}
+    latest: dict = {}
     per_exercise: dict = {}
     per_cell: dict = {}
-    for experience in members:
-        for exercise in experience.exercises:
-            for bucket in (
-                per_exercise.setdefault(exercise, {"flared": 0, **dict.fromkeys(OUTCOME, 0)}),
-                per_cell.setdefault(
-                    (exercise, experience.intensity), {"flared": 0, **dict.fromkeys(OUTCOME, 0)}
-                ),
-            ):
-                bucket[experience.outcome] += 1
-                bucket["flared"] += experience.flare != "none"
-    return len(members), per_exercise, per_cell
+    # A story published by a direct edit has no time: it counts as the oldest, as in the app.
+    for experience in sorted(chosen, key=lambda e: (e.published_at or datetime.min, e.id)):
+        latest[(person[experience.id], experience.exercises[0])] = experience
+        per_exercise.setdefault(experience.exercises[0], empty())["reports"] += 1
+        per_cell.setdefault((experience.exercises[0], experience.intensity), empty())[
+            "reports"
+        ] += 1
+    for (_, exercise), experience in latest.items():
+        for bucket in (per_exercise[exercise], per_cell[(exercise, experience.intensity)]):
+            bucket[experience.outcome] += 1
+            bucket["flared"] += experience.flare != "none"
+    per_cell = {key: counts for key, counts in per_cell.items() if people(counts)}
+    return len(set(person.values())), per_exercise, per_cell
 
 
-def reports(counts: dict) -> int:
+def people(counts: dict) -> int:
     return sum(counts[outcome] for outcome in OUTCOME)
 
 
@@ -122,8 +140,9 @@ def helped(counts: dict) -> int:
 
 
 def check_numbers(numbers: dict, counts: dict) -> None:
-    total = reports(counts)
-    assert numbers["reports"] == total
+    total = people(counts)
+    assert numbers["people"] == total
+    assert numbers["reports"] == counts["reports"]
     assert numbers["outcomes"] == {outcome: counts[outcome] for outcome in OUTCOME}
     assert numbers["helped_share"] == round(helped(counts) / total, 3)
     assert numbers["helped_ci"] == [round(b, 3) for b in wilson_interval(helped(counts), total)]
@@ -134,7 +153,7 @@ def check_numbers(numbers: dict, counts: dict) -> None:
 def check_against_brute_force(group: dict) -> None:
     result = service.insights(group, detail=True)
     size, per_exercise, per_cell = brute_force(group)
-    _, everyone, _ = brute_force({})
+    _, outside, _ = brute_force(group, outside=True)
     assert result["filters"] == group
     assert result["min_reports"] == MIN_REPORTS
     if size < MIN_REPORTS:
@@ -142,31 +161,34 @@ def check_against_brute_force(group: dict) -> None:
         assert result["suppressed"] == list(EXERCISE)
         return
     assert result["group_size"] == size
-    shown = {key for key, counts in per_exercise.items() if reports(counts) >= MIN_REPORTS}
+    shown = {key for key, counts in per_exercise.items() if people(counts) >= MIN_REPORTS}
     assert [row["exercise"] for row in result["exercises"]] == sorted(
         shown,
         key=lambda key: (
-            -wilson_interval(helped(per_exercise[key]), reports(per_exercise[key]))[0],
-            -reports(per_exercise[key]),
+            -wilson_interval(helped(per_exercise[key]), people(per_exercise[key]))[0],
+            -people(per_exercise[key]),
             key,
         ),
     )
-    assert set(result["suppressed"]) == set(per_exercise) - shown
+    assert result["suppressed"] == [key for key in EXERCISE if key not in shown]
     for row in result["exercises"]:
         key = row["exercise"]
         check_numbers(row, per_exercise[key])
-        assert row["baseline"] == {
-            "reports": reports(everyone[key]),
-            "helped_share": round(helped(everyone[key]) / reports(everyone[key]), 3),
-        }
+        baseline = outside.get(key, empty())
+        if people(baseline) >= MIN_REPORTS:
+            assert row["baseline"]["people"] == people(baseline)
+            assert row["baseline"]["reports"] == baseline["reports"]
+            assert row["baseline"]["helped_share"] == round(helped(baseline) / people(baseline), 3)
+        else:
+            assert row["baseline"]["people"] is None
         cells = {i: c for (e, i), c in per_cell.items() if e == key}
         assert {c["intensity"] for c in row["intensities"]} | set(
             row["intensities_suppressed"]
         ) == set(cells)
-        hidden = sum(reports(cells[i]) for i in row["intensities_suppressed"])
+        hidden = sum(people(cells[i]) for i in row["intensities_suppressed"])
         assert not row["intensities"] or hidden == 0 or hidden >= MIN_REPORTS
         for cell in row["intensities"]:
-            assert cell["reports"] >= MIN_REPORTS
+            assert cell["people"] >= MIN_REPORTS
             check_numbers(cell, cells[cell["intensity"]])
 
 
@@ -214,3 +236,33 @@ def test_numbers_stay_exact_through_edits(tmp_path_factory, community, steps):
             db.session.commit()
             check_against_brute_force(group)
             check_against_brute_force({})
+
+
+@given(
+    community=st.lists(experiences, min_size=1, max_size=30),
+    pick=st.integers(min_value=0),
+    extra=experiences,
+    group=groups,
+)
+@SETTINGS
+def test_another_post_by_someone_who_reported_that_exercise_never_changes_people(
+    tmp_path_factory, community, pick, extra, group
+):
+    """Adding a post by a member who already reported the same main exercise, in the same
+    profile, never changes `people` of any row nor the group's size."""
+    with community_app(tmp_path_factory):
+        authored = [item for item in community if item["author"] is not None]
+        if not authored:
+            return
+        earlier = authored[pick % len(authored)]
+        earlier["status"] = "published"
+        store(community)
+        before = service.insights(group)
+        profile = {name: earlier[name] for name in VALUES}
+        again = {**extra, **profile, "author": earlier["author"], "status": "published"}
+        again["exercises"] = [earlier["exercises"][0], *extra["exercises"]][:1]
+        store([*community, again])
+        after = service.insights(group)
+        assert after["group_size"] == before["group_size"]
+        people_of = lambda result: {row["exercise"]: row["people"] for row in result["exercises"]}  # noqa: E731
+        assert people_of(after) == people_of(before)

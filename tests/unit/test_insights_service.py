@@ -11,10 +11,14 @@ from tests.factories import ExperienceFactory, UserFactory
 
 
 def post(count: int, **fields) -> None:
-    """`count` experiences by one author with the same fields (published unless told)."""
-    author = UserFactory()
+    """`count` experiences by `count` members with the same fields (published unless told)."""
     for _ in range(count):
-        ExperienceFactory(author=author, **fields)
+        ExperienceFactory(author=UserFactory(), **fields)
+
+
+def others(*shown: str) -> list[str]:
+    """Every exercise key but these, in vocabulary order: what `suppressed` lists."""
+    return [key for key in EXERCISE if key not in shown]
 
 
 @contextmanager
@@ -22,6 +26,12 @@ def configured(tmp_path, **settings):
     """An app context with other settings."""
     with serving(tmp_path, **settings) as app, app.app_context():
         yield
+
+
+CONTRACT_ROW = (
+    "exercise", "people", "reports", "outcomes", "helped_share", "helped_ci", "worse_share",
+    "flare_share",
+)  # fmt: skip
 
 
 def row(result: dict, exercise: str) -> dict:
@@ -41,19 +51,25 @@ def test_the_contract_example_numbers(ctx):
     assert result["filters"] == {"onset": "injury"}
     assert result["group_size"] == 57
     assert result["min_reports"] == 5
-    assert result["suppressed"] == []
-    assert result["exercises"] == [
-        {
-            "exercise": "qigong",
-            "reports": 57,
-            "outcomes": outcomes,
-            "helped_share": 0.596,
-            "helped_ci": [0.467, 0.714],
-            "worse_share": 0.158,
-            "flare_share": 0.211,
-            "baseline": {"reports": 67, "helped_share": 0.507},
-        }
-    ]
+    assert result["suppressed"] == others("qigong")
+    (qigong,) = result["exercises"]
+    assert {key: qigong[key] for key in CONTRACT_ROW} == {
+        "exercise": "qigong",
+        "people": 57,
+        "reports": 57,
+        "outcomes": outcomes,
+        "helped_share": 0.596,
+        "helped_ci": [0.467, 0.714],
+        "worse_share": 0.158,
+        "flare_share": 0.211,
+    }
+    # The baseline is everyone outside the group: the ten with a desk-job onset.
+    assert qigong["baseline"] == {
+        "people": 10,
+        "reports": 10,
+        "helped_share": 0.0,
+        "helped_ci": [0.0, 0.278],
+    }
 
 
 @pytest.mark.parametrize("status", ["pending", "rejected", "hidden", "deleted"])
@@ -67,17 +83,20 @@ def test_only_published_experiences_count(ctx, status):
     assert row(result, "yoga")["reports"] == 5
 
 
-def test_an_experience_with_several_exercises_counts_once_for_each(ctx):
+def test_an_experience_with_several_exercises_counts_for_its_main_exercise_only(ctx):
     post(5, exercises=("walking", "yoga", "qigong"), outcome="helped")
+    post(5, exercises=("yoga",), outcome="no_change")
 
     result = service.insights({})
 
-    assert result["group_size"] == 5
-    assert {item["exercise"]: item["reports"] for item in result["exercises"]} == {
+    assert result["group_size"] == 10
+    assert {item["exercise"]: item["people"] for item in result["exercises"]} == {
         "walking": 5,
         "yoga": 5,
-        "qigong": 5,
     }
+    assert row(result, "walking")["combined"] == 5
+    assert row(result, "yoga")["combined"] == 0
+    assert row(result, "yoga")["helped_share"] == 0.0
 
 
 def test_an_exercise_below_min_reports_is_listed_without_numbers(ctx):
@@ -87,7 +106,8 @@ def test_an_exercise_below_min_reports_is_listed_without_numbers(ctx):
     result = service.insights({})
 
     assert [item["exercise"] for item in result["exercises"]] == ["walking"]
-    assert result["suppressed"] == ["hiit"]
+    # Four people and none look the same: every key not shown is listed.
+    assert result["suppressed"] == others("walking")
 
 
 def test_a_group_smaller_than_min_reports_gets_no_numbers_at_all(ctx):
@@ -122,7 +142,7 @@ def test_combining_filters_cannot_single_out_one_member(ctx):
 
     # Broader groups include the member, but only among at least min_reports others.
     for group in ({"age_band": "60_plus"}, {"condition": "me_cfs"}):
-        assert all(item["reports"] >= 5 for item in service.insights(group)["exercises"])
+        assert all(item["people"] >= 5 for item in service.insights(group)["exercises"])
 
 
 def test_min_reports_comes_from_the_configuration(tmp_path):
@@ -132,7 +152,7 @@ def test_min_reports_comes_from_the_configuration(tmp_path):
         result = service.insights({})
         assert result["min_reports"] == 8
         assert [item["exercise"] for item in result["exercises"]] == ["yoga"]
-        assert result["suppressed"] == ["walking"]
+        assert result["suppressed"] == others("yoga")
 
 
 def test_ranking_uses_the_lower_bound_not_the_raw_share(tmp_path):
@@ -147,7 +167,7 @@ def test_ranking_uses_the_lower_bound_not_the_raw_share(tmp_path):
     assert ranked == ["walking", "dance", "running"]
 
 
-def test_each_row_carries_the_baseline_for_everyone(ctx):
+def test_each_row_carries_the_baseline_of_everyone_outside_the_group(ctx):
     post(10, onset="injury", exercises=("tai_chi",), outcome="helped")
     post(30, onset="sedentary", exercises=("tai_chi",), outcome="worse")
 
@@ -155,8 +175,16 @@ def test_each_row_carries_the_baseline_for_everyone(ctx):
     everyone = row(service.insights({}), "tai_chi")
 
     assert group["helped_share"] == 1.0
-    assert group["baseline"] == {"reports": 40, "helped_share": 0.25}
-    assert everyone["baseline"] == {"reports": 40, "helped_share": 0.25}
+    assert group["baseline"]["people"] == 30
+    assert group["baseline"]["helped_share"] == 0.0
+    assert group["helped_share_difference"] == 1.0
+    low, high = group["helped_share_difference_ci"]
+    assert 0 < low < high <= 1
+    assert group["beyond_chance"] is True
+    # Nobody is outside "everyone": no baseline, no difference, no verdict.
+    assert everyone["baseline"]["people"] is None
+    assert everyone["helped_share_difference"] is None
+    assert everyone["beyond_chance"] is False
     assert everyone["helped_share"] == 0.25
 
 
@@ -197,7 +225,14 @@ def test_compare_gives_both_groups_and_the_difference_with_its_interval(ctx):
     assert result["b"] == service.insights({"onset": "injury"})
     walking, yoga = result["exercises"]
     assert walking["exercise"] == "walking"
-    assert walking["a"] == {"reports": 70, "helped_share": 0.8, "helped_ci": [0.692, 0.877]}
+    assert walking["a"] == {
+        "people": 70,
+        "reports": 70,
+        "helped_share": 0.8,
+        "helped_ci": [0.692, 0.877],
+    }
+    assert walking["beyond_chance"] is True
+    assert result["correction"] == "holm"
     assert walking["helped_share_difference"] == 0.2
     # Newcombe's example (a) has the same shares: 56/70 vs 48/80, interval 0.0524 to 0.3339.
     assert walking["helped_share_difference_ci"] == [0.052, 0.334]

@@ -4,7 +4,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from forum.insights.stats import difference_interval, wilson_interval
+from forum.insights.stats import (
+    difference_interval,
+    difference_p_value,
+    holm_rejections,
+    wilson_interval,
+)
 
 
 @pytest.mark.parametrize(
@@ -53,3 +58,19 @@ def test_newcombe_difference_is_symmetric():
     low, high = difference_interval(9, 10, 3, 10)
     swapped_low, swapped_high = difference_interval(3, 10, 9, 10)
     assert (low, high) == pytest.approx((-swapped_high, -swapped_low))
+
+
+def test_holm_turns_a_lone_p_of_0_04_among_15_rows_into_cannot_tell_apart():
+    p_values = [0.04] + [0.6] * 14
+    assert holm_rejections(p_values) == [False] * 15
+    assert holm_rejections([0.04]) == [True]
+
+
+def test_holm_steps_down_from_the_smallest_p_value():
+    assert holm_rejections([0.001, 0.02, 0.03]) == [True, True, True]
+    assert holm_rejections([0.001, 0.04, 0.03]) == [True, False, False]
+
+
+def test_the_p_value_of_equal_shares_is_one_and_of_a_clear_gap_is_small():
+    assert difference_p_value(5, 10, 10, 20) == 1.0
+    assert difference_p_value(56, 70, 48, 80) == pytest.approx(0.0085, abs=0.001)

@@ -1,0 +1,128 @@
+"""One group's counts as the contract's response: people, shares, intervals, suppression."""
+
+from forum.insights.stats import (
+    difference_interval,
+    difference_p_value,
+    holm_rejections,
+    wilson_interval,
+)
+from forum.insights.vectors import GroupCounts, Tally
+from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
+
+# The multiple-comparison correction applied before anything is called "beyond chance".
+CORRECTION = "holm"
+
+
+def share(part: int, whole: int) -> float | None:
+    """part/whole rounded to three places; None when there is no one to divide by."""
+    return round(part / whole, 3) if whole else None
+
+
+def helped(tally: Tally) -> int:
+    """People whose answer was helped or helped a lot."""
+    return tally.outcomes["helped_a_lot"] + tally.outcomes["helped"]
+
+
+def rounded(interval: tuple[float, float]) -> list[float]:
+    return [round(interval[0], 3), round(interval[1], 3)]
+
+
+def numbers(tally: Tally) -> dict:
+    """The numbers of one cell with at least min_reports people."""
+    people = tally.people
+    worse = tally.outcomes["worse"] + tally.outcomes["much_worse"]
+    return {
+        "people": people,
+        "reports": tally.reports,
+        "outcomes": {outcome: tally.outcomes.get(outcome, 0) for outcome in OUTCOME},
+        "helped_share": share(helped(tally), people),
+        "helped_ci": rounded(wilson_interval(helped(tally), people)),
+        "worse_share": share(worse, people),
+        "flare_share": share(tally.flared, people),
+    }
+
+
+def in_vocabulary_order(keys, vocabulary) -> list[str]:
+    order = {key: index for index, key in enumerate(vocabulary)}
+    return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
+
+
+def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
+    """Per-intensity numbers; cells under `minimum` people are suppressed, and so are more of
+    them while the suppressed ones could be recovered by subtracting the shown ones from the row.
+    """
+    shown = {key: tally for key, tally in cells.items() if tally.people >= minimum}
+    hidden = {key for key, tally in cells.items() if 0 < tally.people < minimum}
+    while shown and 0 < sum(cells[key].people for key in hidden) < minimum:
+        smallest = min(shown, key=lambda key: (shown[key].people, key))
+        hidden.add(smallest)
+        del shown[smallest]
+    return {
+        "intensities": [
+            {"intensity": key, **numbers(shown[key])}
+            for key in in_vocabulary_order(shown, INTENSITY)
+        ],
+        "intensities_suppressed": in_vocabulary_order(hidden, INTENSITY),
+    }
+
+
+def _ranking_key(tally: Tally) -> tuple:
+    # The lower Wilson bound: a few glowing answers must not outrank many good ones.
+    return (-wilson_interval(helped(tally), tally.people)[0], -tally.people)
+
+
+def _baseline(outside: Tally | None, minimum: int) -> dict:
+    """Everyone outside the group, counted the same way; no numbers for fewer than minimum."""
+    people = outside.people if outside else 0
+    if people < minimum:
+        return {"people": None, "reports": None, "helped_share": None, "helped_ci": None}
+    return {
+        "people": people,
+        "reports": outside.reports,
+        "helped_share": share(helped(outside), people),
+        "helped_ci": rounded(wilson_interval(helped(outside), people)),
+    }
+
+
+def _difference(row: Tally, outside: Tally) -> tuple[float, list[float], float]:
+    """(difference in helped share, its Newcombe interval, the p-value), row minus outside."""
+    counts = (helped(row), row.people, helped(outside), outside.people)
+    difference = helped(row) / row.people - helped(outside) / outside.people
+    return round(difference, 3), rounded(difference_interval(*counts)), difference_p_value(*counts)
+
+
+def mark_beyond_chance(rows: list[dict], p_values: dict[int, float]) -> None:
+    """Set each row's beyond_chance after the correction across the rows that have a test."""
+    tested = list(p_values)
+    rejected = holm_rejections([p_values[index] for index in tested])
+    verdicts = dict(zip(tested, rejected, strict=True))
+    for index, row in enumerate(rows):
+        row["beyond_chance"] = verdicts.get(index, False)
+
+
+def build(group: dict, counts: GroupCounts, outside: GroupCounts, minimum: int, detail: bool):
+    """The response for one group beside everyone outside it (without wider_groups)."""
+    response = {"filters": dict(group), "min_reports": minimum, "correction": CORRECTION}
+    if counts.size < minimum:
+        return {**response, "group_size": None, "exercises": [], "suppressed": list(EXERCISE)}
+    shown = {key: tally for key, tally in counts.exercises.items() if tally.people >= minimum}
+    rows, p_values = [], {}
+    for key in sorted(shown, key=lambda key: (*_ranking_key(shown[key]), key)):
+        tally, everyone = shown[key], outside.exercises.get(key)
+        row = {"exercise": key, **numbers(tally), "combined": tally.combined}
+        row["flare_when"] = dict(tally.flare_when)
+        row["baseline"] = _baseline(everyone, minimum)
+        row["helped_share_difference"] = row["helped_share_difference_ci"] = None
+        if row["baseline"]["people"] is not None:
+            difference, interval, p_values[len(rows)] = _difference(tally, everyone)
+            row["helped_share_difference"], row["helped_share_difference_ci"] = difference, interval
+        if detail:
+            row.update(_intensity_breakdown(counts.intensities[key], minimum))
+        rows.append(row)
+    mark_beyond_chance(rows, p_values)
+    return {
+        **response,
+        "group_size": counts.size,
+        "exercises": rows,
+        "suppressed": [key for key in EXERCISE if key not in shown],
+    }
