@@ -48,7 +48,9 @@ serve: $(VENV)/.installed-app
 	FORUM_ENV=production $(FLASK) db upgrade
 	FORUM_ENV=production $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
 
+# The layers of ARCHITECTURE.md first (import-linter, seconds), then every test.
 test: $(VENV)/.installed-test $(AXE)
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest
 
 # Only the browser tests (headless Debian chromium; see README, "Browser tests").
@@ -60,6 +62,7 @@ fuzz: $(VENV)/.installed-fuzz
 	$(BIN)/python -m pytest -m fuzz tests/fuzz
 
 lint: $(VENV)/.installed-test
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
 

@@ -48,17 +48,17 @@ def register_blueprints(app: Flask) -> None:
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
     from forum.experiences.views import bp as experiences_bp
+    from forum.home.views import bp as home_bp
     from forum.insights.views import bp as insights_bp
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.search.views import bp as search_bp
     from forum.web.routing import init_routing
-    from forum.web.views import bp as web_bp
 
     init_routing(app)
     for blueprint in (
-        web_bp,
+        home_bp,
         auth_bp,
         privacy_bp,
         experiences_bp,
@@ -94,9 +94,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
+    from forum.moderation import templating
+    from forum.web import demo_banner
     from forum.web.context import init_template_context
 
     init_template_context(app)
+    templating.init_templating(app)
+    demo_banner.init_templating(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -7,7 +7,7 @@ reached through `caches()`:
                PAGE_CACHE_MB of bodies, PAGE_CACHE_SECONDS each, under the content version.
 - list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
                LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version.
-- demo banner: whether demo data is present (demo/banner.py); one answer for
+- demo banner: whether demo data is present (web/demo_banner.py); one answer for
                DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
                down, when no version can be read).
 - excerpts:    plain-text excerpts of rendered bodies (sanitize.excerpt), EXCERPTS_PER_PROCESS;

@@ -9,8 +9,8 @@ what they see but may not do, Conflict for what no one may do in the item's curr
 from flask import current_app
 
 from forum.errors import Conflict, Forbidden, NotFound
-from forum.experiences.workflow import ALREADY_DECIDED, decisions
 from forum.models import Experience, Reply, Status, User
+from forum.workflow import ALREADY_DECIDED, decisions
 
 NOT_OPEN = "Replies and “me too” open once the experience is published."
 NO_EXPERIENCE = "We could not find that experience."

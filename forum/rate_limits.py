@@ -18,9 +18,9 @@ from flask_limiter import RateLimitExceeded
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from forum.api.errors import api_error_response
 from forum.clock import utcnow
 from forum.extensions import limiter
+from forum.json_errors import api_error_response
 from forum.models import User
 from forum.permissions import is_trusted
 

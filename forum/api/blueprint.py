@@ -6,8 +6,9 @@ from flask_smorest import Blueprint
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError
 from webargs.flaskparser import FlaskParser
 
-from forum.api.request import WRITE_METHODS, BadRequest, json_body
+from forum.api.request import WRITE_METHODS, json_body
 from forum.errors import Invalid
+from forum.http import BadRequest
 from forum.validation import flatten_messages
 
 # Response components (forum/api/openapi.py registers them) by status.

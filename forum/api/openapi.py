@@ -12,7 +12,7 @@ from forum.api.answers import ErrorShape
 from forum.api.blueprint import ERROR_NAMES
 from forum.api.moderation_answers import QueueFlagsShape
 from forum.auth.schemas import USERNAME_PATTERN
-from forum.experiences.schemas import CleanText, TagName
+from forum.fields import CleanText, TagName
 from forum.insights.schemas import GroupSpec
 from forum.web.routing import MAX_ID, DatabaseIdConverter
 

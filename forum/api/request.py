@@ -1,17 +1,11 @@
-"""Reading API input: JSON bodies and query strings, with contract errors for bad ones."""
+"""Reading API input: JSON bodies, with the contract's errors for bad ones."""
 
 from flask import request
-from marshmallow import Schema
 
-from forum.errors import DomainError, Invalid
-from forum.validation import load
+from forum.errors import DomainError
+from forum.http import BadRequest
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-
-
-class BadRequest(DomainError):
-    status = 400
-    code = "bad_request"
 
 
 class UnsupportedMediaType(DomainError):
@@ -52,20 +46,3 @@ def json_body(*, optional: bool = False) -> dict:
     if not isinstance(payload, dict):
         raise BadRequest("The request body must be a JSON object.")
     return payload
-
-
-def query_args(schema: Schema) -> dict:
-    """Validated query-string parameters; a malformed query is a 400 naming the fields.
-
-    Parameters the schema does not know are ignored, as browsers and caches add their own.
-    """
-    raw = {}
-    for name, field in schema.fields.items():
-        key = field.data_key or name
-        value = request.args.get(key, "")
-        if value != "":
-            raw[key] = value
-    try:
-        return load(schema, raw)
-    except Invalid as error:
-        raise BadRequest("The query string is not valid.", fields=error.fields) from None

@@ -5,12 +5,11 @@ import secrets
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash
 
-from forum import search, unit_of_work
+from forum import search, unit_of_work, workflow
 from forum.auth.redaction import redact_text_about
 from forum.auth.service import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
-from forum.experiences import workflow
 from forum.extensions import db
 from forum.models import ApiToken, Experience, MeToo, Reply, Revision, Status, User
 from forum.models.user import new_session_token

@@ -3,6 +3,7 @@
 from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
+from forum.fields import vocabulary_choice
 from forum.validation import InputSchema
 from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
 
@@ -19,16 +20,6 @@ username_field = fields.String(
         error="Use 3 to 30 letters, digits, hyphens or underscores.",
     ),
 )
-
-
-def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
-    """A field that accepts one key of a vocabulary list."""
-    return fields.String(
-        validate=validate.OneOf(
-            list(vocabulary), error="Choose one of: " + ", ".join(vocabulary) + "."
-        ),
-        **kwargs,
-    )
 
 
 class RegistrationSchema(InputSchema):

@@ -14,6 +14,7 @@ from forum.demo.generator import members
 from forum.errors import Conflict
 from forum.extensions import db
 from forum.models import Experience, User
+from forum.web.demo_banner import demo_data_present
 
 MODERATOR_USERNAME = "demo_moderator"
 ALREADY_LOADED = "Demo data is already loaded."
@@ -37,11 +38,6 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(exists().select_from(User))) and not db.session.scalar(
         select(exists().select_from(Experience))
     )
-
-
-def demo_data_present() -> bool:
-    """True while any demo member is in the database (the banner shows then)."""
-    return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))
 
 
 def _ensure_names_free(count: int, seed: int) -> None:

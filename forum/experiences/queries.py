@@ -5,11 +5,10 @@ from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import selectinload
 
 from forum import permissions
-from forum.auth.schemas import vocabulary_choice
 from forum.errors import NotFound
-from forum.experiences.schemas import CleanText, TagName
 from forum.experiences.totals import remembered_total
 from forum.extensions import db
+from forum.fields import CleanText, TagName, vocabulary_choice
 from forum.models import (
     Experience,
     ExperienceExercise,

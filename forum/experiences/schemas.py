@@ -1,12 +1,10 @@
 """Experience schemas: one input schema (form, API, CLI) and the contract's output shapes."""
 
-import re
-
 from marshmallow import ValidationError, fields, validate, validates
 
-from forum.auth.schemas import vocabulary_choice
 from forum.clock import isoformat
-from forum.validation import InputSchema
+from forum.fields import CleanText, TagName, WholeNumber, vocabulary_choice
+from forum.validation import InputSchema, OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
@@ -29,43 +27,6 @@ MAIN_EXERCISE_RULE = (
     "flare and effects are about it, and insights credit only it; the others were combined "
     "with it."
 )
-TAG_PATTERN = re.compile(r"[a-z0-9-]{2,30}")
-_WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
-# PostgreSQL refuses NUL in text and other control characters only hide content.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class CleanText(fields.String):
-    """Text without control characters, surrounding whitespace removed."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        text = super()._deserialize(value, attr, data, **kwargs)
-        if _CONTROL.search(text):
-            raise ValidationError("Remove the invisible control characters.")
-        return text.strip()
-
-
-class WholeNumber(fields.Integer):
-    """A whole number from JSON (int, never bool or float) or a form's digit string."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        if isinstance(value, bool | float) or (
-            isinstance(value, str) and not _WHOLE_NUMBER.fullmatch(value)
-        ):
-            raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kwargs)
-
-
-class TagName(fields.String):
-    """One tag: lower-cased, then 2 to 30 letters, digits or hyphens."""
-
-    def _deserialize(self, value, attr, data, **kwargs):
-        tag = super()._deserialize(value, attr, data, **kwargs).strip().lower()
-        if not TAG_PATTERN.fullmatch(tag):
-            raise ValidationError(
-                f"Tags use 2 to 30 letters, digits or hyphens (not {tag[:40]!r})."
-            )
-        return tag
 
 
 def _range(low: int, high: int) -> validate.Range:
@@ -167,7 +128,7 @@ def author_of(item) -> dict:
     return {"username": author.username}
 
 
-class ExperienceSchema(InputSchema):
+class ExperienceSchema(OutputSchema):
     """An experience as the API (and search results) show it; never the author's e-mail."""
 
     id = fields.Integer()
@@ -199,7 +160,7 @@ class ExperienceSchema(InputSchema):
     published_at = fields.Function(lambda experience: isoformat(experience.published_at))
 
 
-class ReplySchema(InputSchema):
+class ReplySchema(OutputSchema):
     """A reply as the API shows it."""
 
     id = fields.Integer()

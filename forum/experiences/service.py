@@ -3,13 +3,12 @@
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from forum import permissions, search, unit_of_work
+from forum import permissions, search, unit_of_work, workflow
+from forum.audit import record_action
 from forum.clock import utcnow
-from forum.experiences import workflow
 from forum.experiences.queries import visible_experience
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
-from forum.moderation.audit import record_action
 from forum.sanitize import render_markdown
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 

@@ -4,11 +4,11 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import permissions, rate_limits
-from forum.api.request import query_args
 from forum.errors import Conflict, DomainError, Invalid
 from forum.experiences import discussion, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema, form_exercises
+from forum.http import query_args
 from forum.models import Experience, Status
 from forum.pagination import link_args, requested_page
 from forum.sanitize import excerpt

@@ -2,8 +2,8 @@
 
 from marshmallow import ValidationError, fields, validate
 
-from forum.auth.schemas import vocabulary_choice
 from forum.errors import Invalid
+from forum.fields import vocabulary_choice
 from forum.validation import InputSchema, OutputSchema, load
 from forum.vocabulary import (
     AGE_BAND,

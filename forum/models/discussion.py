@@ -27,7 +27,7 @@ class Reply(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     body: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
-    # published, hidden (flags or a moderator) or deleted: see forum/experiences/workflow.py.
+    # published, hidden (flags or a moderator) or deleted: see forum/workflow.py.
     status: Mapped[Status] = mapped_column(StatusType(), default=Status.PUBLISHED)
     status_reason: Mapped[str | None] = mapped_column(String(1000))
     flag_count: Mapped[int] = mapped_column(default=0)

@@ -4,12 +4,11 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from forum import search, unit_of_work
+from forum import search, unit_of_work, workflow
+from forum.audit import record_action
 from forum.errors import Conflict, NotFound
-from forum.experiences import workflow
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
-from forum.moderation.audit import record_action
 from forum.moderation.service import recount_replies
 from forum.permissions import (
     NO_EXPERIENCE,

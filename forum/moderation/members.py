@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from forum.audit import record_action
 from forum.auth.schemas import USERNAME_PATTERN
 from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import User
-from forum.moderation.audit import record_action
 from forum.permissions import ensure_can_moderate, ensure_can_write, is_admin
 from forum.vocabulary import ROLE
 

@@ -5,9 +5,9 @@ from types import MappingProxyType
 from marshmallow import fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
-from forum.auth.schemas import USERNAME_PATTERN, vocabulary_choice
+from forum.auth.schemas import USERNAME_PATTERN
 from forum.clock import isoformat
-from forum.experiences.schemas import CleanText, WholeNumber
+from forum.fields import CleanText, WholeNumber, vocabulary_choice
 from forum.validation import InputSchema
 from forum.vocabulary import FLAG_REASON, ROLE
 

@@ -2,16 +2,15 @@
 
 from sqlalchemy import func, select, update
 
-from forum import search, unit_of_work
+from forum import search, unit_of_work, workflow
+from forum.audit import record_action
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
-from forum.experiences import workflow
-from forum.experiences.workflow import ALREADY_DECIDED
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, Status, User
-from forum.moderation.audit import record_action
 from forum.moderation.schemas import DECISION_REASON
 from forum.permissions import NO_EXPERIENCE, NO_REPLY, ensure_can_decide, ensure_can_moderate
+from forum.workflow import ALREADY_DECIDED
 
 
 def experience_actions(experience: Experience) -> list[str]:

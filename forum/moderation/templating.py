@@ -1,6 +1,8 @@
 """What moderation offers templates: the nav badge, fitting decisions, the member's own flags."""
 
-from flask import g
+import sys
+
+from flask import Flask, g
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,6 +24,12 @@ __all__ = [
     "reply_actions",
     "revision_differences",
 ]
+
+
+def init_templating(app: Flask) -> None:
+    """Templates reach these names as `moderation.…`; moderators' pages show the badge."""
+    app.jinja_env.globals["moderation"] = sys.modules[__name__]
+    app.context_processor(badge_context)
 
 
 def badge_context() -> dict:

@@ -5,9 +5,9 @@ from functools import wraps
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from forum.api.request import query_args
 from forum.errors import Conflict, Forbidden, Invalid, NotFound
 from forum.extensions import db, login_manager
+from forum.http import query_args
 from forum.models import Experience, Reply, Status
 from forum.moderation import log_queries, queries, service
 from forum.moderation.schemas import (

@@ -2,8 +2,8 @@
 
 from flask import Blueprint, render_template
 
-from forum.api.request import query_args
 from forum.errors import DomainError
+from forum.http import query_args
 from forum.pagination import link_args
 from forum.search import index_version
 from forum.search.schemas import FILTERS, SearchQuerySchema

@@ -6,9 +6,9 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from forum.api.errors import api_error_response
 from forum.errors import DomainError
 from forum.extensions import db
+from forum.json_errors import api_error_response
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from flask import Response, current_app, make_response, request, session
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from forum import caching
-from forum.demo.banner import demo_banner_visible
+from forum.web.demo_banner import demo_banner_visible
 
 
 @dataclass(frozen=True)

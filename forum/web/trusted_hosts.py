@@ -5,7 +5,7 @@ import logging
 from flask import Flask, request
 from werkzeug.exceptions import SecurityError
 
-from forum.api.errors import json_error
+from forum.json_errors import json_error
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
-from forum.demo import banner, loader
+from forum.demo import loader
 from forum.demo.generator import generate, member_count
 from forum.extensions import db
 from forum.models import (
@@ -18,6 +18,7 @@ from forum.models import (
     experience_tags,
 )
 from forum.sanitize import render_markdown
+from forum.web import demo_banner as banner
 from tests.factories import ExperienceFactory, UserFactory
 
 BANNER = "Demo community:"

@@ -1,7 +1,7 @@
 """The caching module: each app's own caches as declared, and values under the version."""
 
 from forum import caching, kept
-from forum.demo import banner
+from forum.web import demo_banner as banner
 from forum.web.page_cache import KeptPage
 from tests.conftest import serving
 from tests.factories import ExperienceFactory

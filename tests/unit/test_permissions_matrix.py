@@ -15,11 +15,11 @@ from forum.clock import utcnow
 from forum.errors import DomainError
 from forum.experiences import discussion, queries
 from forum.experiences import service as experiences
-from forum.experiences.workflow import DECISIONS, EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from forum.extensions import db
 from forum.models import Status, User
 from forum.moderation import flagging
 from forum.moderation import service as moderation
+from forum.workflow import DECISIONS, EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from tests.conftest import serving
 from tests.factories import STORY_INPUT, ExperienceFactory, ReplyFactory, UserFactory
 

@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
+from forum import workflow
 from forum.errors import Conflict
-from forum.experiences import workflow
-from forum.experiences.workflow import EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from forum.extensions import db
 from forum.models import Experience, Reply, Status
+from forum.workflow import EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from tests.factories import ExperienceFactory, ReplyFactory
 
 

@@ -2,14 +2,22 @@
 
 import logging
 
+from flask import Flask
+from sqlalchemy import exists, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from forum import caching
-from forum.demo.service import demo_data_present
+from forum.extensions import db
+from forum.models import User
 
 log = logging.getLogger(__name__)
 
 KEY = "demo data present"
+
+
+def init_templating(app: Flask) -> None:
+    """Every page's layout asks whether to show the banner."""
+    app.jinja_env.globals["demo_banner_visible"] = demo_banner_visible
 
 
 def demo_banner_visible() -> bool:
@@ -28,3 +36,8 @@ def demo_banner_visible() -> bool:
             visible = False
         answers.put(KEY, caching.ANY_VERSION, visible)
     return visible
+
+
+def demo_data_present() -> bool:
+    """True while any demo member is in the database (the banner shows then)."""
+    return bool(db.session.scalar(select(exists().where(User.is_demo.is_(True)))))

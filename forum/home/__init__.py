@@ -1,0 +1,1 @@
+"""The home page: what the forum is, and the newest published experiences."""
