@@ -1,8 +1,12 @@
-"""Marshmallow fields several features' schemas share: vocabulary keys, clean text, tags."""
+"""Marshmallow fields several features' schemas share (vocabulary keys, clean text, tags) and
+the structured filters that lists, search and their API twins all accept."""
 
 import re
 
 from marshmallow import ValidationError, fields, validate
+
+from forum.validation import InputSchema
+from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 TAG_PATTERN = re.compile(r"[a-z0-9-]{2,30}")
 _WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
@@ -51,3 +55,28 @@ def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
         ),
         **kwargs,
     )
+
+
+# Each filter of an experience list or a search: its name and the vocabulary of its keys.
+FILTER_VOCABULARIES = {
+    "exercise": EXERCISE,
+    "onset": ONSET,
+    "condition": CONDITION,
+    "symptom": SYMPTOM,
+    "age_band": AGE_BAND,
+    "outcome": OUTCOME,
+    "intensity": INTENSITY,
+}
+
+
+class ExperienceFilterSchema(InputSchema):
+    """The structured filters lists and search share: one vocabulary key each, and a tag."""
+
+    exercise = vocabulary_choice(EXERCISE)
+    onset = vocabulary_choice(ONSET)
+    condition = vocabulary_choice(CONDITION)
+    symptom = vocabulary_choice(SYMPTOM)
+    age_band = vocabulary_choice(AGE_BAND)
+    outcome = vocabulary_choice(OUTCOME)
+    intensity = vocabulary_choice(INTENSITY)
+    tag = TagName()

@@ -2,7 +2,7 @@
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from forum.auth.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from forum.auth.schemas import PASSWORD_MAX_LENGTH, new_password_field
 from forum.validation import InputSchema
 
 # What happens to a departing member's experiences (the contract's keys).
@@ -16,15 +16,7 @@ class PasswordChangeSchema(InputSchema):
     current_password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )
-    new_password = fields.String(
-        required=True,
-        load_only=True,
-        validate=validate.Length(
-            min=PASSWORD_MIN_LENGTH,
-            max=PASSWORD_MAX_LENGTH,
-            error="Use at least {min} characters (and at most {max}).",
-        ),
-    )
+    new_password = new_password_field()
 
 
 class PasswordChangeFormSchema(PasswordChangeSchema):

@@ -22,14 +22,9 @@ username_field = fields.String(
 )
 
 
-class RegistrationSchema(InputSchema):
-    username = username_field
-    email = fields.Email(
-        required=True,
-        validate=validate.Length(max=254),
-        error_messages={"invalid": "Enter a valid e-mail address."},
-    )
-    password = fields.String(
+def new_password_field() -> fields.String:
+    """A password being chosen (registration, a change, a reset): long enough, not endless."""
+    return fields.String(
         required=True,
         load_only=True,
         validate=validate.Length(
@@ -38,6 +33,16 @@ class RegistrationSchema(InputSchema):
             error="Use at least {min} characters (and at most {max}).",
         ),
     )
+
+
+class RegistrationSchema(InputSchema):
+    username = username_field
+    email = fields.Email(
+        required=True,
+        validate=validate.Length(max=254),
+        error_messages={"invalid": "Enter a valid e-mail address."},
+    )
+    password = new_password_field()
 
     @pre_load
     def normalise_email(self, data, **kwargs):

@@ -8,7 +8,7 @@ from forum import permissions
 from forum.errors import NotFound
 from forum.experiences.totals import remembered_total
 from forum.extensions import db
-from forum.fields import CleanText, TagName, vocabulary_choice
+from forum.fields import CleanText, ExperienceFilterSchema
 from forum.models import (
     Experience,
     ExperienceExercise,
@@ -21,7 +21,6 @@ from forum.models import (
 )
 from forum.pagination import Page
 from forum.validation import InputSchema
-from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
 
 SORTS = ("newest", "most_me_too")
 # List arguments that order or page the matches without changing how many there are.
@@ -36,17 +35,9 @@ class PageQuerySchema(InputSchema):
     )
 
 
-class ListQuerySchema(PageQuerySchema):
+class ListQuerySchema(PageQuerySchema, ExperienceFilterSchema):
     """The contract's list filters, for GET /api/v1/experiences and the /experiences page."""
 
-    exercise = vocabulary_choice(EXERCISE)
-    onset = vocabulary_choice(ONSET)
-    condition = vocabulary_choice(CONDITION)
-    symptom = vocabulary_choice(SYMPTOM)
-    age_band = vocabulary_choice(AGE_BAND)
-    outcome = vocabulary_choice(OUTCOME)
-    intensity = vocabulary_choice(INTENSITY)
-    tag = TagName()
     # CleanText: a NUL would reach PostgreSQL, which refuses it in a query parameter.
     author = CleanText(validate=validate.Length(1, 40))
     sort = fields.String(
