@@ -10,7 +10,7 @@ document) unless marked optional. The validators only document values: nothing i
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forum.auth.schemas import OwnUserSchema
-from forum.experiences.schemas import ExperienceSchema, ReplySchema
+from forum.experiences.schemas import MAIN_EXERCISE_RULE, ExperienceSchema, ReplySchema
 from forum.validation import OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -136,7 +136,10 @@ class TaxonomyEntryShape(Answer):
 
 TaxonomyShape = Answer.from_dict(
     {
-        name: fields.List(fields.Nested(TaxonomyEntryShape))
+        name: fields.List(
+            fields.Nested(TaxonomyEntryShape),
+            metadata={"description": MAIN_EXERCISE_RULE} if name == "exercise" else {},
+        )
         for name in ("onset", "condition", "symptom", "age_band", "exercise", "intensity")
         + ("outcome", "flare", "effect", "status", "role", "flag_reason")
     },
