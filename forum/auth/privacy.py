@@ -55,7 +55,7 @@ def delete_account(user: User, values: dict) -> None:
     (redaction.py). The password is asked for on every surface. Every experience touched
     goes through the search outbox.
     """
-    _ensure_password(user, values["password"], "password")
+    _ensure_password(user, values.get("password", ""), "password")
     now = utcnow()
     redact_text_about(user)
     touched = _remove_experiences(user, values["experiences"], now)

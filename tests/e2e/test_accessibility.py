@@ -86,7 +86,7 @@ def test_share_an_experience_by_keyboard(browsing, api):
     page.goto("/experiences/new")
     skip_to_content(page)
     type_into(page, "#title", "Qigong by keyboard, ten minutes a day")
-    tick(page, 'input[name=exercises][value="qigong"]')
+    choose_radio(page, "exercises", "qigong")
     choose_radio(page, "intensity", "gentle")
     type_into(page, "#minutes_per_session", "10")
     choose_radio(page, "outcome", "helped")

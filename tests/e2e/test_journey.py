@@ -26,13 +26,13 @@ STORY = (
 
 
 def tai_chi_reports(page: Page):
-    """The insights page's 'Reports' cell for tai chi (absent while tai chi is suppressed)."""
+    """The insights page's first cell (people) for tai chi (absent while tai chi is suppressed)."""
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Tai chi"))
     return row.get_by_role("cell").first
 
 
 def test_an_experience_from_sharing_to_deletion(browsing, api):
-    # Insights needs 3 reports (the server runs with INSIGHTS_MIN_REPORTS=3, the smallest the
+    # Insights needs 3 people (the server runs with INSIGHTS_MIN_REPORTS=3, the smallest the
     # app allows); two other members of the same group have already shared published tai chi.
     for name in ("journey_peer1", "journey_peer2"):
         api.publish(api.member(name, **PROFILE), title=f"Tai chi notes from {name}")
@@ -41,14 +41,14 @@ def test_an_experience_from_sharing_to_deletion(browsing, api):
     register(newcomer, "journey_newcomer")
     fill_profile(newcomer, PROFILE_ANSWERS)
     newcomer.goto("/insights")
-    expect(newcomer.get_by_text("Fewer than 3 published experiences match")).to_be_visible()
+    expect(newcomer.get_by_text("Fewer than 3 people have published experiences in this")).to_be_visible()
 
     experience_id = share_experience(
         newcomer,
         TITLE,
         STORY,
         {
-            "What kind of exercise?": "Tai chi",
+            "Which exercise is this account about?": "Tai chi",
             "How hard?": "Gentle",
             "What did it do for you overall?": "Helped",
             "Did sessions bring on a flare-up?": "No flare-up",
@@ -100,4 +100,4 @@ def test_an_experience_from_sharing_to_deletion(browsing, api):
     expect(other.get_by_role("link", name=TITLE)).to_have_count(0)
     expect(other.get_by_role("link", name="Tai chi notes from journey_peer1")).to_be_visible()
     newcomer.goto("/insights")
-    expect(newcomer.get_by_text("Fewer than 3 published experiences match")).to_be_visible()
+    expect(newcomer.get_by_text("Fewer than 3 people have published experiences in this")).to_be_visible()

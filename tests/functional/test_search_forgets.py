@@ -206,7 +206,9 @@ def test_an_anonymized_account_keeps_the_story_but_not_the_username(
     app, client, forum_with_secret, rebuilt
 ):
     response = client.delete(
-        "/api/v1/me", json={"experiences": "anonymize"}, headers=_token_headers(client, AUTHOR)
+        "/api/v1/me",
+        json={"experiences": "anonymize", "password": TEST_PASSWORD},
+        headers=_token_headers(client, AUTHOR),
     )
     assert response.status_code == 204
     if rebuilt:
