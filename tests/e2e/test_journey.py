@@ -25,6 +25,9 @@ STORY = (
 )
 
 
+TOO_FEW_PEOPLE = "Fewer than 3 people have published experiences in this"
+
+
 def tai_chi_reports(page: Page):
     """The insights page's first cell (people) for tai chi (absent while tai chi is suppressed)."""
     row = page.get_by_role("row").filter(has=page.get_by_role("rowheader", name="Tai chi"))
@@ -41,7 +44,7 @@ def test_an_experience_from_sharing_to_deletion(browsing, api):
     register(newcomer, "journey_newcomer")
     fill_profile(newcomer, PROFILE_ANSWERS)
     newcomer.goto("/insights")
-    expect(newcomer.get_by_text("Fewer than 3 people have published experiences in this")).to_be_visible()
+    expect(newcomer.get_by_text(TOO_FEW_PEOPLE)).to_be_visible()
 
     experience_id = share_experience(
         newcomer,
@@ -100,4 +103,4 @@ def test_an_experience_from_sharing_to_deletion(browsing, api):
     expect(other.get_by_role("link", name=TITLE)).to_have_count(0)
     expect(other.get_by_role("link", name="Tai chi notes from journey_peer1")).to_be_visible()
     newcomer.goto("/insights")
-    expect(newcomer.get_by_text("Fewer than 3 people have published experiences in this")).to_be_visible()
+    expect(newcomer.get_by_text(TOO_FEW_PEOPLE)).to_be_visible()
