@@ -1,5 +1,7 @@
 """factory_boy factories for test data; use them inside an application context."""
 
+from datetime import timedelta
+
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
@@ -85,3 +87,25 @@ class ReplyFactory(BaseFactory):
     body = factory.Sequence(lambda n: f"Reply number {n}: the same happened to me.")
     body_html = factory.LazyAttribute(lambda reply: render_markdown(reply.body))
     status = "published"
+
+
+# Every kind of caller the permission tests try, anonymous first.
+PERMISSION_ROLES = (
+    "anonymous",
+    "member",
+    "author",
+    "reply_author",
+    "moderator",
+    "admin",
+    "suspended_member",
+    "suspended_author",
+)
+
+
+def member_for_role(role: str, **fields) -> User:
+    """A member standing as `role` (one of PERMISSION_ROLES but anonymous)."""
+    if role.startswith("suspended"):
+        fields.setdefault("suspended_until", utcnow() + timedelta(days=3))
+    return UserFactory(
+        role={"moderator": "moderator", "admin": "admin"}.get(role, "member"), **fields
+    )

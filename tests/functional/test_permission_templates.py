@@ -1,27 +1,21 @@
 """The experience page shows each button or form exactly when its `can_x` says the action works."""
 
-from datetime import timedelta
-
 import pytest
 from flask_login import AnonymousUserMixin
 
 from forum import permissions
-from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Experience, Reply, Status, User
 from tests.conftest import serving
-from tests.factories import TEST_PASSWORD, ExperienceFactory, ReplyFactory, UserFactory
-
-ROLES = (
-    "anonymous",
-    "member",
-    "author",
-    "reply_author",
-    "moderator",
-    "admin",
-    "suspended_member",
-    "suspended_author",
+from tests.factories import (
+    PERMISSION_ROLES,
+    TEST_PASSWORD,
+    ExperienceFactory,
+    ReplyFactory,
+    member_for_role,
 )
+
+ROLES = PERMISSION_ROLES
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +23,8 @@ def world(tmp_path_factory):
     """One member per role; each case posts its own experience with one published reply."""
     with serving(tmp_path_factory.mktemp("templates")) as app:
         with app.app_context():
-            suspended = {"suspended_until": utcnow() + timedelta(days=3)}
             for role in ROLES[1:]:
-                standing = {"moderator": "moderator", "admin": "admin"}.get(role, "member")
-                extra = suspended if role.startswith("suspended") else {}
-                UserFactory(username=role, role=standing, **extra)
+                member_for_role(role, username=role)
         # No context left pushed: each request needs its own `g` (Flask-Login keeps the user there).
         yield app
 

@@ -4,8 +4,6 @@ Templates ask `can_x`, services call `ensure_can_x`; this is what keeps them fro
 apart (a form that answers 404, a button missing where the action works).
 """
 
-from datetime import timedelta
-
 import pytest
 from flask_login import AnonymousUserMixin
 from sqlalchemy import event
@@ -21,18 +19,15 @@ from forum.moderation import flagging
 from forum.moderation import service as moderation
 from forum.workflow import DECISIONS, EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from tests.conftest import serving
-from tests.factories import STORY_INPUT, ExperienceFactory, ReplyFactory, UserFactory
-
-ROLES = (
-    "anonymous",
-    "member",
-    "author",
-    "reply_author",
-    "moderator",
-    "admin",
-    "suspended_member",
-    "suspended_author",
+from tests.factories import (
+    PERMISSION_ROLES,
+    STORY_INPUT,
+    ExperienceFactory,
+    ReplyFactory,
+    member_for_role,
 )
+
+ROLES = PERMISSION_ROLES
 SPAM = {"reason": "spam"}
 EDITED = {**STORY_INPUT, "title": "Qigong every evening, as it turned out"}
 REPLY_DECISIONS = tuple(action for action in DECISIONS if action in REPLY_TRANSITIONS)
@@ -134,16 +129,7 @@ def world(tmp_path_factory):
                 # Some fifteen hundred small commits: waiting for the disk on each adds minutes.
                 event.listen(db.engine, "connect", _without_fsync)
                 db.engine.dispose()
-            suspended = {"suspended_until": utcnow() + timedelta(days=3)}
-            ids = {
-                "member": UserFactory().id,
-                "author": UserFactory().id,
-                "reply_author": UserFactory().id,
-                "moderator": UserFactory(role="moderator").id,
-                "admin": UserFactory(role="admin").id,
-                "suspended_member": UserFactory(**suspended).id,
-                "suspended_author": UserFactory(**suspended).id,
-            }
+            ids = {role: member_for_role(role).id for role in ROLES[1:]}
         yield app, ids
 
 
