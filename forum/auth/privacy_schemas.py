@@ -42,7 +42,3 @@ class AccountDeletionSchema(InputSchema):
     password = fields.String(
         required=True, load_only=True, validate=validate.Length(min=1, max=PASSWORD_MAX_LENGTH)
     )
-
-
-class AccountDeletionFormSchema(AccountDeletionSchema):
-    """The page's form: the same fields as the API's body."""

@@ -20,7 +20,7 @@ from forum.auth import privacy
 from forum.auth.export import export_member_data
 from forum.auth.privacy_schemas import (
     EXPERIENCE_CHOICES,
-    AccountDeletionFormSchema,
+    AccountDeletionSchema,
     PasswordChangeFormSchema,
 )
 from forum.errors import Invalid
@@ -77,11 +77,11 @@ def export():
 def delete():
     errors, values = {}, {}
     if request.method == "POST":
-        values = form_input(AccountDeletionFormSchema())
+        values = form_input(AccountDeletionSchema())
         try:
             privacy.delete_account(
                 current_user._get_current_object(),
-                load(AccountDeletionFormSchema(), values, from_form=True),
+                load(AccountDeletionSchema(), values, from_form=True),
             )
         except Invalid as error:
             errors = error.fields

@@ -50,26 +50,23 @@ class Cube:
 
     def counts(self, *groups: Group) -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
-        with self._lock:
-            self._current()
-            answers = []
-            for group in groups:
-                key = tuple(sorted(group.items()))
-                if key not in self._answers:
-                    self._answers[key] = self._table.counts(group)
-                answers.append(self._answers[key])
-            return answers
+        return self._per_group(self._answers, "counts", groups)
 
     def sizes(self, *groups: Group) -> list[int]:
         """How many people each group has, after every change committed so far."""
+        return self._per_group(self._sizes, "size", groups)
+
+    def _per_group(self, memo: dict, measure: str, groups: tuple[Group, ...]) -> list:
+        """The table's `measure` of each group, remembered in `memo` until the table changes."""
         with self._lock:
-            self._current()
+            self._current()  # may rebuild the table: look the measure up only after it
+            compute = getattr(self._table, measure)
             answers = []
             for group in groups:
                 key = tuple(sorted(group.items()))
-                if key not in self._sizes:
-                    self._sizes[key] = self._table.size(group)
-                answers.append(self._sizes[key])
+                if key not in memo:
+                    memo[key] = compute(group)
+                answers.append(memo[key])
             return answers
 
     def remembered(self, key: tuple, make):
