@@ -1,0 +1,1 @@
+"""Outgoing e-mail: recorded in the transaction of its cause, delivered afterwards with retries."""

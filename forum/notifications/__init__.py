@@ -1,0 +1,1 @@
+"""Notifications: what a member hears back (in the app and by e-mail), watching, mail preferences."""
