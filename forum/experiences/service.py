@@ -40,6 +40,7 @@ def submit_experience(author: User, values: dict) -> Experience:
     values.setdefault("share_profile", author.default_share_profile)
     now = utcnow()
     experience = Experience(author=author, created_at=now, updated_at=now, submitted_at=now)
+    _apply_privacy_choices(experience, values)
     _apply(experience, values)
     experience.status = workflow.initial_status(permissions.is_trusted(author))
     if experience.status == Status.PUBLISHED:
