@@ -98,7 +98,7 @@ def current_viewer() -> User | None:
     return current_user if is_signed_in(current_user) else None
 
 
-def can_see_profile(user: User | None, experience: Experience) -> bool:
+def sees_profile(user: User | None, experience: Experience) -> bool:
     """Whether the story's "about me" (vocabulary.PROFILE_FIELDS) is shown to `user`: always
     when its author shares it, otherwise to the author and moderators only."""
     return experience.share_profile or is_author(user, experience) or is_moderator(user)

@@ -193,7 +193,7 @@ class ExperienceSchema(OutputSchema):
         viewer = permissions.current_viewer()
         if not (permissions.is_author(viewer, experience) or permissions.is_moderator(viewer)):
             data.pop("share_profile", None)
-        if not permissions.can_see_profile(viewer, experience):
+        if not permissions.sees_profile(viewer, experience):
             data.update({field: None for field in PROFILE_FIELDS if field in data})
         return data
 
