@@ -81,8 +81,12 @@ def edit_experience(
             db.session.rollback()
             return visible_experience(editor, experience_id)
         # Who may read it, or whether its "about me" shows, is not a content edit: no
-        # revision, no review, no trust change; the lists, search and kept pages follow.
-        experience.updated_at = utcnow()
+        # revision, no review, no trust change, no new updated_at; the lists, search and
+        # kept pages follow (the commit moves the content version, the outbox the index).
+        if not permissions.is_author(editor, experience):
+            record_action(
+                editor, "edit", "experience", experience.id, subject_id=experience.author_id
+            )
         if experience.status == Status.PUBLISHED:
             search.note_changed(experience.id)
         unit_of_work.commit()
