@@ -217,3 +217,17 @@ def test_the_migration_keeps_every_existing_story_public_and_shared(tmp_path):
         ).fetchall()
     assert story == [("public", 1)]
     assert user == [("public", 1)]
+
+
+def test_members_only_and_private_stories_still_count_in_insights(client, ctx):
+    stories = [
+        ExperienceFactory(author=UserFactory(), onset="injury", exercises=("walking",))
+        for _ in range(7)
+    ]
+    before = client.get("/api/v1/insights?onset=injury").get_json()
+    assert "walking" in [row["exercise"] for row in before["exercises"]]
+    for story in stories:
+        story.visibility, story.share_profile = "members", False
+    db.session.commit()
+    after = client.get("/api/v1/insights?onset=injury").get_json()
+    assert after == before
