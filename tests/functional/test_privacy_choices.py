@@ -231,3 +231,13 @@ def test_members_only_and_private_stories_still_count_in_insights(client, ctx):
     db.session.commit()
     after = client.get("/api/v1/insights?onset=injury").get_json()
     assert after == before
+
+
+def test_registering_with_an_address_in_use_answers_the_same_defaults(client):
+    first = {"username": "maple", "email": "maple@example.org", "password": "long enough 1"}
+    second = {**first, "username": "birch"}
+    answers = [client.post("/api/v1/auth/register", json=body) for body in (first, second)]
+    assert [answer.status_code for answer in answers] == [201, 201]
+    for answer in answers:
+        user = answer.get_json()["user"]
+        assert (user["default_visibility"], user["default_share_profile"]) == ("public", True)
