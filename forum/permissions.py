@@ -6,10 +6,12 @@ may not see (the contract's "404 also for content the caller may not see"), Forb
 what they see but may not do, Conflict for what no one may do in the item's current status.
 """
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
+from flask_login import current_user
 
 from forum.errors import Conflict, Forbidden, NotFound
 from forum.models import Experience, Reply, Status, User
+from forum.vocabulary import PUBLIC
 from forum.workflow import ALREADY_DECIDED, decisions
 
 NOT_OPEN = "Replies and “me too” open once the experience is published."
@@ -77,8 +79,29 @@ def can_view_experience(user: User | None, experience: Experience) -> bool:
     if experience.status == Status.DELETED:
         return False
     if experience.status == Status.PUBLISHED:
-        return True
+        return experience.visibility == PUBLIC or is_signed_in(user)
     return is_author(user, experience) or is_moderator(user)
+
+
+def is_signed_in(user: User | None) -> bool:
+    """A member (of any role) is signed in: members-only stories are for them."""
+    return user is not None and user.is_authenticated
+
+
+def current_viewer() -> User | None:
+    """Who the answer being made is for: the API's token holder (the API never reads the
+    session cookie), else the member signed in to the pages; None for a visitor."""
+    if not has_request_context():
+        return None
+    if "api_user" in g or request.path.startswith("/api/"):
+        return g.get("api_user")
+    return current_user if is_signed_in(current_user) else None
+
+
+def sees_profile(user: User | None, experience: Experience) -> bool:
+    """Whether the story's "about me" (vocabulary.PROFILE_FIELDS) is shown to `user`: always
+    when its author shares it, otherwise to the author and moderators only."""
+    return experience.share_profile or is_author(user, experience) or is_moderator(user)
 
 
 def ensure_can_view_experience(user: User | None, experience: Experience) -> None:

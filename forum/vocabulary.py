@@ -91,7 +91,27 @@ FLAG_REASON = MappingProxyType(
     }
 )
 
-# The member profile fields that "people like me" groups on.
+# Who may read an experience: `members` keeps it from visitors who are not signed in.
+VISIBILITY = MappingProxyType(
+    {"public": "Everyone, signed in or not", "members": "Signed-in members only"}
+)
+PUBLIC, MEMBERS_ONLY = "public", "members"
+# The share_profile radios of the forms: they post "true" or "false", which schemas load.
+SHARE_PROFILE = MappingProxyType(
+    {
+        "true": "Yes: show my onset, condition, main symptom and age band",
+        "false": "No: keep them to me and the moderators",
+    }
+)
+
+
+def share_profile_choice(shared: bool) -> str:
+    """The SHARE_PROFILE key a form shows checked for a stored choice."""
+    return "true" if shared else "false"
+
+
+# The member profile fields that "people like me" groups on: a story's "about me", which
+# share_profile=False hides from all but its author and moderators (and from their filters).
 PROFILE_FIELDS = MappingProxyType(
     {"onset": ONSET, "condition": CONDITION, "symptom": SYMPTOM, "age_band": AGE_BAND}
 )

@@ -10,7 +10,12 @@ document) unless marked optional. The validators only document values: nothing i
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forum.auth.schemas import OwnUserSchema
-from forum.experiences.schemas import MAIN_EXERCISE_RULE, ExperienceSchema, ReplySchema
+from forum.experiences.schemas import (
+    MAIN_EXERCISE_RULE,
+    VISIBILITY_RULE,
+    ExperienceSchema,
+    ReplySchema,
+)
 from forum.validation import OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -24,6 +29,7 @@ from forum.vocabulary import (
     ROLE,
     STATUS,
     SYMPTOM,
+    VISIBILITY,
 )
 
 REPLY_STATUSES = ("published", "hidden", "deleted")
@@ -96,6 +102,10 @@ class ExperienceShape(Answer, ExperienceSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    visibility = one_of(VISIBILITY, metadata={"description": VISIBILITY_RULE})
+    share_profile = fields.Boolean(
+        metadata={"optional": True, "description": "Shown to the author and moderators only."}
+    )
     status = one_of(STATUS)
     DOCUMENTED_AS = {
         "tags": fields.List(fields.String()),
@@ -116,6 +126,7 @@ class OwnUserShape(Answer, OwnUserSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    default_visibility = one_of(VISIBILITY)
     DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
 
 

@@ -21,11 +21,16 @@ def _page(page: queries.Page) -> dict:
 
 
 @bp.get("/experiences")
+@member_optional
 @bp.arguments(queries.ListQuerySchema, location="query")
 @bp.response(200, ExperiencePageShape)
 def list_experiences(filters: dict):
-    """Published experiences, filtered and paged"""
-    return _page(queries.list_published(filters))
+    """Published experiences, filtered and paged
+
+    Members-only experiences need a token; a filter on onset, condition, symptom or age band
+    does not find an experience whose author keeps that "about me" private.
+    """
+    return _page(queries.list_published(filters, api_user()))
 
 
 @bp.post("/experiences")

@@ -1,5 +1,6 @@
 """GET /api/v1/search: published experiences matching a query, with highlights and facets."""
 
+from forum.api.auth import api_user, member_optional
 from forum.api.blueprint import ApiBlueprint
 from forum.api.report_answers import SearchResultsShape
 from forum.search import search
@@ -9,11 +10,16 @@ bp = ApiBlueprint("api_search", __name__, url_prefix="/api/v1", description="sea
 
 
 @bp.get("/search")
+@member_optional
 @bp.arguments(SearchQuerySchema, location="query")
 @bp.response(200, SearchResultsShape)
 def search_experiences(args: dict):
-    """Search published experiences"""
-    results = search(args)
+    """Search published experiences
+
+    Members-only experiences need a token; filters and facets on onset, condition, symptom
+    and age band leave out experiences whose authors keep that "about me" private.
+    """
+    results = search(args, api_user())
     return {
         "items": [
             {

@@ -40,6 +40,7 @@ def _experiences(user: User) -> list[dict]:
         .order_by(Experience.id)
     )
     schema = ExperienceSchema()
+    schema.viewer_decides = False  # the member's own data: every field, both choices
     return [
         {**schema.dump(row), "revisions": [_revision(r) for r in row.revisions]} for row in rows
     ]

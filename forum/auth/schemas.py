@@ -5,7 +5,7 @@ from marshmallow import fields, pre_load, validate
 from forum.clock import isoformat
 from forum.fields import vocabulary_choice
 from forum.validation import InputSchema
-from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
+from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM, VISIBILITY
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
 USERNAME_PATTERN = r"\A[A-Za-z0-9_-]{3,30}\Z"
@@ -76,6 +76,9 @@ class ProfileSchema(InputSchema):
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    # What new experiences start with (each can be changed on the story itself).
+    default_visibility = vocabulary_choice(VISIBILITY)
+    default_share_profile = fields.Boolean()
 
     @pre_load
     def blank_means_unset(self, data, **kwargs):
@@ -105,6 +108,8 @@ class UserSchema(InputSchema):
 
 class OwnUserSchema(UserSchema):
     email = fields.String()
+    default_visibility = fields.String()
+    default_share_profile = fields.Boolean()
     suspended_until = fields.Function(
         lambda user: isoformat(user.suspended_until) if user.is_suspended() else None
     )

@@ -15,6 +15,7 @@ from forum.errors import Conflict
 from forum.extensions import db
 from forum.models import ApiToken, User
 from forum.validation import load
+from forum.vocabulary import PUBLIC
 
 USERNAME_TAKEN = "That username is taken."
 EMAIL_TAKEN = "That e-mail address cannot be used for a new account."
@@ -105,6 +106,9 @@ def _stand_in_member(username: str, email: str) -> User:
         email=email,
         role="member",
         created_at=utcnow(),
+        # What a saved account starts with (the column defaults apply only when saved).
+        default_visibility=PUBLIC,
+        default_share_profile=True,
     )
 
 

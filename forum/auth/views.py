@@ -9,6 +9,7 @@ from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchem
 from forum.auth.session import sign_in, sign_out
 from forum.errors import DomainError, Invalid
 from forum.validation import load
+from forum.vocabulary import share_profile_choice
 from forum.web.forms import form_input, is_safe_next
 
 bp = Blueprint("auth", __name__)
@@ -79,7 +80,11 @@ def logout():
 @login_required
 def profile():
     errors = {}
-    values = current_user.profile
+    values = {
+        **current_user.profile,
+        "default_visibility": current_user.default_visibility,
+        "default_share_profile": share_profile_choice(current_user.default_share_profile),
+    }
     if request.method == "POST":
         values = form_input(ProfileSchema(), blank_as_none=True)
         try:

@@ -1,7 +1,7 @@
 """Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
 
 from marshmallow import fields, validate
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from forum import permissions
@@ -21,6 +21,7 @@ from forum.models import (
 )
 from forum.pagination import Page
 from forum.validation import InputSchema
+from forum.vocabulary import PROFILE_FIELDS, PUBLIC
 
 SORTS = ("newest", "most_me_too")
 # List arguments that order or page the matches without changing how many there are.
@@ -93,9 +94,34 @@ def _filtered(query: Select, filters: dict) -> Select:
     return query
 
 
-def _published(filters: dict) -> Select:
+def _readable_by(query: Select, viewer: User | None, filters: dict) -> Select:
+    """Only what `viewer` may read (members-only stories need a signed-in member), and a
+    profile filter matches a story hiding its "about me" only for its author and moderators."""
+    if not permissions.is_signed_in(viewer):
+        query = query.where(Experience.visibility == PUBLIC)
+    if any(filters.get(name) for name in PROFILE_FIELDS) and not permissions.is_moderator(viewer):
+        shown = Experience.share_profile.is_(True)
+        if permissions.is_signed_in(viewer):
+            shown = or_(shown, Experience.author_id == viewer.id)
+        query = query.where(shown)
+    return query
+
+
+def _audience(viewer: User | None, filters: dict) -> tuple:
+    """What, beside the filters, decides which stories a list holds for `viewer`."""
+    if permissions.is_moderator(viewer):
+        return ("moderator",)
+    if not permissions.is_signed_in(viewer):
+        return ("visitor",)
+    if any(filters.get(name) for name in PROFILE_FIELDS):
+        return ("member", viewer.id)
+    return ("member",)
+
+
+def _published(filters: dict, viewer: User | None = None) -> Select:
     """Published experiences matching the filters; ties broken by id so pages never overlap."""
     query = _filtered(select(Experience).where(Experience.status == Status.PUBLISHED), filters)
+    query = _readable_by(query, viewer, filters)
     if filters.get("sort") == "most_me_too":
         query = query.order_by(
             Experience.me_too_count.desc(), Experience.published_at.desc(), Experience.id.desc()
@@ -105,17 +131,19 @@ def _published(filters: dict) -> Select:
     return _with_cards(query)
 
 
-def list_published(filters: dict) -> Page:
-    """A page of published experiences matching the filters, with their total."""
-    query = _published(filters)
+def list_published(filters: dict, viewer: User | None = None) -> Page:
+    """A page of the published experiences `viewer` may read matching the filters, with
+    their total (None: a visitor who is not signed in)."""
+    query = _published(filters, viewer)
     matching = tuple(sorted((k, v) for k, v in filters.items() if k not in NOT_FILTERS and v))
+    matching += (_audience(viewer, filters),)
     total = remembered_total(matching, lambda: _count(query))
     return _paginate(query, filters.get("page", 1), filters.get("per_page", 20), total)
 
 
-def recent_published(limit: int = 5) -> list[Experience]:
-    """The newest published experiences, for the home page (no total: it is not shown)."""
-    return list(db.session.scalars(_published({}).limit(limit)))
+def recent_published(limit: int = 5, viewer: User | None = None) -> list[Experience]:
+    """The newest published experiences `viewer` may read, for the home page (no total)."""
+    return list(db.session.scalars(_published({}, viewer).limit(limit)))
 
 
 def list_own(author: User, page: int = 1, per_page: int = 20) -> Page:

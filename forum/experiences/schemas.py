@@ -1,7 +1,8 @@
 """Experience schemas: one input schema (form, API, CLI) and the contract's output shapes."""
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, post_dump, validate, validates
 
+from forum import permissions
 from forum.clock import isoformat
 from forum.fields import CleanText, TagName, WholeNumber, vocabulary_choice
 from forum.validation import InputSchema, OutputSchema
@@ -14,7 +15,9 @@ from forum.vocabulary import (
     INTENSITY,
     ONSET,
     OUTCOME,
+    PROFILE_FIELDS,
     SYMPTOM,
+    VISIBILITY,
 )
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -27,6 +30,18 @@ MAIN_EXERCISE_RULE = (
     "flare and effects are about it, and insights credit only it; the others were combined "
     "with it."
 )
+
+VISIBILITY_RULE = (
+    "public: anyone may read it; members: signed-in members and moderators only. "
+    "Defaults to the author's default_visibility."
+)
+SHARE_PROFILE_RULE = (
+    "false: onset, condition, symptom and age band are shown to the author and moderators "
+    "only, and filters on them do not find the story for anyone else. Defaults to the "
+    "author's default_share_profile."
+)
+# The experience's own choices, which an edit changes without sending it back to review.
+PRIVACY_CHOICES = ("visibility", "share_profile")
 
 
 def _range(low: int, high: int) -> validate.Range:
@@ -89,6 +104,9 @@ class ExperienceInputSchema(InputSchema):
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    # Left out: the author's profile defaults. Changing them is not a content edit.
+    visibility = vocabulary_choice(VISIBILITY, metadata={"description": VISIBILITY_RULE})
+    share_profile = fields.Boolean(metadata={"description": SHARE_PROFILE_RULE})
 
     @validates("exercises")
     def no_duplicate_exercises(self, value: list[str], **kwargs) -> None:
@@ -151,6 +169,10 @@ class ExperienceSchema(OutputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    visibility = fields.String(metadata={"description": VISIBILITY_RULE})
+    share_profile = fields.Boolean(
+        metadata={"optional": True, "description": "Shown to the author and moderators only."}
+    )
     status = fields.String()
     author = fields.Function(author_of)
     me_too_count = fields.Integer()
@@ -158,6 +180,22 @@ class ExperienceSchema(OutputSchema):
     created_at = fields.Function(lambda experience: isoformat(experience.created_at))
     updated_at = fields.Function(lambda experience: isoformat(experience.updated_at))
     published_at = fields.Function(lambda experience: isoformat(experience.published_at))
+
+    # False for a dump made for the author whatever the request (the data export).
+    viewer_decides = True
+
+    @post_dump(pass_original=True)
+    def keep_private_profile(self, data: dict, experience, **kwargs) -> dict:
+        """Onset, condition, symptom and age band only for those who may see them; the
+        share_profile choice only for the author and moderators."""
+        if not self.viewer_decides:
+            return data
+        viewer = permissions.current_viewer()
+        if not (permissions.is_author(viewer, experience) or permissions.is_moderator(viewer)):
+            data.pop("share_profile", None)
+        if not permissions.sees_profile(viewer, experience):
+            data.update({field: None for field in PROFILE_FIELDS if field in data})
+        return data
 
 
 class ReplySchema(OutputSchema):

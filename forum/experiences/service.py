@@ -7,6 +7,7 @@ from forum import permissions, search, unit_of_work, workflow
 from forum.audit import record_action
 from forum.clock import utcnow
 from forum.experiences.queries import visible_experience
+from forum.experiences.schemas import PRIVACY_CHOICES
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
 from forum.sanitize import render_markdown
@@ -35,8 +36,11 @@ def submit_experience(author: User, values: dict) -> Experience:
     values = dict(values)  # loaded by ExperienceInputSchema; the profile fills the gaps
     for field in PROFILE_FIELDS:
         values.setdefault(field, getattr(author, field))
+    values.setdefault("visibility", author.default_visibility)
+    values.setdefault("share_profile", author.default_share_profile)
     now = utcnow()
     experience = Experience(author=author, created_at=now, updated_at=now, submitted_at=now)
+    _apply_privacy_choices(experience, values)
     _apply(experience, values)
     experience.status = workflow.initial_status(permissions.is_trusted(author))
     if experience.status == Status.PUBLISHED:
@@ -70,10 +74,23 @@ def edit_experience(
     if not partial:
         values = {**_cleared_optional_fields(), **values}
     snapshot = _snapshot(experience)
+    chose_differently = _apply_privacy_choices(experience, values)
     _apply(experience, values)
     if _snapshot(experience) == snapshot:
-        db.session.rollback()
-        return visible_experience(editor, experience_id)
+        if not chose_differently:
+            db.session.rollback()
+            return visible_experience(editor, experience_id)
+        # Who may read it, or whether its "about me" shows, is not a content edit: no
+        # revision, no review, no trust change, no new updated_at; the lists, search and
+        # kept pages follow (the commit moves the content version, the outbox the index).
+        if not permissions.is_author(editor, experience):
+            record_action(
+                editor, "edit", "experience", experience.id, subject_id=experience.author_id
+            )
+        if experience.status == Status.PUBLISHED:
+            search.note_changed(experience.id)
+        unit_of_work.commit()
+        return experience
 
     previous_status = experience.status
     now = utcnow()
@@ -97,7 +114,7 @@ def edit_experience(
     workflow.claim_version(experience, seen_version, message=CHANGED_MEANWHILE)
     if not permissions.is_author(editor, experience):
         record_action(editor, "edit", "experience", experience.id, subject_id=experience.author_id)
-    if Status.PUBLISHED in (previous_status, experience.status):
+    if Status.PUBLISHED in (previous_status, experience.status) or chose_differently:
         search.note_changed(experience.id)
     unit_of_work.commit()
     return experience
@@ -138,6 +155,20 @@ def _cleared_optional_fields() -> dict:
     """What a full form post means for an optional field it does not send: not set."""
     fields = ("minutes_per_session", "sessions_per_week", "weeks_tried", *PROFILE_FIELDS)
     return {**dict.fromkeys(fields), "effects": None, "tags": []}
+
+
+def _apply_privacy_choices(experience: Experience, values: dict) -> bool:
+    """Set visibility and share_profile as given; True when either changed."""
+    changed = False
+    for field in PRIVACY_CHOICES:
+        if (
+            field in values
+            and values[field] is not None
+            and getattr(experience, field) != values[field]
+        ):
+            setattr(experience, field, values[field])
+            changed = True
+    return changed
 
 
 def _apply(experience: Experience, values: dict) -> None:

@@ -13,7 +13,7 @@ from forum.models import Experience, Status
 from forum.pagination import link_args, requested_page
 from forum.sanitize import excerpt
 from forum.validation import load
-from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
+from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS, share_profile_choice
 from forum.web.forms import form_input
 from forum.web.page_cache import kept_for_anyone
 
@@ -41,6 +41,7 @@ def _typed_values() -> dict:
 
 def _values_of(experience: Experience) -> dict:
     values = {field: getattr(experience, field) for field in ExperienceInputSchema().fields}
+    values["share_profile"] = share_profile_choice(experience.share_profile)
     values.update({f"effects.{area}": value for area, value in experience.effects.items()})
     values["exercises"] = experience.exercises
     values["tags"] = ", ".join(experience.tag_names)
@@ -57,7 +58,10 @@ def _form_page(template: str, values: dict, errors: dict, **context):
 @kept_for_anyone()
 def list_experiences():
     try:
-        page, errors = queries.list_published(query_args(queries.ListQuerySchema())), {}
+        page, errors = (
+            queries.list_published(query_args(queries.ListQuerySchema()), current_user),
+            {},
+        )
     except DomainError as error:
         page, errors = None, error.fields
     args = link_args(queries.ListQuerySchema())
@@ -77,6 +81,8 @@ def mine():
 @rate_limits.post
 def new():
     values, errors = {"exercises": [], **current_user.profile}, {}
+    values["visibility"] = current_user.default_visibility
+    values["share_profile"] = share_profile_choice(current_user.default_share_profile)
     if request.method == "POST":
         values = _typed_values()
         try:

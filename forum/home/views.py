@@ -1,6 +1,7 @@
 """The home page: what the forum is, and the newest published experiences."""
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from forum.experiences.queries import recent_published
 from forum.web.page_cache import kept_for_anyone
@@ -13,4 +14,4 @@ RECENT_ON_HOME = 5
 @bp.get("/")
 @kept_for_anyone()
 def home():
-    return render_template("home.html", recent=recent_published(RECENT_ON_HOME))
+    return render_template("home.html", recent=recent_published(RECENT_ON_HOME, current_user))

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from forum.clock import utcnow
@@ -102,6 +103,10 @@ class Experience(db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    # Who may read it: "public" (anyone) or "members" (signed-in members); see permissions.
+    visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")
+    # False: onset, condition, symptom and age band are shown to the author and moderators only.
+    share_profile: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
     status: Mapped[Status] = mapped_column(StatusType(), default=Status.PENDING)
     # Why a moderator rejected or hid it; shown to the author.
     status_reason: Mapped[str | None] = mapped_column(String(1000))

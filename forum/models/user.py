@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -30,6 +30,11 @@ class User(UserMixin, db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    # What a new experience's visibility and share_profile choices start as.
+    default_visibility: Mapped[str] = mapped_column(
+        String(10), default="public", server_default="public"
+    )
+    default_share_profile: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Approvals since the last rejection or hide; trust is reached at TRUST_THRESHOLD.
     approvals_toward_trust: Mapped[int] = mapped_column(default=0)
     suspended_until: Mapped[datetime | None]

@@ -1,6 +1,7 @@
 """The search page: a box, facet links with counts, highlighted results, paging."""
 
 from flask import Blueprint, render_template
+from flask_login import current_user
 
 from forum.errors import DomainError
 from forum.http import query_args
@@ -19,7 +20,7 @@ FACET_TITLES = {"exercise": "Exercise", "onset": "How it began", "outcome": "Out
 @kept_for_anyone(also_keyed_on=index_version)
 def search_page():
     try:
-        results, errors = search(query_args(SearchQuerySchema())), {}
+        results, errors = search(query_args(SearchQuerySchema()), current_user), {}
     except DomainError as error:
         results, errors = None, error.fields
     return render_template(

@@ -26,7 +26,7 @@ from forum.search.engine.counting import (
     live_count,
     scores,
 )
-from forum.search.engine.schema import PAIR_FIELD
+from forum.search.engine.schema import PAIR_FIELD, PUBLIC_TERM, VISIBILITY_FIELD
 from forum.search.engine.segments import PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
@@ -50,6 +50,8 @@ class Plan:
     filters: tuple[tuple[str, str], ...] = ()
     newest_first: bool = False
     limit: int = 20
+    # For a visitor who is not signed in: members-only documents neither match nor weigh.
+    public_only: bool = False
 
     def scoring_terms(self) -> set[str]:
         return {term for clause in self.must + self.should for alt in clause for term in alt}
@@ -77,7 +79,10 @@ class Engine:
         terms = plan.scoring_terms()
         # Only the ranking of several terms weighs them against each other (see _best).
         ranks_terms = not plan.newest_first and len(terms) > 1
-        idf = self._idf(searcher, terms) if ranks_terms else dict.fromkeys(terms, 1.0)
+        if ranks_terms:
+            idf = self._idf(searcher, terms, plan.public_only)
+        else:
+            idf = dict.fromkeys(terms, 1.0)
         matches = Matches()
         candidates = []
         for position, (reader, _offset) in enumerate(leaves):
@@ -94,7 +99,13 @@ class Engine:
         return matches
 
     def most_shared(
-        self, searcher: Searcher, name: str, terms: list[str], minimum: int, limit: int
+        self,
+        searcher: Searcher,
+        name: str,
+        terms: list[str],
+        minimum: int,
+        limit: int,
+        public_only: bool = False,
     ) -> list[int]:
         """Experience ids of the documents holding most of `terms` (at least `minimum`)."""
         leaves = self._leaves(searcher)
@@ -102,7 +113,7 @@ class Engine:
         for position, (reader, _offset) in enumerate(leaves):
             data = self._segment(reader)
             shared = Counter(chain.from_iterable(self._docs(reader, data, name, t) for t in terms))
-            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            deleted = self._unseen(reader, data, public_only)
             ranked += [
                 (times, position, docnum)
                 for docnum, times in shared.items()
@@ -112,18 +123,19 @@ class Engine:
         return [int(leaves[position][0].stored_fields(doc)["id"]) for _, position, doc in best]
 
     def live_frequencies(
-        self, searcher: Searcher, terms, name: str | None = None
+        self, searcher: Searcher, terms, name: str | None = None, public_only: bool = False
     ) -> dict[str, int]:
         """How many live documents hold each term, in any text field or in field `name`.
 
         The only word statistics suggestions, scores and similar experiences may use: they
-        skip deleted documents, which unmerged segments keep along with their terms. The
-        postings come from (and stay in) the cache that queries use.
+        skip deleted documents, which unmerged segments keep along with their terms, and
+        with `public_only` members-only ones too. The postings come from (and stay in) the
+        cache that queries use.
         """
         counts = dict.fromkeys(terms, 0)
         for reader, _offset in self._leaves(searcher):
             data = self._segment(reader)
-            deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+            deleted = self._unseen(reader, data, public_only)
             for term in counts:
                 if name is None:
                     docs = self._term_weights(reader, data, term)
@@ -131,6 +143,15 @@ class Engine:
                     docs = self._docs(reader, data, name, term)
                 counts[term] += live_count(docs, deleted)
         return counts
+
+    def _unseen(self, reader, data: SegmentData, public_only: bool):
+        """The segment's documents that no statistic may count: deleted ones, and with
+        `public_only` those a visitor may not read."""
+        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
+        if not public_only:
+            return deleted
+        public = self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM)
+        return set(range(data.size)).difference(public).union(deleted)
 
     def prepare(self, searcher: Searcher) -> None:
         """Decode what every query needs (lengths, facet values) before the first one asks."""
@@ -163,12 +184,18 @@ class Engine:
             self._segments = {key: data for key, data in self._segments.items() if key in live}
             self._cache.forget(live)
 
-    def _idf(self, searcher: Searcher, terms: set[str]) -> dict[str, float]:
-        """BM25 inverse document frequency over live documents (doc_count skips deleted)."""
+    def _idf(self, searcher: Searcher, terms: set[str], public_only: bool) -> dict[str, float]:
+        """BM25 inverse document frequency over live documents (doc_count skips deleted),
+        and over public ones only for a visitor."""
         count = searcher.doc_count()
+        if public_only:
+            count = self.live_frequencies(searcher, [PUBLIC_TERM], VISIBILITY_FIELD, False)
+            count = count[PUBLIC_TERM]
         return {
             term: math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-            for term, frequency in self.live_frequencies(searcher, terms).items()
+            for term, frequency in self.live_frequencies(
+                searcher, terms, public_only=public_only
+            ).items()
         }
 
     def _term_weights(self, reader, data: SegmentData, term: str) -> dict[int, float]:
@@ -205,6 +232,8 @@ class Engine:
     def _matching(self, reader, data: SegmentData, plan: Plan) -> set[int]:
         required = [self._clause_docs(reader, data, clause) for clause in plan.must]
         required += [self._docs(reader, data, name, key) for name, key in plan.filters]
+        if plan.public_only:
+            required.append(self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM))
         if plan.should:
             optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
             required.append(at_least(plan.min_should, optional))

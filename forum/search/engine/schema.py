@@ -13,10 +13,13 @@ KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", 
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
+# Who may read the story: "public" or "members"; visitors' searches keep to public ones.
+VISIBILITY_FIELD, PUBLIC_TERM = "visibility", "public"
 # Bumped whenever documents change shape, and whenever TermCounts moves: whoosh pickles the
 # schema, field classes by module path, into every index. An index of another version is
 # never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
-SCHEMA_VERSION = 3
+# 4: the visibility field; a story that keeps its "about me" private has no profile keys.
+SCHEMA_VERSION = 4
 
 
 class TermCounts(fields.KEYWORD):
@@ -37,7 +40,8 @@ def build_schema() -> fields.Schema:
     up a length for each posting it writes and, without a lengths column, asks the file
     system each time. Dates and counts are columns only: they sort, nobody searches them.
     """
-    keywords = {name: fields.KEYWORD(scorable=True) for name in ("exercise", "tag", *KEY_FIELDS)}
+    names = ("exercise", "tag", *KEY_FIELDS, VISIBILITY_FIELD)
+    keywords = {name: fields.KEYWORD(scorable=True) for name in names}
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
         fingerprint=fields.STORED(),

@@ -17,27 +17,32 @@ MAX_WORD_LENGTH = 30
 SURFACE_DOCUMENTS = 3
 
 
-def corrections(searcher: Searcher, engine: Engine, words: tuple[str, ...]) -> dict[str, str]:
+def corrections(
+    searcher: Searcher, engine: Engine, words: tuple[str, ...], public_only: bool = False
+) -> dict[str, str]:
     """{misspelt word: index term to use instead} for words no live document holds.
 
     whoosh's lexicon and doc_frequency still hold the terms of deleted documents until their
     segment is merged, and big segments rarely are: every candidate is checked against live
-    postings (engine.live_frequencies), so a suggestion only ever names published words.
+    postings (engine.live_frequencies), so a suggestion only ever names published words;
+    with `public_only` (a visitor), words of public stories only.
     """
     terms = {word: stem_word(word) for word in words if len(word) <= MAX_WORD_LENGTH}
     terms = {word: term for word, term in terms.items() if term}
-    known = engine.live_frequencies(searcher, set(terms.values()))
+    known = engine.live_frequencies(searcher, set(terms.values()), public_only=public_only)
     found = {}
     for word, term in terms.items():
         if known[term]:
             continue
-        candidate = _closest_live_term(searcher, engine, term)
+        candidate = _closest_live_term(searcher, engine, term, public_only)
         if candidate:
             found[word] = candidate
     return found
 
 
-def _closest_live_term(searcher: Searcher, engine: Engine, term: str) -> str | None:
+def _closest_live_term(
+    searcher: Searcher, engine: Engine, term: str, public_only: bool = False
+) -> str | None:
     """The nearest term some live document holds, the most used one among equals."""
     reader = searcher.reader()
     by_distance: dict[int, set[str]] = defaultdict(set)
@@ -48,7 +53,9 @@ def _closest_live_term(searcher: Searcher, engine: Engine, term: str) -> str | N
     for _distance, options in sorted(by_distance.items()):
         live = {
             option: count
-            for option, count in engine.live_frequencies(searcher, options).items()
+            for option, count in engine.live_frequencies(
+                searcher, options, public_only=public_only
+            ).items()
             if count
         }
         if live:
@@ -87,6 +94,7 @@ def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -
         for _ in range(SURFACE_DOCUMENTS):
             if not matcher.is_active():
                 break
+            # text_of answers "" for a story the asker may not read.
             text = text_of(int(searcher.stored_fields(matcher.id())["id"]))
             for found, start, end in terms_with_spans(text):
                 if found == term:

@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 
 from forum.models import Experience
 from forum.search.engine.analysis import searchable_text, stems
-from forum.search.engine.schema import KEY_FIELDS, word_pairs
+from forum.search.engine.schema import KEY_FIELDS, VISIBILITY_FIELD, word_pairs
 from forum.search.engine.synonyms import canonicalise, exercise_words
+from forum.vocabulary import PROFILE_FIELDS
 
 
 def document_for(experience: Experience) -> dict:
@@ -26,8 +27,11 @@ def document_for(experience: Experience) -> dict:
         "tag": " ".join(experience.tag_names),
         "published": timestamp(experience.published_at),
         "me_too": experience.me_too_count,
+        VISIBILITY_FIELD: experience.visibility,
     }
     for name in KEY_FIELDS:
+        if name in PROFILE_FIELDS and not experience.share_profile:
+            continue  # kept private: no filter or facet finds or counts it by these
         value = getattr(experience, name)
         if value:
             document[name] = value
