@@ -16,7 +16,9 @@ PAIR_FIELD = "pairs"
 # Bumped whenever documents change shape, and whenever TermCounts moves: whoosh pickles the
 # schema, field classes by module path, into every index. An index of another version is
 # never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
-SCHEMA_VERSION = 3
+# 4: the community's words (ME/CFS, PEM, GET, fibro, car collision...) folded, and their
+# own words indexed beside them (synonyms.CONCEPTS).
+SCHEMA_VERSION = 4
 
 
 class TermCounts(fields.KEYWORD):

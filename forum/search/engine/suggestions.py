@@ -1,5 +1,6 @@
 """ "Did you mean": corrections for query words that no published story contains, drawn
-only from words published stories contain now."""
+only from words published stories contain now, and from the community's fixed vocabulary
+(synonyms.DOMAIN_WORDS: words in the code, never user content)."""
 
 import re
 from collections import defaultdict
@@ -9,9 +10,15 @@ from whoosh.searching import Searcher
 
 from forum.search.engine.analysis import stem_word, terms_with_spans
 from forum.search.engine.matching import Engine
-from forum.search.engine.synonyms import CANONICAL_LABELS
+from forum.search.engine.synonyms import CANONICAL_LABELS, DOMAIN_WORDS
 
 MAX_DISTANCE = 2
+# Words this short get one edit at most: two edits turn "PEM" into "pay".
+SHORT_WORD = 4
+# A word some story holds is still corrected when it is one edit away from a domain word at
+# least this long ("fibromialgia", written by some, is fibromyalgia); shorter domain words
+# have real neighbours ("pacing" and "racing").
+LONG_DOMAIN_WORD = 10
 MAX_WORD_LENGTH = 30
 # Live documents read from the database to find how members spell a suggested term.
 SURFACE_DOCUMENTS = 3
@@ -25,24 +32,63 @@ def corrections(searcher: Searcher, engine: Engine, words: tuple[str, ...]) -> d
     postings (engine.live_frequencies), so a suggestion only ever names published words.
     """
     terms = {word: stem_word(word) for word in words if len(word) <= MAX_WORD_LENGTH}
-    terms = {word: term for word, term in terms.items() if term}
+    # Canonical words and the domain's own words are never "corrected".
+    terms = {
+        word: term
+        for word, term in terms.items()
+        if term and term not in CANONICAL_LABELS and word not in DOMAIN_WORDS
+    }
     known = engine.live_frequencies(searcher, set(terms.values()))
     found = {}
     for word, term in terms.items():
         if known[term]:
+            candidate = _domain_word(word, term, LONG_DOMAIN_WORD, 1)
+            if candidate:
+                found[word] = DOMAIN_PREFIX + candidate[0]
             continue
-        candidate = _closest_live_term(searcher, engine, term)
-        if candidate:
-            found[word] = candidate
+        candidate = _domain_word(word, term, 0, _max_distance(word))
+        near = _closest_live_term(searcher, engine, term, _max_distance(term))
+        if candidate and (near is None or candidate[1] <= near[1]):
+            found[word] = DOMAIN_PREFIX + candidate[0]
+        elif near:
+            found[word] = near[0]
     return found
 
 
-def _closest_live_term(searcher: Searcher, engine: Engine, term: str) -> str | None:
-    """The nearest term some live document holds, the most used one among equals."""
+# How corrections marks a domain word (a surface word, not an index term).
+DOMAIN_PREFIX = "="
+
+
+def _max_distance(word: str) -> int:
+    return 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
+
+
+def _domain_word(word: str, term: str, min_length: int, limit: int) -> tuple[str, int] | None:
+    """(domain word, edits) nearest to `word`, or None; never one meaning the same term."""
+    options = [
+        (distance(word, option), option)
+        for option in DOMAIN_WORDS
+        if len(option) >= min_length and abs(len(option) - len(word)) <= limit
+    ]
+    options = [
+        (edits, option)
+        for edits, option in options
+        if 0 < edits <= limit and stem_word(option) != term
+    ]
+    if not options:
+        return None
+    edits, option = min(options)
+    return option, edits
+
+
+def _closest_live_term(
+    searcher: Searcher, engine: Engine, term: str, limit: int
+) -> tuple[str, int] | None:
+    """(nearest term some live document holds, edits), the most used one among equals."""
     reader = searcher.reader()
     by_distance: dict[int, set[str]] = defaultdict(set)
     for name in ("title", "body"):
-        for option in reader.terms_within(name, term, MAX_DISTANCE, prefix=1):
+        for option in reader.terms_within(name, term, limit, prefix=1):
             by_distance[distance(term, option)].add(option)
     # Nearest first: the postings of farther candidates are never read when a near one lives.
     for _distance, options in sorted(by_distance.items()):
@@ -52,7 +98,7 @@ def _closest_live_term(searcher: Searcher, engine: Engine, term: str) -> str | N
             if count
         }
         if live:
-            return min(live, key=lambda option: (-live[option], option))
+            return min(live, key=lambda option: (-live[option], option)), _distance
     return None
 
 
@@ -75,7 +121,10 @@ def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -
 
     Read from the published text (`text_of`) of a live document holding the term; None when
     none shows it (the index has not yet applied an unpublication), so no stem leaks either.
+    A domain word (marked by corrections) is shown as the code spells it.
     """
+    if term.startswith(DOMAIN_PREFIX):
+        return term[len(DOMAIN_PREFIX) :]
     if term in CANONICAL_LABELS:
         return CANONICAL_LABELS[term]
     reader = searcher.reader()

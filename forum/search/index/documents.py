@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from forum.models import Experience
-from forum.search.engine.analysis import searchable_text, stems
+from forum.search.engine.analysis import concept_words, searchable_text, stems
 from forum.search.engine.schema import KEY_FIELDS, word_pairs
 from forum.search.engine.synonyms import canonicalise, exercise_words
 
@@ -18,8 +18,10 @@ def document_for(experience: Experience) -> dict:
     topics = [exercise_words(key) for key in experience.exercises] + experience.tag_names
     document = {
         "id": str(experience.id),
-        "title": Counter(title),
-        "body": Counter(body),
+        # The community's words also as their own words ("accident" of "car accident");
+        # pairs keep the folded order, so phrases match across the folding.
+        "title": Counter(title + concept_words(experience.title)),
+        "body": Counter(body + concept_words(experience.body)),
         "topics": Counter(stems(" ".join(topics))),
         "pairs": Counter(word_pairs(title) + word_pairs(body)),
         "exercise": " ".join(experience.exercises),
