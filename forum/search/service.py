@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
@@ -24,6 +24,10 @@ from forum.search.schemas import FILTERS
 
 # Word pairs taken from an experience to look for near-duplicates of it.
 SIMILAR_PAIRS = 16
+# Rarer words taken from it to look for stories of the same main exercise like it.
+SIMILAR_WORDS = 12
+# Candidates of each kind ranked for similar experiences.
+SIMILAR_CANDIDATES = 40
 
 
 @dataclass(kw_only=True)
@@ -147,23 +151,73 @@ def _published_text(experience_id: int) -> str:
 
 
 def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
-    """Ids of published experiences sharing the most of this one's rarer word pairs.
-
-    Shared uncommon pairs of adjacent words are what copies and copy-paste spam have in
-    common, and pair postings are short, so this stays cheap on a large index.
+    """Ids of published experiences like this one: the same main exercise and onset first,
+    then the same main exercise, then any other; within each, near-copies first (they
+    share the most of this one's rarer word pairs: copies and copy-paste spam), then the
+    stories sharing most of its rarer words, then the newest.
     """
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         return []
     title, body = stems(canonicalise(experience.title)), stems(searchable_text(experience.body))
     pairs = set(word_pairs(title) + word_pairs(body))
+    main = experience.main_exercise or next(iter(experience.exercises), None)
     with runtime().reading(db.engine) as searcher:
-        if searcher is None or not pairs:
+        if searcher is None:
             return []
-        frequency = runtime().engine.live_frequencies(searcher, pairs, PAIR_FIELD)
-        rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
-        rarest = rarest[:SIMILAR_PAIRS]
-        minimum = max(2, len(rarest) // 4)
-        ids = runtime().engine.most_shared(searcher, PAIR_FIELD, rarest, minimum, limit + 1)
-    others = [found for found in ids if found != experience_id]
-    return [found.id for found in load_published(others)][:limit]
+        engine = runtime().engine
+        copies = []
+        if pairs:
+            frequency = engine.live_frequencies(searcher, pairs, PAIR_FIELD)
+            rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
+            rarest = rarest[:SIMILAR_PAIRS]
+            minimum = max(2, len(rarest) // 4)
+            copies = engine.most_shared(searcher, PAIR_FIELD, rarest, minimum, limit + 1)
+        alike = []
+        if main:
+            alike = _sharing_words(searcher, set(title + body), main)
+    candidates = list(dict.fromkeys([*copies, *alike, *_same_main_exercise(experience, main)]))
+    candidates = [found for found in candidates if found != experience_id]
+    order = {found: position for position, found in enumerate(candidates)}
+
+    def rank(other: Experience) -> tuple:
+        other_main = other.main_exercise or next(iter(other.exercises), None)
+        same_onset = experience.onset is None or other.onset == experience.onset
+        return (other_main != main, not same_onset, order[other.id])
+
+    return [other.id for other in sorted(load_published(candidates), key=rank)][:limit]
+
+
+def _sharing_words(searcher, terms: set[str], main: str) -> list[int]:
+    """Stories of the same main exercise sharing most of these rarer words, best first."""
+    engine = runtime().engine
+    frequency = engine.live_frequencies(searcher, terms)
+    # A word only this story holds (frequency 1) brings no other story.
+    rarest = sorted((term for term in terms if frequency[term] > 1), key=frequency.get)
+    rarest = rarest[:SIMILAR_WORDS]
+    if not rarest:
+        return []
+    plan = Plan(
+        should=tuple(((term,),) for term in rarest),
+        filters=(("exercise", main),),
+        limit=SIMILAR_CANDIDATES,
+    )
+    return engine.run(searcher, plan).ids
+
+
+def _same_main_exercise(experience: Experience, main: str | None) -> list[int]:
+    """The newest published stories of the same main exercise, those of its onset first."""
+    if main is None:
+        return []
+    same_onset = case((Experience.onset == experience.onset, 0), else_=1)
+    query = (
+        select(Experience.id)
+        .where(
+            Experience.status == Status.PUBLISHED,
+            Experience.main_exercise == main,
+            Experience.id != experience.id,
+        )
+        .order_by(same_onset, Experience.published_at.desc(), Experience.id.desc())
+        .limit(SIMILAR_CANDIDATES)
+    )
+    return list(db.session.scalars(query))
