@@ -83,6 +83,7 @@ def search(args: dict) -> SearchPage:
         filters=tuple((name, args[name]) for name in (*FILTERS, "tag") if args.get(name)),
         newest_first=args.get("sort") == "newest" or parsed.is_empty,
         limit=page * per_page,
+        boost=parsed.boost,
     )
     suggestion = None
     with runtime().reading(db.engine) as searcher:

@@ -49,11 +49,12 @@ def concept_words(markdown_source: str) -> list[str]:
     for match in SPELLING_PATTERN.finditer(_link_target.sub(" ", markdown_source)):
         canonical = canonical_word(match)
         if canonical in CONCEPTS:
-            found += _inner_terms(match.group(), canonical)
+            found += literal_terms(match.group(), canonical)
     return found
 
 
-def _inner_terms(spelling: str, canonical: str) -> list[str]:
+def literal_terms(spelling: str, canonical: str) -> list[str]:
+    """The index terms of a spelling's own words, its canonical word and acronyms left out."""
     terms = (_inner_term(word) for word in re.findall(WORD_PATTERN, spelling))
     return [term for term in terms if term and term != canonical]
 

@@ -50,9 +50,13 @@ class Plan:
     filters: tuple[tuple[str, str], ...] = ()
     newest_first: bool = False
     limit: int = 20
+    # Terms that only add to the score of what matches ("accident" for a story that says
+    # "car accident" when the query did, over one that says "collision").
+    boost: frozenset[str] = frozenset()
 
     def scoring_terms(self) -> set[str]:
-        return {term for clause in self.must + self.should for alt in clause for term in alt}
+        matched = {term for clause in self.must + self.should for alt in clause for term in alt}
+        return matched | self.boost
 
 
 @dataclass
