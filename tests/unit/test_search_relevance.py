@@ -7,8 +7,10 @@ import pytest
 from tests.relevance.corpus import QUERIES, STORIES
 from tests.relevance.judge import build_corpus, judge
 
-MRR_FLOOR = 0.0
-RECALL_AT_5_FLOOR = 0.0
+# Reached 2026-12-03: MRR 1.000, recall@5 0.965 (0.9648...); before the community's
+# words, 0.933 and 0.772 with 5 wrong stories in top 5s.
+MRR_FLOOR = 1.0
+RECALL_AT_5_FLOOR = 0.964
 
 
 @pytest.fixture
