@@ -162,7 +162,7 @@ def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
         return []
     title, body = stems(canonicalise(experience.title)), stems(searchable_text(experience.body))
     pairs = set(word_pairs(title) + word_pairs(body))
-    main = experience.main_exercise or next(iter(experience.exercises), None)
+    main = experience.main_exercise
     with runtime().reading(db.engine) as searcher:
         if searcher is None:
             return []
@@ -179,14 +179,21 @@ def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
             alike = _sharing_words(searcher, set(title + body), main)
     candidates = list(dict.fromkeys([*copies, *alike, *_same_main_exercise(experience, main)]))
     candidates = [found for found in candidates if found != experience_id]
+    if not candidates:
+        return []
     order = {found: position for position, found in enumerate(candidates)}
+    # Only what ranking needs, from stories published now (never a removed one).
+    rows = db.session.execute(
+        select(Experience.id, Experience.main_exercise, Experience.onset).where(
+            Experience.id.in_(candidates), Experience.status == Status.PUBLISHED
+        )
+    ).all()
 
-    def rank(other: Experience) -> tuple:
-        other_main = other.main_exercise or next(iter(other.exercises), None)
-        same_onset = experience.onset is None or other.onset == experience.onset
-        return (other_main != main, not same_onset, order[other.id])
+    def rank(row) -> tuple:
+        same_onset = experience.onset is None or row.onset == experience.onset
+        return (row.main_exercise != main, not same_onset, order[row.id])
 
-    return [other.id for other in sorted(load_published(candidates), key=rank)][:limit]
+    return [row.id for row in sorted(rows, key=rank)][:limit]
 
 
 def _sharing_words(searcher, terms: set[str], main: str) -> list[int]:

@@ -6,7 +6,14 @@ import pytest
 
 from forum import search
 from forum.search.engine.analysis import searchable_text, stems
-from forum.search.engine.synonyms import DOMAIN_WORDS, canonicalise
+from forum.search.engine.synonyms import (
+    DOMAIN_WORDS,
+    SPELLING_PATTERN,
+    SPELLINGS,
+    canonical_word,
+    canonicalise,
+    spelling_pattern_for,
+)
 from forum.workflow import Status
 from tests.factories import ExperienceFactory
 
@@ -214,3 +221,16 @@ def test_suggestions_never_come_from_unpublished_words(community):
 def test_the_domain_vocabulary_is_a_fixed_list_of_plain_words():
     assert all(word.isalpha() and word.islower() for word in DOMAIN_WORDS)
     assert {"fibromyalgia", "myalgic", "encephalomyelitis", "exertional", "qigong"} <= DOMAIN_WORDS
+
+
+SAMPLE = " ".join(spelling for spellings in GROUPS.values() for spelling in spellings) + (
+    " a car crash, a bike crash, fibro fog, tai chi, water aerobics, weights and crashing"
+)
+
+
+@pytest.mark.parametrize("canonical", sorted(SPELLINGS))
+def test_the_highlight_pattern_finds_what_the_full_one_finds(canonical):
+    def found(pattern):
+        return [m.span() for m in pattern.finditer(SAMPLE) if canonical_word(m) == canonical]
+
+    assert found(spelling_pattern_for(frozenset({canonical}))) == found(SPELLING_PATTERN)

@@ -13,6 +13,7 @@ from forum.search.engine.synonyms import (
     SPELLING_PATTERN,
     canonical_word,
     canonicalise,
+    spelling_pattern_for,
 )
 
 # Function words carry no meaning in a member's question; dropping them keeps postings
@@ -39,18 +40,23 @@ def searchable_text(markdown_source: str) -> str:
     return canonicalise(_link_target.sub(" ", markdown_source))
 
 
-def concept_words(markdown_source: str) -> list[str]:
-    """The index terms of the words inside the community's spellings, indexed beside their
-    canonical word so that "accident" still finds "car accident" (synonyms.CONCEPTS).
+def document_terms(text: str, markdown: bool = True) -> tuple[list[str], list[str]]:
+    """A story's title or body as (index terms in order, the community's words' own terms).
 
-    Acronyms ("GET", "ME", "PEM") add nothing: alone they are other words or the same one.
+    One pass folds the spellings and collects the words inside the community's ones, which
+    are indexed beside their canonical word so that "accident" still finds "car accident"
+    (synonyms.CONCEPTS); the pairs for phrases come from the first list only.
     """
-    found = []
-    for match in SPELLING_PATTERN.finditer(_link_target.sub(" ", markdown_source)):
+    extra: list[str] = []
+
+    def fold(match: re.Match) -> str:
         canonical = canonical_word(match)
         if canonical in CONCEPTS:
-            found += literal_terms(match.group(), canonical)
-    return found
+            extra.extend(literal_terms(match.group(), canonical))
+        return canonical
+
+    source = _link_target.sub(" ", text) if markdown else text
+    return stems(SPELLING_PATTERN.sub(fold, source)), extra
 
 
 def literal_terms(spelling: str, canonical: str) -> list[str]:
@@ -96,9 +102,8 @@ def _word_finder(terms: frozenset[str]) -> re.Pattern:
 
 def spans_of(text: str, terms: frozenset[str]) -> list[tuple[int, int]]:
     """(start, end) of every word or exercise spelling in raw text whose term is in `terms`."""
-    spellings = [
-        (match, range(match.start(), match.end())) for match in SPELLING_PATTERN.finditer(text)
-    ]
+    pattern = spelling_pattern_for(terms)
+    spellings = [(match, range(match.start(), match.end())) for match in pattern.finditer(text)]
     spans = [
         (match.start(), match.end()) for match, _ in spellings if canonical_word(match) in terms
     ]
