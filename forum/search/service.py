@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 
 from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from forum.extensions import db
@@ -25,7 +25,7 @@ from forum.search.schemas import FILTERS
 # Word pairs taken from an experience to look for near-duplicates of it.
 SIMILAR_PAIRS = 16
 # Rarer words taken from it to look for stories of the same main exercise like it.
-SIMILAR_WORDS = 12
+SIMILAR_WORDS = 8
 # Candidates of each kind ranked for similar experiences.
 SIMILAR_CANDIDATES = 40
 
@@ -174,10 +174,9 @@ def similar_experiences(experience_id: int, limit: int = 5) -> list[int]:
             rarest = rarest[:SIMILAR_PAIRS]
             minimum = max(2, len(rarest) // 4)
             copies = engine.most_shared(searcher, PAIR_FIELD, rarest, minimum, limit + 1)
-        alike = []
-        if main:
-            alike = _sharing_words(searcher, set(title + body), main)
-    candidates = list(dict.fromkeys([*copies, *alike, *_same_main_exercise(experience, main)]))
+        alike = _sharing_words(searcher, set(title + body), main)
+        alike += _same_main_exercise(searcher, experience, main)
+    candidates = list(dict.fromkeys([*copies, *alike]))
     candidates = [found for found in candidates if found != experience_id]
     if not candidates:
         return []
@@ -207,25 +206,23 @@ def _sharing_words(searcher, terms: set[str], main: str) -> list[int]:
         return []
     plan = Plan(
         should=tuple(((term,),) for term in rarest),
+        # Two shared rare words say more than one, and keep the matches few.
+        min_should=2 if len(rarest) >= 4 else 1,
         filters=(("exercise", main),),
         limit=SIMILAR_CANDIDATES,
     )
     return engine.run(searcher, plan).ids
 
 
-def _same_main_exercise(experience: Experience, main: str | None) -> list[int]:
-    """The newest published stories of the same main exercise, those of its onset first."""
-    if main is None:
-        return []
-    same_onset = case((Experience.onset == experience.onset, 0), else_=1)
-    query = (
-        select(Experience.id)
-        .where(
-            Experience.status == Status.PUBLISHED,
-            Experience.main_exercise == main,
-            Experience.id != experience.id,
-        )
-        .order_by(same_onset, Experience.published_at.desc(), Experience.id.desc())
-        .limit(SIMILAR_CANDIDATES)
-    )
-    return list(db.session.scalars(query))
+def _same_main_exercise(searcher, experience: Experience, main: str) -> list[int]:
+    """The newest stories with this exercise, those of this onset first (from the index)."""
+    engine = runtime().engine
+    found = []
+    filters = [("exercise", main)]
+    if experience.onset:
+        filters.append(("onset", experience.onset))
+        plan = Plan(filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES)
+        found = engine.run(searcher, plan).ids
+        filters.pop()
+    plan = Plan(filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES)
+    return found + engine.run(searcher, plan).ids
