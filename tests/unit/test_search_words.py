@@ -234,3 +234,15 @@ def test_the_highlight_pattern_finds_what_the_full_one_finds(canonical):
         return [m.span() for m in pattern.finditer(SAMPLE) if canonical_word(m) == canonical]
 
     assert found(spelling_pattern_for(frozenset({canonical}))) == found(SPELLING_PATTERN)
+
+
+def test_the_api_speaks_the_same_language(client, community):
+    answer = client.get("/api/v1/search", query_string={"q": "PEM"}).get_json()
+    assert {item["experience"]["id"] for item in answer["items"]} == {
+        community["pem"].id,
+        community["crash"].id,
+    }
+    assert answer["suggestion"] is None
+    answer = client.get("/api/v1/search", query_string={"q": "fibromialgia"}).get_json()
+    assert answer["suggestion"] == "fibromyalgia"
+    assert [item["experience"]["id"] for item in answer["items"]] == [community["typo"].id]
