@@ -210,6 +210,7 @@ def _sharing_words(searcher, terms: set[str], main: str) -> list[int]:
         min_should=2 if len(rarest) >= 4 else 1,
         filters=(("exercise", main),),
         limit=SIMILAR_CANDIDATES,
+        count_facets=False,
     )
     return engine.run(searcher, plan).ids
 
@@ -221,8 +222,12 @@ def _same_main_exercise(searcher, experience: Experience, main: str) -> list[int
     filters = [("exercise", main)]
     if experience.onset:
         filters.append(("onset", experience.onset))
-        plan = Plan(filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES)
+        plan = Plan(
+            filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES, count_facets=False
+        )
         found = engine.run(searcher, plan).ids
         filters.pop()
-    plan = Plan(filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES)
+    plan = Plan(
+        filters=tuple(filters), newest_first=True, limit=SIMILAR_CANDIDATES, count_facets=False
+    )
     return found + engine.run(searcher, plan).ids
