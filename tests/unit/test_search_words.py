@@ -246,3 +246,14 @@ def test_the_api_speaks_the_same_language(client, community):
     answer = client.get("/api/v1/search", query_string={"q": "fibromialgia"}).get_json()
     assert answer["suggestion"] == "fibromyalgia"
     assert [item["experience"]["id"] for item in answer["items"]] == [community["typo"].id]
+
+
+def test_a_published_slip_is_corrected_when_the_domain_word_is_far_commoner(ctx):
+    for number in range(10):
+        ExperienceFactory(title=f"Qigong {number}", body="Qigong mornings.", exercises=("qigong",))
+    ExperienceFactory(title="My qigon", body="Qigon, as I type it.", exercises=("qigong",))
+    for number in range(3):
+        ExperienceFactory(title=f"Pacing {number}", body="Pacing, always.")
+    ExperienceFactory(title="Racing", body="Racing my bike.", exercises=("cycling",))
+    assert suggestion("qigon") == "qigong"  # 10 stories against 1
+    assert suggestion("racing") is None  # 3 against 1: racing is a word of its own

@@ -8,17 +8,20 @@ from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
-from forum.search.engine.analysis import stem_word, terms_with_spans
+from forum.search.engine.analysis import stem_word, stems, terms_with_spans
 from forum.search.engine.matching import Engine
-from forum.search.engine.synonyms import CANONICAL_LABELS, DOMAIN_WORDS
+from forum.search.engine.synonyms import CANONICAL_LABELS, DOMAIN_WORDS, canonicalise
 
 MAX_DISTANCE = 2
 # Words this short get one edit at most: two edits turn "PEM" into "pay".
 SHORT_WORD = 4
 # A word some story holds is still corrected when it is one edit away from a domain word at
 # least this long ("fibromialgia", written by some, is fibromyalgia); shorter domain words
-# have real neighbours ("pacing" and "racing").
+# have real neighbours ("pacing" and "racing")...
 LONG_DOMAIN_WORD = 10
+# ...and are offered only when live stories use them this many times as often as the word
+# ("qigon", a slip some make, beside qigong).
+COMMONER = 10
 MAX_WORD_LENGTH = 30
 # Live documents read from the database to find how members spell a suggested term.
 SURFACE_DOCUMENTS = 3
@@ -42,7 +45,9 @@ def corrections(searcher: Searcher, engine: Engine, words: tuple[str, ...]) -> d
     found = {}
     for word, term in terms.items():
         if known[term]:
-            candidate = _domain_word(word, term, LONG_DOMAIN_WORD, 1)
+            candidate = _domain_word(word, term, LONG_DOMAIN_WORD, 1) or _commoner_domain_word(
+                searcher, engine, word, term, known[term]
+            )
             if candidate:
                 found[word] = DOMAIN_PREFIX + candidate[0]
             continue
@@ -79,6 +84,20 @@ def _domain_word(word: str, term: str, min_length: int, limit: int) -> tuple[str
         return None
     edits, option = min(options)
     return option, edits
+
+
+def _commoner_domain_word(
+    searcher: Searcher, engine: Engine, word: str, term: str, count: int
+) -> tuple[str, int] | None:
+    """A domain word one edit from `word` that live stories use COMMONER times as often."""
+    candidate = _domain_word(word, term, SHORT_WORD + 1, 1)
+    if candidate is None:
+        return None
+    index_term = next(iter(stems(canonicalise(candidate[0]))), None)
+    if index_term is None:
+        return None
+    used = engine.live_frequencies(searcher, {index_term})[index_term]
+    return candidate if used >= COMMONER * count else None
 
 
 def _closest_live_term(
