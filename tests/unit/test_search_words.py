@@ -140,6 +140,8 @@ def test_get_is_graded_exercise_therapy_and_get_is_not_a_query(community):
     assert find("GET") == [community["get"].id]
     assert find("graded exercise therapy") == [community["get"].id]
     assert community["get_word"].id not in find("GET")
+    hit = search.search({"q": "GET"}).items[0]
+    assert hit.highlights["title"] == "<mark>GET</mark> made me worse"
 
 
 def test_me_is_the_illness_only_in_capitals(community):
