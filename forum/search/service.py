@@ -27,6 +27,10 @@ from forum.vocabulary import PUBLIC
 
 # Word pairs taken from an experience to look for near-duplicates of it.
 SIMILAR_PAIRS = 16
+# Rarer words taken from it to look for stories of the same main exercise like it.
+SIMILAR_WORDS = 8
+# Candidates of each kind ranked for similar experiences.
+SIMILAR_CANDIDATES = 40
 
 
 @dataclass(kw_only=True)
@@ -88,6 +92,7 @@ def search(args: dict, viewer: User | None = None) -> SearchPage:
         newest_first=args.get("sort") == "newest" or parsed.is_empty,
         limit=page * per_page,
         public_only=public_only,
+        boost=parsed.boost,
     )
     suggestion = None
     with runtime().reading(db.engine) as searcher:
@@ -158,26 +163,98 @@ def _published_text(experience_id: int, public_only: bool = False) -> str:
 
 
 def similar_experiences(experience_id: int, limit: int = 5, public_only: bool = False) -> list[int]:
-    """Ids of published experiences sharing the most of this one's rarer word pairs; with
-    `public_only` (for a visitor who is not signed in), public ones only.
-
-    Shared uncommon pairs of adjacent words are what copies and copy-paste spam have in
-    common, and pair postings are short, so this stays cheap on a large index.
+    """Ids of published experiences like this one: the same main exercise and onset first,
+    then the same main exercise, then any other; within each, near-copies first (they
+    share the most of this one's rarer word pairs: copies and copy-paste spam), then the
+    stories sharing most of its rarer words, then the newest. With `public_only` (for a
+    visitor who is not signed in), public ones only.
     """
     experience = db.session.get(Experience, experience_id)
     if experience is None:
         return []
     title, body = stems(canonicalise(experience.title)), stems(searchable_text(experience.body))
     pairs = set(word_pairs(title) + word_pairs(body))
+    main = experience.main_exercise
     with runtime().reading(db.engine) as searcher:
-        if searcher is None or not pairs:
+        if searcher is None:
             return []
-        frequency = runtime().engine.live_frequencies(searcher, pairs, PAIR_FIELD, public_only)
-        rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
-        rarest = rarest[:SIMILAR_PAIRS]
-        minimum = max(2, len(rarest) // 4)
-        ids = runtime().engine.most_shared(
-            searcher, PAIR_FIELD, rarest, minimum, limit + 1, public_only
+        engine = runtime().engine
+        copies = []
+        if pairs:
+            frequency = engine.live_frequencies(searcher, pairs, PAIR_FIELD, public_only)
+            rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
+            rarest = rarest[:SIMILAR_PAIRS]
+            minimum = max(2, len(rarest) // 4)
+            copies = engine.most_shared(
+                searcher, PAIR_FIELD, rarest, minimum, limit + 1, public_only
+            )
+        alike = _sharing_words(searcher, set(title + body), main, public_only)
+        alike += _same_main_exercise(searcher, experience, main, public_only)
+    candidates = list(dict.fromkeys([*copies, *alike]))
+    candidates = [found for found in candidates if found != experience_id]
+    if not candidates:
+        return []
+    order = {found: position for position, found in enumerate(candidates)}
+    # Only what ranking needs, from stories published now (never a removed one).
+    rows = db.session.execute(
+        select(Experience.id, Experience.main_exercise, Experience.onset).where(
+            Experience.id.in_(candidates),
+            Experience.status == Status.PUBLISHED,
+            Experience.visibility == PUBLIC if public_only else true(),
         )
-    others = [found for found in ids if found != experience_id]
-    return [found.id for found in load_published(others, public_only)][:limit]
+    ).all()
+
+    def rank(row) -> tuple:
+        same_onset = experience.onset is None or row.onset == experience.onset
+        return (row.main_exercise != main, not same_onset, order[row.id])
+
+    return [row.id for row in sorted(rows, key=rank)][:limit]
+
+
+def _sharing_words(searcher, terms: set[str], main: str, public_only: bool) -> list[int]:
+    """Stories of the same main exercise sharing most of these rarer words, best first."""
+    engine = runtime().engine
+    frequency = engine.live_frequencies(searcher, terms, public_only=public_only)
+    # A word only this story holds (frequency 1) brings no other story.
+    rarest = sorted((term for term in terms if frequency[term] > 1), key=frequency.get)
+    rarest = rarest[:SIMILAR_WORDS]
+    if not rarest:
+        return []
+    plan = Plan(
+        should=tuple(((term,),) for term in rarest),
+        # Two shared rare words say more than one, and keep the matches few.
+        min_should=2 if len(rarest) >= 4 else 1,
+        filters=(("exercise", main),),
+        limit=SIMILAR_CANDIDATES,
+        count_facets=False,
+        public_only=public_only,
+    )
+    return engine.run(searcher, plan).ids
+
+
+def _same_main_exercise(
+    searcher, experience: Experience, main: str, public_only: bool
+) -> list[int]:
+    """The newest stories with this exercise, those of this onset first (from the index)."""
+    engine = runtime().engine
+    found = []
+    filters = [("exercise", main)]
+    if experience.onset:
+        filters.append(("onset", experience.onset))
+        plan = Plan(
+            filters=tuple(filters),
+            newest_first=True,
+            limit=SIMILAR_CANDIDATES,
+            count_facets=False,
+            public_only=public_only,
+        )
+        found = engine.run(searcher, plan).ids
+        filters.pop()
+    plan = Plan(
+        filters=tuple(filters),
+        newest_first=True,
+        limit=SIMILAR_CANDIDATES,
+        count_facets=False,
+        public_only=public_only,
+    )
+    return found + engine.run(searcher, plan).ids

@@ -52,9 +52,15 @@ class Plan:
     limit: int = 20
     # For a visitor who is not signed in: members-only documents neither match nor weigh.
     public_only: bool = False
+    # Terms that only add to the score of what matches ("accident" for a story that says
+    # "car accident" when the query did, over one that says "collision").
+    boost: frozenset[str] = frozenset()
+    # Similar experiences need no facet counts.
+    count_facets: bool = True
 
     def scoring_terms(self) -> set[str]:
-        return {term for clause in self.must + self.should for alt in clause for term in alt}
+        matched = {term for clause in self.must + self.should for alt in clause for term in alt}
+        return matched | self.boost
 
 
 @dataclass
@@ -91,7 +97,8 @@ class Engine:
             if not docs:
                 continue
             matches.total += len(docs)
-            self._count_facets(reader, data, docs, matches.facets)
+            if plan.count_facets:
+                self._count_facets(reader, data, docs, matches.facets)
             for key, docnum in self._best(reader, data, docs, plan, idf):
                 candidates.append((key, position, docnum))
         for _key, position, docnum in heapq.nlargest(plan.limit, candidates):

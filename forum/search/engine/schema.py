@@ -19,6 +19,8 @@ VISIBILITY_FIELD, PUBLIC_TERM = "visibility", "public"
 # schema, field classes by module path, into every index. An index of another version is
 # never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
 # 4: the visibility field; a story that keeps its "about me" private has no profile keys.
+# 4: the community's words (ME/CFS, PEM, GET, fibro, car collision...) folded, and their
+# own words indexed beside them (synonyms.CONCEPTS).
 SCHEMA_VERSION = 4
 
 

@@ -1,5 +1,6 @@
 """ "Did you mean": corrections for query words that no published story contains, drawn
-only from words published stories contain now."""
+only from words published stories contain now, and from the community's fixed vocabulary
+(synonyms.DOMAIN_WORDS: words in the code, never user content)."""
 
 import re
 from collections import defaultdict
@@ -7,11 +8,20 @@ from collections.abc import Callable
 
 from whoosh.searching import Searcher
 
-from forum.search.engine.analysis import stem_word, terms_with_spans
+from forum.search.engine.analysis import stem_word, stems, terms_with_spans
 from forum.search.engine.matching import Engine
-from forum.search.engine.synonyms import CANONICAL_LABELS
+from forum.search.engine.synonyms import CANONICAL_LABELS, DOMAIN_WORDS, canonicalise
 
 MAX_DISTANCE = 2
+# Words this short get one edit at most: two edits turn "PEM" into "pay".
+SHORT_WORD = 4
+# A word some story holds is still corrected when it is one edit away from a domain word at
+# least this long ("fibromialgia", written by some, is fibromyalgia); shorter domain words
+# have real neighbours ("pacing" and "racing")...
+LONG_DOMAIN_WORD = 10
+# ...and are offered only when live stories use them this many times as often as the word
+# ("qigon", a slip some make, beside qigong).
+COMMONER = 10
 MAX_WORD_LENGTH = 30
 # Live documents read from the database to find how members spell a suggested term.
 SURFACE_DOCUMENTS = 3
@@ -28,26 +38,79 @@ def corrections(
     with `public_only` (a visitor), words of public stories only.
     """
     terms = {word: stem_word(word) for word in words if len(word) <= MAX_WORD_LENGTH}
-    terms = {word: term for word, term in terms.items() if term}
+    # Canonical words and the domain's own words are never "corrected".
+    terms = {
+        word: term
+        for word, term in terms.items()
+        if term and term not in CANONICAL_LABELS and word not in DOMAIN_WORDS
+    }
     known = engine.live_frequencies(searcher, set(terms.values()), public_only=public_only)
     found = {}
     for word, term in terms.items():
         if known[term]:
+            candidate = _domain_word(word, term, LONG_DOMAIN_WORD, 1) or _commoner_domain_word(
+                searcher, engine, word, term, known[term], public_only
+            )
+            if candidate:
+                found[word] = DOMAIN_PREFIX + candidate[0]
             continue
-        candidate = _closest_live_term(searcher, engine, term, public_only)
-        if candidate:
-            found[word] = candidate
+        candidate = _domain_word(word, term, 0, _max_distance(word))
+        near = _closest_live_term(searcher, engine, term, _max_distance(term), public_only)
+        if candidate and (near is None or candidate[1] <= near[1]):
+            found[word] = DOMAIN_PREFIX + candidate[0]
+        elif near:
+            found[word] = near[0]
     return found
 
 
+# How corrections marks a domain word (a surface word, not an index term).
+DOMAIN_PREFIX = "="
+
+
+def _max_distance(word: str) -> int:
+    return 1 if len(word) <= SHORT_WORD else MAX_DISTANCE
+
+
+def _domain_word(word: str, term: str, min_length: int, limit: int) -> tuple[str, int] | None:
+    """(domain word, edits) nearest to `word`, or None; never one meaning the same term."""
+    options = [
+        (distance(word, option), option)
+        for option in DOMAIN_WORDS
+        if len(option) >= min_length and abs(len(option) - len(word)) <= limit
+    ]
+    options = [
+        (edits, option)
+        for edits, option in options
+        if 0 < edits <= limit and stem_word(option) != term
+    ]
+    if not options:
+        return None
+    edits, option = min(options)
+    return option, edits
+
+
+def _commoner_domain_word(
+    searcher: Searcher, engine: Engine, word: str, term: str, count: int, public_only: bool
+) -> tuple[str, int] | None:
+    """A domain word one edit from `word` that live stories use COMMONER times as often."""
+    candidate = _domain_word(word, term, SHORT_WORD + 1, 1)
+    if candidate is None:
+        return None
+    index_term = next(iter(stems(canonicalise(candidate[0]))), None)
+    if index_term is None:
+        return None
+    used = engine.live_frequencies(searcher, {index_term}, public_only=public_only)[index_term]
+    return candidate if used >= COMMONER * count else None
+
+
 def _closest_live_term(
-    searcher: Searcher, engine: Engine, term: str, public_only: bool = False
-) -> str | None:
-    """The nearest term some live document holds, the most used one among equals."""
+    searcher: Searcher, engine: Engine, term: str, limit: int, public_only: bool = False
+) -> tuple[str, int] | None:
+    """(nearest term some live document holds, edits), the most used one among equals."""
     reader = searcher.reader()
     by_distance: dict[int, set[str]] = defaultdict(set)
     for name in ("title", "body"):
-        for option in reader.terms_within(name, term, MAX_DISTANCE, prefix=1):
+        for option in reader.terms_within(name, term, limit, prefix=1):
             by_distance[distance(term, option)].add(option)
     # Nearest first: the postings of farther candidates are never read when a near one lives.
     for _distance, options in sorted(by_distance.items()):
@@ -59,7 +122,7 @@ def _closest_live_term(
             if count
         }
         if live:
-            return min(live, key=lambda option: (-live[option], option))
+            return min(live, key=lambda option: (-live[option], option)), _distance
     return None
 
 
@@ -82,7 +145,10 @@ def surface_word(searcher: Searcher, term: str, text_of: Callable[[int], str]) -
 
     Read from the published text (`text_of`) of a live document holding the term; None when
     none shows it (the index has not yet applied an unpublication), so no stem leaks either.
+    A domain word (marked by corrections) is shown as the code spells it.
     """
+    if term.startswith(DOMAIN_PREFIX):
+        return term[len(DOMAIN_PREFIX) :]
     if term in CANONICAL_LABELS:
         return CANONICAL_LABELS[term]
     reader = searcher.reader()

@@ -6,21 +6,23 @@ from collections import Counter
 from datetime import UTC, datetime
 
 from forum.models import Experience
-from forum.search.engine.analysis import searchable_text, stems
+from forum.search.engine.analysis import document_terms, stems
 from forum.search.engine.schema import KEY_FIELDS, VISIBILITY_FIELD, word_pairs
-from forum.search.engine.synonyms import canonicalise, exercise_words
+from forum.search.engine.synonyms import exercise_words
 from forum.vocabulary import PROFILE_FIELDS
 
 
 def document_for(experience: Experience) -> dict:
     """The index document of a published experience; never anything private (no e-mail)."""
-    title = stems(canonicalise(experience.title))
-    body = stems(searchable_text(experience.body))
+    title, title_words = document_terms(experience.title, markdown=False)
+    body, body_words = document_terms(experience.body)
     topics = [exercise_words(key) for key in experience.exercises] + experience.tag_names
     document = {
         "id": str(experience.id),
-        "title": Counter(title),
-        "body": Counter(body),
+        # The community's words also as their own words ("accident" of "car accident");
+        # pairs keep the folded order, so phrases match across the folding.
+        "title": Counter(title + title_words),
+        "body": Counter(body + body_words),
         "topics": Counter(stems(" ".join(topics))),
         "pairs": Counter(word_pairs(title) + word_pairs(body)),
         "exercise": " ".join(experience.exercises),
