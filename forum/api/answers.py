@@ -26,7 +26,7 @@ from forum.vocabulary import (
     SYMPTOM,
 )
 
-REPLY_STATUSES = ("published", "hidden", "deleted")
+REPLY_STATUSES = ("pending", "published", "rejected", "hidden", "deleted")
 
 
 class Answer(OutputSchema):
