@@ -54,8 +54,11 @@ def table_for(item: Experience | Reply) -> dict[str, tuple[frozenset[Status], St
     return EXPERIENCE_TRANSITIONS if isinstance(item, Experience) else REPLY_TRANSITIONS
 
 
-def initial_status(trusted: bool) -> Status:
-    """A new experience: public at once from a trusted author, otherwise waiting for review."""
+def initial_status(trusted: bool, *, draft: bool = False) -> Status:
+    """A new experience: public at once from a trusted author, otherwise waiting for review;
+    a draft stays with its author until submitted ("submit" / "submit_trusted")."""
+    if draft:
+        return DRAFT
     return PUBLISHED if trusted else PENDING
 
 
