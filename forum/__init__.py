@@ -52,6 +52,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.insights.views import bp as insights_bp
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
+    from forum.experiences.reply_views import bp as replies_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.search.views import bp as search_bp
     from forum.web.routing import init_routing
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         privacy_bp,
         experiences_bp,
+        replies_bp,
         insights_bp,
         moderation_bp,
         moderation_members_bp,

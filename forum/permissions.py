@@ -131,11 +131,7 @@ def ensure_can_delete_experience(user: User | None, experience: Experience) -> N
 
 def can_submit_draft(user: User | None, experience: Experience) -> bool:
     """The author, while it is a draft."""
-    return (
-        can_write(user)
-        and experience.status == Status.DRAFT
-        and is_author(user, experience)
-    )
+    return can_write(user) and experience.status == Status.DRAFT and is_author(user, experience)
 
 
 def ensure_can_submit_draft(user: User | None, experience: Experience) -> None:

@@ -190,9 +190,7 @@ class ReplySchema(OutputSchema):
 
     id = fields.Integer()
     body = fields.Function(lambda reply: "" if reply.status == "deleted" else reply.body)
-    body_html = fields.Function(
-        lambda reply: "" if reply.status == "deleted" else reply.body_html
-    )
+    body_html = fields.Function(lambda reply: "" if reply.status == "deleted" else reply.body_html)
     author = fields.Function(
         lambda reply: {"username": None} if reply.status == "deleted" else author_of(reply)
     )

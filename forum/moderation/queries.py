@@ -45,7 +45,7 @@ class QueueItem:
 
     @property
     def type(self) -> str:
-        """"experience" or "reply": what the queue's answer and page show it as."""
+        """ "experience" or "reply": what the queue's answer and page show it as."""
         return "reply" if isinstance(self.item, Reply) else "experience"
 
     @property

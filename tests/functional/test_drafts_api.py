@@ -46,7 +46,9 @@ def test_what_a_draft_gives_is_still_checked(client, people):
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"title", "outcome"}
     not_a_bool = client.post(
-        "/api/v1/experiences", json={"draft": "yes", "title": "Hello there"}, headers=people["maple"]
+        "/api/v1/experiences",
+        json={"draft": "yes", "title": "Hello there"},
+        headers=people["maple"],
     )
     assert not_a_bool.status_code == 422
 
@@ -68,9 +70,17 @@ def test_submit_names_what_is_missing_then_sends_it_for_review(client, people):
     url = f"/api/v1/experiences/{saved['id']}"
     missing = client.post(f"{url}/submit", headers=people["maple"])
     assert missing.status_code == 422
-    assert set(missing.get_json()["error"]["fields"]) == {"exercises", "intensity", "outcome", "flare"}
-    client.patch(url, json={k: VALID[k] for k in ("exercises", "intensity", "outcome", "flare")},
-                 headers=people["maple"])
+    assert set(missing.get_json()["error"]["fields"]) == {
+        "exercises",
+        "intensity",
+        "outcome",
+        "flare",
+    }
+    client.patch(
+        url,
+        json={k: VALID[k] for k in ("exercises", "intensity", "outcome", "flare")},
+        headers=people["maple"],
+    )
     assert client.post(f"{url}/submit", headers=people["birch"]).status_code == 404
     sent = client.post(f"{url}/submit", headers=people["maple"])
     assert sent.status_code == 200
@@ -110,7 +120,9 @@ def test_drafts_stay_out_of_search_insights_and_counts(app, client, people):
     assert queue["total"] == 0
     with app.app_context():
         assert db.session.query(User).filter_by(username="elm").one().approvals_toward_trust >= 3
-    assert client.get(f"/api/v1/experiences/{saved['id']}", headers=people["elm"]).status_code == 200
+    assert (
+        client.get(f"/api/v1/experiences/{saved['id']}", headers=people["elm"]).status_code == 200
+    )
 
 
 def test_preview_sanitizes_without_saving(client, people):
