@@ -47,12 +47,12 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
+    from forum.experiences.reply_views import bp as replies_bp
     from forum.experiences.views import bp as experiences_bp
     from forum.home.views import bp as home_bp
     from forum.insights.views import bp as insights_bp
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
-    from forum.experiences.reply_views import bp as replies_bp
     from forum.moderation.views import bp as moderation_bp
     from forum.search.views import bp as search_bp
     from forum.web.routing import init_routing

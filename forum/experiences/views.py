@@ -143,8 +143,6 @@ def detail(experience_id: int):
 
 def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_body: str = ""):
     experience = queries.visible_experience(current_user, experience_id)
-    if experience.status == Status.DRAFT:  # only its author gets here; a draft is edited
-        return redirect(url_for("experiences.edit", experience_id=experience_id))
     replies = queries.published_replies(
         experience, requested_page(queries.MAX_PAGE), viewer=current_user
     )

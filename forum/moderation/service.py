@@ -135,7 +135,8 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
         raise Conflict(ALREADY_DECIDED)
     _resolve_flags(Flag.reply_id, reply_id, now)
     recount_replies(reply.experience_id)
-    _adjust_trust(reply.author_id, action)
+    if action != "approve":  # trust is earned by approved stories, not by short replies
+        _adjust_trust(reply.author_id, action)
     record_action(
         moderator, action, "reply", reply_id, subject_id=reply.author_id, reason=reason, note=note
     )
