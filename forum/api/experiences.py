@@ -85,7 +85,7 @@ def delete_experience(experience_id: int):
 @bp.post("/experiences/<int:experience_id>/submit")
 @member_required
 @bp.response(200, ExperienceShape)
-@bp.documents_errors(403, 409)
+@bp.documents_errors(403, 409, 422)
 def submit_draft(experience_id: int):
     """Send a draft for review or publication
 
