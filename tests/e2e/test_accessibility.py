@@ -152,12 +152,7 @@ def test_moderator_approves_by_keyboard(browsing, api):
 
 def test_save_a_draft_preview_it_and_edit_a_reply_by_keyboard(browsing, api):
     token = api.member("keyboard_drafter")
-    page = browsing.page(user=None)
-    page.goto("/login")
-    skip_to_content(page)
-    type_into(page, "#username", "keyboard_drafter")
-    type_into(page, "#password", PASSWORD)
-    press_button(page, "main button[type=submit]")
+    page = browsing.page(user="keyboard_drafter")
     page.goto("/experiences/new")
     skip_to_content(page)
     type_into(page, "#title", "Half a story, typed by keyboard")
@@ -174,6 +169,7 @@ def test_save_a_draft_preview_it_and_edit_a_reply_by_keyboard(browsing, api):
     page.goto(f"/experiences/{experience['id']}")
     skip_to_content(page)
     press_button(page, f"a[href='/replies/{reply['id']}/edit']")
+    page.wait_for_url(f"**/replies/{reply['id']}/edit")
     skip_to_content(page)
     tab_to(page, "#body")
     page.keyboard.press("Control+End")
