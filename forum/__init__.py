@@ -47,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
+    from forum.experiences.reply_views import bp as replies_bp
     from forum.experiences.views import bp as experiences_bp
     from forum.home.views import bp as home_bp
     from forum.insights.views import bp as insights_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         privacy_bp,
         experiences_bp,
+        replies_bp,
         insights_bp,
         moderation_bp,
         moderation_members_bp,

@@ -92,6 +92,11 @@ REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 FALSE_WORDS = ("0", "false", "no", "off")
 
 
+def _switched_on(name: str) -> bool:
+    """A setting that is on unless set to one of FALSE_WORDS."""
+    return os.environ.get(name, "1").strip().lower() not in FALSE_WORDS
+
+
 def _rate_limit_settings() -> dict:
     """The limits from the environment, each checked now so a typo stops start-up."""
     settings = {}
@@ -183,6 +188,8 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "PASSWORD_HASH_METHOD": _password_hash_method(),
         "API_TOKEN_TTL_DAYS": _int_setting("API_TOKEN_TTL_DAYS", 30, minimum=1),
         "TRUST_THRESHOLD": _int_setting("TRUST_THRESHOLD", 3, minimum=1),
+        # Replies by members not yet trusted wait for a moderator, like their stories.
+        "REVIEW_NEW_MEMBER_REPLIES": _switched_on("REVIEW_NEW_MEMBER_REPLIES"),
         "FLAG_HIDE_THRESHOLD": _int_setting("FLAG_HIDE_THRESHOLD", 3, minimum=1),
         "INSIGHTS_MIN_REPORTS": _int_setting("INSIGHTS_MIN_REPORTS", 5, minimum=3),
         # Insights offer wider groups to a group with fewer people than this.

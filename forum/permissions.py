@@ -38,6 +38,12 @@ def is_trusted(user: User | None) -> bool:
     return user.approvals_toward_trust >= current_app.config["TRUST_THRESHOLD"]
 
 
+def reply_needs_review(user: User | None) -> bool:
+    """With REVIEW_NEW_MEMBER_REPLIES on, a reply (or an edit of one) by a member not yet
+    trusted waits for a moderator: nothing unreviewed is public."""
+    return current_app.config["REVIEW_NEW_MEMBER_REPLIES"] and not is_trusted(user)
+
+
 def is_author(user: User | None, item: Experience | Reply) -> bool:
     """Signed in as the member who wrote the experience or reply."""
     return (
@@ -80,6 +86,8 @@ def can_view_experience(user: User | None, experience: Experience) -> bool:
         return False
     if experience.status == Status.PUBLISHED:
         return experience.visibility == PUBLIC or is_signed_in(user)
+    if experience.status == Status.DRAFT:  # drafts are seen by their author only
+        return is_author(user, experience)
     return is_author(user, experience) or is_moderator(user)
 
 
@@ -144,6 +152,19 @@ def ensure_can_delete_experience(user: User | None, experience: Experience) -> N
         raise Forbidden("You cannot delete this experience.")
 
 
+def can_submit_draft(user: User | None, experience: Experience) -> bool:
+    """The author, while it is a draft."""
+    return can_write(user) and experience.status == Status.DRAFT and is_author(user, experience)
+
+
+def ensure_can_submit_draft(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_submit_draft is False: NotFound if unseen, Conflict if sent."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if not can_submit_draft(user, experience):
+        raise Conflict("Only a draft can be submitted; this one already was.")
+
+
 def can_reply(user: User | None, experience: Experience) -> bool:
     """Replies open on published experiences only, to members who may write."""
     return can_write(user) and experience.status == Status.PUBLISHED
@@ -192,7 +213,50 @@ def can_view_reply(user: User | None, reply: Reply) -> bool:
     """A published reply wherever its experience can be seen; a hidden one by moderators."""
     if reply.status == Status.DELETED or not can_view_experience(user, reply.experience):
         return False
+    if reply.status in (Status.PENDING, Status.REJECTED) and is_author(user, reply):
+        return True
     return reply.status == Status.PUBLISHED or is_moderator(user)
+
+
+def ensure_can_view_reply(user: User | None, reply: Reply) -> None:
+    """NotFound exactly when can_view_reply is False."""
+    if not can_view_reply(user, reply):
+        raise NotFound(NO_REPLY)
+
+
+def can_edit_reply(user: User | None, reply: Reply) -> bool:
+    """Its author only, while it is not hidden (or deleted); moderators hide, they do not edit."""
+    return (
+        can_write(user)
+        and can_view_reply(user, reply)
+        and is_author(user, reply)
+        and reply.status != Status.HIDDEN
+    )
+
+
+def ensure_can_edit_reply(user: User | None, reply: Reply) -> None:
+    """Raise exactly when can_edit_reply is False: NotFound if unseen, else Forbidden."""
+    ensure_can_write(user)
+    ensure_can_view_reply(user, reply)
+    if not can_edit_reply(user, reply):
+        raise Forbidden("Only its author can edit a reply, and not while it is hidden.")
+
+
+def can_delete_reply(user: User | None, reply: Reply) -> bool:
+    """Its author, or a moderator, in any status they can see."""
+    return (
+        can_write(user)
+        and can_view_reply(user, reply)
+        and (is_author(user, reply) or is_moderator(user))
+    )
+
+
+def ensure_can_delete_reply(user: User | None, reply: Reply) -> None:
+    """Raise exactly when can_delete_reply is False: NotFound if unseen, else Forbidden."""
+    ensure_can_write(user)
+    ensure_can_view_reply(user, reply)
+    if not can_delete_reply(user, reply):
+        raise Forbidden("Only its author or a moderator can delete a reply.")
 
 
 def can_flag_reply(user: User | None, reply: Reply) -> bool:

@@ -130,6 +130,26 @@ account_export = _shared(
 )
 
 
+def keeps_form(render: Callable[[str], str]) -> Callable:
+    """On a form page, above its limit: a POST that hits the limit gets the form back with
+    everything typed and `render(message)` saying how long to wait (429), not an error page."""
+
+    def decorator(view: Callable) -> Callable:
+        view.render_when_limited = render
+        return view
+
+    return decorator
+
+
+def wait_words(seconds: int) -> str:
+    """ "12 seconds", "about 5 minutes", "about 2 hours"."""
+    if seconds < 120:
+        return f"{seconds} second{'' if seconds == 1 else 's'}"
+    if seconds < 7200:
+        return f"about {round(seconds / 60)} minutes"
+    return f"about {round(seconds / 3600)} hours"
+
+
 def retry_after_seconds() -> int:
     """Whole seconds until the limit this request hit lets another one through."""
     breached = limiter.current_limit
@@ -144,8 +164,17 @@ def handle_rate_limited(error: RateLimitExceeded):
     error.retry_after = retry_after_seconds()
     if request.path.startswith("/api/"):
         return api_error_response(error)
+    headers = {"Retry-After": str(error.retry_after)}
+    view = current_app.view_functions.get(request.endpoint)
+    render = getattr(view, "render_when_limited", None)
+    if render is not None and request.method == "POST":
+        message = (
+            "That was a lot of posting in a short time, so this was not sent yet. Everything "
+            f"you typed is still here: send it again in {wait_words(error.retry_after)}."
+        )
+        return render(message), 429, headers
     page = render_template("errors/429.html", retry_after=error.retry_after)
-    return page, 429, {"Retry-After": str(error.retry_after)}
+    return page, 429, headers
 
 
 def init_rate_limits(app: Flask) -> None:

@@ -78,6 +78,7 @@ STATUS = MappingProxyType(
         Status.REJECTED: "Not approved",
         Status.HIDDEN: "Hidden",
         Status.DELETED: "Deleted",
+        Status.DRAFT: "Draft",
     }
 )
 ROLE = MappingProxyType({"member": "Member", "moderator": "Moderator", "admin": "Admin"})

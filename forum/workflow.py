@@ -11,7 +11,7 @@ from forum.extensions import db
 from forum.models import Experience, Reply, Status
 
 PENDING, PUBLISHED, REJECTED = Status.PENDING, Status.PUBLISHED, Status.REJECTED
-HIDDEN, DELETED = Status.HIDDEN, Status.DELETED
+HIDDEN, DELETED, DRAFT = Status.HIDDEN, Status.DELETED, Status.DRAFT
 LIVE = frozenset({PENDING, PUBLISHED, REJECTED, HIDDEN})
 
 # action -> (the statuses it may start from, the status it leads to)
@@ -25,14 +25,21 @@ EXPERIENCE_TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "dismiss": (frozenset({PUBLISHED}), PUBLISHED),
     "auto_hide": (frozenset({PUBLISHED}), HIDDEN),
     # By the author, a moderator, or the author's account deletion.
-    "delete": (LIVE, DELETED),
+    "delete": (LIVE | {DRAFT}, DELETED),
+    # The author sends a draft on: to review, or straight out when trusted (initial_status).
+    "submit": (frozenset({DRAFT}), PENDING),
+    "submit_trusted": (frozenset({DRAFT}), PUBLISHED),
 }
 REPLY_TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
-    "hide": (frozenset({PUBLISHED, HIDDEN}), HIDDEN),
+    # A reply from a member not yet trusted waits (REVIEW_NEW_MEMBER_REPLIES), as do their edits.
+    "resubmit": (frozenset({PUBLISHED, REJECTED}), PENDING),
+    "approve": (frozenset({PENDING}), PUBLISHED),
+    "reject": (frozenset({PENDING}), REJECTED),
+    "hide": (frozenset({PENDING, PUBLISHED, HIDDEN}), HIDDEN),
     "restore": (frozenset({HIDDEN}), PUBLISHED),
     "dismiss": (frozenset({PUBLISHED}), PUBLISHED),
     "auto_hide": (frozenset({PUBLISHED}), HIDDEN),
-    "delete": (frozenset({PUBLISHED, HIDDEN}), DELETED),
+    "delete": (LIVE, DELETED),
 }
 # Moderators' decisions, in the order the forms offer them (most likely first).
 DECISIONS = ("approve", "reject", "dismiss", "restore", "hide")
@@ -47,8 +54,11 @@ def table_for(item: Experience | Reply) -> dict[str, tuple[frozenset[Status], St
     return EXPERIENCE_TRANSITIONS if isinstance(item, Experience) else REPLY_TRANSITIONS
 
 
-def initial_status(trusted: bool) -> Status:
-    """A new experience: public at once from a trusted author, otherwise waiting for review."""
+def initial_status(trusted: bool, *, draft: bool = False) -> Status:
+    """A new experience: public at once from a trusted author, otherwise waiting for review;
+    a draft stays with its author until submitted ("submit" / "submit_trusted")."""
+    if draft:
+        return DRAFT
     return PUBLISHED if trusted else PENDING
 
 

@@ -32,7 +32,7 @@ from forum.vocabulary import (
     VISIBILITY,
 )
 
-REPLY_STATUSES = ("published", "hidden", "deleted")
+REPLY_STATUSES = ("pending", "published", "rejected", "hidden", "deleted")
 
 
 class Answer(OutputSchema):
@@ -92,11 +92,18 @@ class EffectsShape(Answer):
     sleep = one_of(EFFECT, metadata={"optional": True})
 
 
+UNFINISHED = {"description": "null only in an unfinished draft"}
+
+
 class ExperienceShape(Answer, ExperienceSchema):
+    title = fields.String(allow_none=True, metadata=UNFINISHED)
+    body = fields.String(allow_none=True, metadata=UNFINISHED)
+    body_html = fields.String(allow_none=True, metadata=UNFINISHED)
+    main_exercise = fields.String(allow_none=True, dump_only=True, metadata=UNFINISHED)
     exercises = fields.List(one_of(EXERCISE))
-    intensity = one_of(INTENSITY)
-    outcome = one_of(OUTCOME)
-    flare = one_of(FLARE)
+    intensity = one_of(INTENSITY, allow_none=True, metadata=UNFINISHED)
+    outcome = one_of(OUTCOME, allow_none=True, metadata=UNFINISHED)
+    flare = one_of(FLARE, allow_none=True, metadata=UNFINISHED)
     effects = fields.Nested(EffectsShape)
     onset = one_of(ONSET, allow_none=True)
     condition = one_of(CONDITION, allow_none=True)
@@ -117,7 +124,17 @@ class ExperienceShape(Answer, ExperienceSchema):
 
 
 class ReplyShape(Answer, ReplySchema):
-    DOCUMENTED_AS = {"author": fields.Nested(AuthorShape), "created_at": moment()}
+    status = one_of(
+        REPLY_STATUSES,
+        metadata={"description": "pending: waiting for a moderator, seen by its author only"},
+    )
+    DOCUMENTED_AS = {
+        "body": fields.String(metadata={"description": "empty once deleted"}),
+        "body_html": fields.String(metadata={"description": "empty once deleted"}),
+        "author": fields.Nested(AuthorShape),
+        "created_at": moment(),
+        "edited_at": moment(allow_none=True),
+    }
 
 
 class OwnUserShape(Answer, OwnUserSchema):
@@ -156,6 +173,10 @@ TaxonomyShape = Answer.from_dict(
     },
     name="TaxonomyShape",
 )
+
+
+class PreviewShape(Answer):
+    body_html = fields.String(metadata={"description": "sanitized as it would be published"})
 
 
 class MeTooShape(Answer):

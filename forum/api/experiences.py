@@ -5,13 +5,19 @@ from forum.api.answers import (
     ExperiencePageShape,
     ExperienceShape,
     MeTooShape,
+    PreviewShape,
     ReplyPageShape,
     ReplyShape,
 )
 from forum.api.auth import api_user, member_optional, member_required
 from forum.api.blueprint import ApiBlueprint, no_content
-from forum.experiences import discussion, queries, service
-from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema
+from forum.experiences import discussion, drafts, own_replies, queries, service
+from forum.experiences.schemas import (
+    ExperienceCreateSchema,
+    ExperienceInputSchema,
+    PreviewInputSchema,
+    ReplyInputSchema,
+)
 
 bp = ApiBlueprint("api_experiences", __name__, url_prefix="/api/v1", description="experiences")
 
@@ -36,14 +42,15 @@ def list_experiences(filters: dict):
 @bp.post("/experiences")
 @member_required
 @rate_limits.post
-@bp.arguments(ExperienceInputSchema)
+@bp.arguments(ExperienceCreateSchema)
 @bp.response(201, ExperienceShape)
 @bp.documents_errors(403)
 def create_experience(values: dict):
-    """Post an experience
+    """Post an experience, or save a draft
 
     Pending review unless the author is trusted; profile fields left out are copied from the
-    author's profile.
+    author's profile. With `"draft": true` it is a draft (status `draft`), seen by its author
+    only, whose required fields may be missing; submit it with `POST …/submit`.
     """
     return service.submit_experience(api_user(), values)
 
@@ -80,14 +87,71 @@ def delete_experience(experience_id: int):
     return no_content()
 
 
+@bp.post("/experiences/<int:experience_id>/submit")
+@member_required
+@bp.response(200, ExperienceShape)
+@bp.documents_errors(403, 409, 422)
+def submit_draft(experience_id: int):
+    """Send a draft for review or publication
+
+    Checked like a new experience (422 names what is missing or wrong); published at once
+    when the author is trusted, otherwise pending review. 409 when it is not a draft.
+    """
+    return drafts.submit_draft(api_user(), experience_id)
+
+
+@bp.post("/preview")
+@member_required
+@bp.arguments(PreviewInputSchema)
+@bp.response(200, PreviewShape)
+def preview(values: dict):
+    """Render Markdown as it would be published (the same sanitizer), saving nothing"""
+    return {"body_html": drafts.preview(values["body"])}
+
+
+@bp.patch("/replies/<int:reply_id>")
+@member_required
+@bp.arguments(ReplyInputSchema)
+@bp.response(200, ReplyShape)
+@bp.documents_errors(403)
+def edit_reply(values: dict, reply_id: int):
+    """Edit one's own reply (earlier texts are kept for moderators)
+
+    From a member not yet trusted the edit waits for review again, like a new reply.
+    """
+    return own_replies.edit_reply(api_user(), reply_id, values)
+
+
+@bp.delete("/replies/<int:reply_id>")
+@member_required
+@bp.response(204)
+@bp.documents_errors(403, 409)
+def delete_reply(reply_id: int):
+    """Delete a reply (its author, or a moderator)
+
+    While a later published reply follows it, the thread keeps its place as
+    "deleted by its author" (status `deleted`, no text, no author); otherwise it is gone.
+    """
+    own_replies.delete_reply(api_user(), reply_id)
+    return no_content()
+
+
 @bp.get("/experiences/<int:experience_id>/replies")
 @member_optional
 @bp.arguments(queries.PageQuerySchema, location="query")
 @bp.response(200, ReplyPageShape)
 def list_replies(paging: dict, experience_id: int):
-    """Published replies to an experience, oldest first"""
-    experience = queries.visible_experience(api_user(), experience_id)
-    return _page(queries.published_replies(experience, paging["page"], paging["per_page"]))
+    """Replies to an experience, oldest first
+
+    Published ones; the caller's own replies awaiting review (status `pending`) or not
+    approved; and a deleted reply's place (status `deleted`, no text) while a later published
+    reply follows it.
+    """
+    user = api_user()
+    experience = queries.visible_experience(user, experience_id)
+    return _page(
+        queries.published_replies(experience, paging["page"], paging["per_page"], viewer=user)
+    )
 
 
 @bp.post("/experiences/<int:experience_id>/replies")
@@ -97,7 +161,11 @@ def list_replies(paging: dict, experience_id: int):
 @bp.response(201, ReplyShape)
 @bp.documents_errors(403)
 def create_reply(values: dict, experience_id: int):
-    """Reply to a published experience"""
+    """Reply to a published experience
+
+    `status` is `pending` (seen by its author only until a moderator approves it) when the
+    author is not yet trusted and REVIEW_NEW_MEMBER_REPLIES is on; otherwise `published`.
+    """
     return discussion.add_reply(api_user(), experience_id, values)
 
 

@@ -30,8 +30,9 @@ bp = ApiBlueprint("api_moderation", __name__, url_prefix="/api/v1", description=
 
 def _queue_item(entry, kind: str) -> dict:
     """The item as its own answer (a reply for flagged_replies), plus what it waits with."""
-    shape = ModeratedReplyShape() if kind == "flagged_replies" else ModeratedExperienceShape()
+    shape = ModeratedReplyShape() if entry.type == "reply" else ModeratedExperienceShape()
     body = shape.dump(entry.item)
+    body["type"] = entry.type
     body["waiting_since"] = isoformat(entry.waiting_since)
     if kind != "pending":
         body["flag_count"] = len(entry.flags)

@@ -51,6 +51,7 @@ class QueueFlagsShape(Answer):
     """What flagged items carry on top of the item itself."""
 
     waiting_since = moment()
+    type = one_of(("experience", "reply"), metadata={"description": "what the item is"})
     flag_count = fields.Integer(metadata={"optional": True})
     flag_reasons = fields.Dict(
         keys=one_of(FLAG_REASON),

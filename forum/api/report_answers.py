@@ -76,6 +76,15 @@ class ExportedExperienceShape(ExperienceShape):
     revisions = fields.List(fields.Nested(RevisionShape))
 
 
+class ReplyRevisionShape(Answer):
+    """A reply's text before one of its author's edits."""
+
+    number = fields.Integer()
+    body = fields.String()
+    status = fields.String()
+    created_at = moment()
+
+
 class ExportedReplyShape(Answer):
     id = fields.Integer()
     experience_id = fields.Integer()
@@ -83,6 +92,9 @@ class ExportedReplyShape(Answer):
     status = fields.String()
     created_at = moment()
     updated_at = moment()
+    edited_at = moment(allow_none=True)
+    deleted_by_author = fields.Boolean()
+    revisions = fields.List(fields.Nested(ReplyRevisionShape))
 
 
 class ExportedMeTooShape(Answer):

@@ -47,7 +47,12 @@ def _experiences(user: User) -> list[dict]:
 
 
 def _replies(user: User) -> list[dict]:
-    rows = db.session.scalars(select(Reply).where(Reply.author_id == user.id).order_by(Reply.id))
+    rows = db.session.scalars(
+        select(Reply)
+        .where(Reply.author_id == user.id)
+        .options(selectinload(Reply.revisions))
+        .order_by(Reply.id)
+    )
     return [
         {
             "id": reply.id,
@@ -56,6 +61,18 @@ def _replies(user: User) -> list[dict]:
             "status": reply.status,
             "created_at": isoformat(reply.created_at),
             "updated_at": isoformat(reply.updated_at),
+            "edited_at": isoformat(reply.edited_at),
+            "deleted_by_author": reply.deleted_by_author,
+            # The texts it had before each edit (drafts are among the experiences).
+            "revisions": [
+                {
+                    "number": revision.number,
+                    "body": revision.body,
+                    "status": revision.status,
+                    "created_at": isoformat(revision.created_at),
+                }
+                for revision in reply.revisions
+            ],
         }
         for reply in rows
     ]
@@ -119,7 +136,8 @@ def _tokens(user: User) -> list[dict]:
 
 
 def export_member_data(user: User) -> dict:
-    """Profile, experiences with revisions, replies, marks, flags, decisions, token dates."""
+    """Profile, experiences (drafts too) with revisions, replies with their earlier texts,
+    marks, flags, decisions, token dates."""
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": isoformat(utcnow()),

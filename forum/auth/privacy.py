@@ -11,7 +11,16 @@ from forum.auth.service import hash_password
 from forum.clock import utcnow
 from forum.errors import Invalid
 from forum.extensions import db
-from forum.models import ApiToken, Experience, MeToo, Reply, Revision, Status, User
+from forum.models import (
+    ApiToken,
+    Experience,
+    MeToo,
+    Reply,
+    ReplyRevision,
+    Revision,
+    Status,
+    User,
+)
 from forum.models.user import new_session_token
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
@@ -75,7 +84,8 @@ def _remove_experiences(user: User, choice: str, now) -> set[int]:
     ).all()
     touched = set()
     for experience in experiences:
-        if choice == "delete":
+        # A draft was never shared: it goes whatever the choice, rather than lose its author.
+        if choice == "delete" or experience.status == Status.DRAFT:
             if experience.status != Status.DELETED:
                 workflow.move(experience, "delete")
                 experience.deleted_at = now
@@ -100,11 +110,21 @@ def _remove_replies(user: User, choice: str, now) -> set[int]:
                 Reply.author_id == user.id,
                 Reply.status.in_(workflow.sources(workflow.REPLY_TRANSITIONS, "delete")),
             )
-            .values(status=workflow.leads_to(workflow.REPLY_TRANSITIONS, "delete"), updated_at=now)
+            .values(
+                status=workflow.leads_to(workflow.REPLY_TRANSITIONS, "delete"),
+                deleted_by_author=True,
+                updated_at=now,
+            )
         )
+        # Their earlier texts go with them.
+        own = select(Reply.id).where(Reply.author_id == user.id)
+        db.session.execute(delete(ReplyRevision).where(ReplyRevision.reply_id.in_(own)))
         _recount(touched, Experience.reply_count, Reply, Reply.status == Status.PUBLISHED)
     else:
         db.session.execute(update(Reply).where(Reply.author_id == user.id).values(author_id=None))
+    db.session.execute(
+        update(ReplyRevision).where(ReplyRevision.editor_id == user.id).values(editor_id=None)
+    )
     return touched
 
 

@@ -12,7 +12,10 @@ from forum.sanitize import render_markdown
 
 
 def add_reply(author: User, experience_id: int, values: dict) -> Reply:
-    """Reply to a published experience; the Markdown is sanitized now, once."""
+    """Reply to a published experience; the Markdown is sanitized now, once.
+
+    From a member not yet trusted it waits for a moderator (permissions.reply_needs_review).
+    """
     permissions.ensure_can_write(author)
     experience = visible_experience(author, experience_id)
     permissions.ensure_can_reply(author, experience)
@@ -22,6 +25,7 @@ def add_reply(author: User, experience_id: int, values: dict) -> Reply:
         author=author,
         body=values["body"],
         body_html=render_markdown(values["body"]),
+        status=Status.PENDING if permissions.reply_needs_review(author) else Status.PUBLISHED,
         created_at=now,
         updated_at=now,
     )

@@ -39,11 +39,12 @@ def summary_line(experience: Experience) -> str:
     head.append(label("intensity", experience.intensity).lower())
     if dose(experience):
         head.append(dose(experience))
-    tail = [OUTCOME_WORDS.get(experience.outcome, experience.outcome)]
-    tail.append(FLARE_WORDS.get(experience.flare, experience.flare))
+    # A draft may lack any of these: what is missing is left out.
+    tail = [OUTCOME_WORDS.get(experience.outcome, experience.outcome or "")]
+    tail.append(FLARE_WORDS.get(experience.flare, experience.flare or ""))
     effects = experience.effects
     if effects:
         tail.append(
             ", ".join(f"{area} {effects[area]}" for area in EFFECT_AREAS if area in effects)
         )
-    return " · ".join(head) + " → " + "; ".join(tail)
+    return " · ".join(part for part in head if part) + " → " + "; ".join(p for p in tail if p)

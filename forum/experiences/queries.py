@@ -1,8 +1,8 @@
 """Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
 
 from marshmallow import fields, validate
-from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from forum import permissions
 from forum.errors import NotFound
@@ -169,11 +169,31 @@ def visible_experience(user: User | None, experience_id: int) -> Experience:
     return experience
 
 
-def published_replies(experience: Experience, page: int = 1, per_page: int = 50) -> Page:
-    """Published replies, oldest first."""
+def published_replies(
+    experience: Experience, page: int = 1, per_page: int = 50, viewer: User | None = None
+) -> Page:
+    """The thread, oldest first: published replies, the viewer's own ones awaiting review (or
+    not approved), and a deleted reply's place while a later published reply answers it.
+
+    Threads are flat, so a reply "has answers under it" when a published reply follows it.
+    """
+    later = aliased(Reply)
+    answered = exists().where(
+        later.experience_id == Reply.experience_id,
+        later.status == Status.PUBLISHED,
+        or_(
+            later.created_at > Reply.created_at,
+            and_(later.created_at == Reply.created_at, later.id > Reply.id),
+        ),
+    )
+    shown = [Reply.status == Status.PUBLISHED, and_(Reply.status == Status.DELETED, answered)]
+    if viewer is not None and viewer.is_authenticated:
+        shown.append(
+            and_(Reply.author_id == viewer.id, Reply.status.in_((Status.PENDING, Status.REJECTED)))
+        )
     query = (
         select(Reply)
-        .where(Reply.experience_id == experience.id, Reply.status == Status.PUBLISHED)
+        .where(Reply.experience_id == experience.id, or_(*shown))
         .order_by(Reply.created_at, Reply.id)
         .options(selectinload(Reply.author))
     )

@@ -119,6 +119,24 @@ class ExperienceInputSchema(InputSchema):
             raise ValidationError("Use each tag only once.")
 
 
+class ExperienceCreateSchema(ExperienceInputSchema):
+    """A new experience; with `"draft": true` a private draft, whose required fields may be
+    missing (whatever is given is still checked) until it is submitted."""
+
+    draft = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "true: save as a draft, seen by its author only; required fields "
+            "may then be missing. POST /api/v1/experiences/{id}/submit sends it on."
+        },
+    )
+
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        if isinstance(data, dict) and data.get("draft") is True:
+            partial = True
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+
 def form_exercises(posted: list[str]) -> list[str]:
     """The form's main exercise then its "combined with" ticks as `exercises`.
 
@@ -135,6 +153,13 @@ class ReplyInputSchema(InputSchema):
     body = CleanText(
         required=True,
         validate=validate.Length(1, REPLY_MAX, error=f"Write 1 to {REPLY_MAX} characters."),
+    )
+
+
+class PreviewInputSchema(InputSchema):
+    body = CleanText(
+        required=True,
+        validate=validate.Length(max=BODY_MAX, error=f"Use at most {BODY_MAX} characters."),
     )
 
 
@@ -199,10 +224,15 @@ class ExperienceSchema(OutputSchema):
 
 
 class ReplySchema(OutputSchema):
-    """A reply as the API shows it."""
+    """A reply as the API shows it; one deleted by its author shows neither text nor author."""
 
     id = fields.Integer()
-    body = fields.String()
-    body_html = fields.String()
-    author = fields.Function(author_of)
+    body = fields.Function(lambda reply: "" if reply.status == "deleted" else reply.body)
+    body_html = fields.Function(lambda reply: "" if reply.status == "deleted" else reply.body_html)
+    author = fields.Function(
+        lambda reply: {"username": None} if reply.status == "deleted" else author_of(reply)
+    )
     created_at = fields.Function(lambda reply: isoformat(reply.created_at))
+    status = fields.String()
+    edited_at = fields.Function(lambda reply: isoformat(reply.edited_at))
+    deleted_by_author = fields.Boolean()

@@ -34,6 +34,7 @@ def submit_experience(author: User, values: dict) -> Experience:
     """
     permissions.ensure_can_write(author)
     values = dict(values)  # loaded by ExperienceInputSchema; the profile fills the gaps
+    draft = values.pop("draft", False)  # a draft: private, possibly unfinished (drafts.py)
     for field in PROFILE_FIELDS:
         values.setdefault(field, getattr(author, field))
     values.setdefault("visibility", author.default_visibility)
@@ -42,7 +43,7 @@ def submit_experience(author: User, values: dict) -> Experience:
     experience = Experience(author=author, created_at=now, updated_at=now, submitted_at=now)
     _apply_privacy_choices(experience, values)
     _apply(experience, values)
-    experience.status = workflow.initial_status(permissions.is_trusted(author))
+    experience.status = workflow.initial_status(permissions.is_trusted(author), draft=draft)
     if experience.status == Status.PUBLISHED:
         experience.published_at = now
     db.session.add(experience)
@@ -94,18 +95,20 @@ def edit_experience(
 
     previous_status = experience.status
     now = utcnow()
-    db.session.add(
-        Revision(
-            experience=experience,
-            number=len(experience.revisions) + 1,
-            editor_id=editor.id,
-            title=snapshot["title"],
-            body=snapshot["body"],
-            fields={k: v for k, v in snapshot.items() if k not in ("title", "body")},
-            status=previous_status,
-            created_at=now,
+    # A draft keeps no history: nobody but its author has read any version of it.
+    if previous_status != Status.DRAFT:
+        db.session.add(
+            Revision(
+                experience=experience,
+                number=len(experience.revisions) + 1,
+                editor_id=editor.id,
+                title=snapshot["title"],
+                body=snapshot["body"],
+                fields={k: v for k, v in snapshot.items() if k not in ("title", "body")},
+                status=previous_status,
+                created_at=now,
+            )
         )
-    )
     if _needs_review_again(editor, experience):
         workflow.move(experience, "resubmit")
         experience.submitted_at = now

@@ -1,13 +1,21 @@
-"""Experience pages: list, post, read, edit, delete, reply, "me too", and the member's own."""
+"""Experience pages: list, post, read, edit, delete, reply, "me too", and the member's own;
+drafts (save, preview, submit)."""
+
+import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import permissions, rate_limits
 from forum.errors import Conflict, DomainError, Invalid
-from forum.experiences import discussion, queries, service
+from forum.experiences import discussion, drafts, queries, service
 from forum.experiences.presenters import summary_line
-from forum.experiences.schemas import ExperienceInputSchema, ReplyInputSchema, form_exercises
+from forum.experiences.schemas import (
+    ExperienceCreateSchema,
+    ExperienceInputSchema,
+    ReplyInputSchema,
+    form_exercises,
+)
 from forum.http import query_args
 from forum.models import Experience, Status
 from forum.pagination import link_args, requested_page
@@ -32,6 +40,20 @@ def _submitted_input() -> dict:
     return data
 
 
+def _draft_input() -> dict:
+    """The form as a draft: what is filled in; a required field left blank is just not there."""
+    required = {name for name, field in ExperienceInputSchema().fields.items() if field.required}
+    return {
+        name: value
+        for name, value in _submitted_input().items()
+        if not (name in required and value in (None, []))
+    }
+
+
+def _saving_draft() -> bool:
+    return request.form.get("action") == "draft"
+
+
 def _typed_values() -> dict:
     """What the member typed, to show again beside the messages."""
     values = request.form.to_dict()
@@ -52,6 +74,17 @@ def _form_page(template: str, values: dict, errors: dict, **context):
     return render_template(template, values=values, errors=errors, **context), (
         422 if errors else 200
     )
+
+
+def _new_form_when_limited(message: str) -> str:
+    return render_template(
+        "experiences/new.html", values=_typed_values(), errors={"_schema": [message]}
+    )
+
+
+def _reply_form_when_limited(message: str) -> str:
+    experience_id = request.view_args["experience_id"]
+    return _detail_page(experience_id, {"_schema": [message]}, request.form.get("body", ""))
 
 
 @bp.get("", endpoint="list")
@@ -78,6 +111,7 @@ def mine():
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.keeps_form(_new_form_when_limited)
 @rate_limits.post
 def new():
     values, errors = {"exercises": [], **current_user.profile}, {}
@@ -86,12 +120,19 @@ def new():
     if request.method == "POST":
         values = _typed_values()
         try:
-            experience = service.submit_experience(
-                current_user, load(ExperienceInputSchema(), _submitted_input(), from_form=True)
-            )
+            if _saving_draft():
+                loaded = load(
+                    ExperienceCreateSchema(), {**_draft_input(), "draft": True}, from_form=True
+                )
+            else:
+                loaded = load(ExperienceInputSchema(), _submitted_input(), from_form=True)
+            experience = service.submit_experience(current_user, loaded)
         except Invalid as error:
             errors = error.fields or {"_schema": [error.message]}
         else:
+            if experience.status == Status.DRAFT:
+                flash("Draft saved. Only you can see it; it waits under “My experiences”.")
+                return redirect(url_for("experiences.edit", experience_id=experience.id))
             if experience.status == Status.PUBLISHED:
                 flash("Thank you: your experience is published.")
             else:
@@ -108,7 +149,9 @@ def detail(experience_id: int):
 
 def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_body: str = ""):
     experience = queries.visible_experience(current_user, experience_id)
-    replies = queries.published_replies(experience, requested_page(queries.MAX_PAGE))
+    replies = queries.published_replies(
+        experience, requested_page(queries.MAX_PAGE), viewer=current_user
+    )
     return render_template(
         "experiences/detail.html",
         experience=experience,
@@ -129,21 +172,69 @@ def edit(experience_id: int):
     values, errors = _values_of(experience), {}
     if request.method == "POST":
         values = _typed_values()
+        is_draft = experience.status == Status.DRAFT
         try:
-            experience = service.edit_experience(
-                current_user,
-                experience_id,
-                load(ExperienceInputSchema(), _submitted_input(), from_form=True),
-            )
+            if is_draft:  # saved as typed, then sent on unless "Save draft" was pressed
+                experience = service.edit_experience(
+                    current_user,
+                    experience_id,
+                    load(ExperienceInputSchema(), _draft_input(), from_form=True, partial=True),
+                )
+                if not _saving_draft():
+                    experience = drafts.submit_draft(current_user, experience_id)
+            else:
+                experience = service.edit_experience(
+                    current_user,
+                    experience_id,
+                    load(ExperienceInputSchema(), _submitted_input(), from_form=True),
+                )
         except (Invalid, Conflict) as error:
             errors = error.fields or {"_schema": [error.message]}
+            experience = queries.visible_experience(current_user, experience_id)
         else:
-            if experience.status == Status.PENDING:
+            if experience.status == Status.DRAFT:
+                flash("Draft saved. Only you can see it.")
+                return redirect(url_for("experiences.edit", experience_id=experience.id))
+            if is_draft and experience.status == Status.PUBLISHED:
+                flash("Thank you: your experience is published.")
+            elif experience.status == Status.PENDING:
                 flash("Saved. Your changes will appear once a moderator has read them.")
             else:
                 flash("Your changes are saved.")
             return redirect(url_for("experiences.detail", experience_id=experience.id))
     return _form_page("experiences/edit.html", values, errors, experience=experience)
+
+
+@bp.post("/<int:experience_id>/submit")
+@login_required
+def submit(experience_id: int):
+    """Send a draft on from "My experiences"; what is missing is shown on its form."""
+    try:
+        experience = drafts.submit_draft(current_user, experience_id)
+    except Invalid as error:
+        experience = queries.visible_experience(current_user, experience_id)
+        return _form_page(
+            "experiences/edit.html", _values_of(experience), error.fields, experience=experience
+        )
+    if experience.status == Status.PUBLISHED:
+        flash("Thank you: your experience is published.")
+    else:
+        flash("Thank you: your experience will appear once a moderator has read it.")
+    return redirect(url_for("experiences.detail", experience_id=experience_id))
+
+
+@bp.post("/preview")
+@login_required
+def preview():
+    """The new or edit form again, as typed, with the story as it would be published."""
+    values = _typed_values()
+    html = drafts.preview(request.form.get("body", ""))
+    experience_id = request.form.get("experience_id", "")
+    if not re.fullmatch(r"[0-9]{1,9}", experience_id):
+        return _form_page("experiences/new.html", values, {}, preview=html)
+    experience = queries.visible_experience(current_user, int(experience_id))
+    permissions.ensure_can_edit_experience(current_user, experience)
+    return _form_page("experiences/edit.html", values, {}, experience=experience, preview=html)
 
 
 @bp.route("/<int:experience_id>/delete", methods=["GET", "POST"])
@@ -160,17 +251,21 @@ def delete(experience_id: int):
 
 @bp.post("/<int:experience_id>/replies")
 @login_required
+@rate_limits.keeps_form(_reply_form_when_limited)
 @rate_limits.reply
 def reply(experience_id: int):
     body = request.form.get("body", "")
     try:
-        discussion.add_reply(
+        posted = discussion.add_reply(
             current_user,
             experience_id,
             load(ReplyInputSchema(), form_input(ReplyInputSchema()), from_form=True),
         )
     except Invalid as error:
         return _detail_page(experience_id, error.fields, body), 422
+    if posted.status == Status.PENDING:
+        flash("Thank you: your reply will appear once a moderator has read it.")
+        return redirect(url_for("experiences.detail", experience_id=experience_id) + "#replies")
     flash("Your reply is posted.")
     return redirect(url_for("experiences.detail", experience_id=experience_id) + "#replies")
 

@@ -1,7 +1,7 @@
 """Every model, importable from one place (Alembic and the services look here)."""
 
 from forum.models.content import ContentVersion, content_version
-from forum.models.discussion import MeToo, Reply
+from forum.models.discussion import MeToo, Reply, ReplyRevision
 from forum.models.experience import (
     Experience,
     ExperienceExercise,
@@ -23,6 +23,7 @@ __all__ = [
     "MeToo",
     "ModerationAction",
     "Reply",
+    "ReplyRevision",
     "Revision",
     "SearchChange",
     "Status",

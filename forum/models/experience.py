@@ -83,18 +83,19 @@ class Experience(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # None once an author deleted their account and chose to leave the story anonymously.
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(150))
-    body: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text)
+    # The member-written fields below are None only in a draft, which may be unfinished.
+    title: Mapped[str | None] = mapped_column(String(150))
+    body: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
     # The exercise the outcome, flare and effects are about: always the first of exercise_rows
     # (kept in step by the validator below); the others were combined with it.
-    main_exercise: Mapped[str] = mapped_column(String(20))
-    intensity: Mapped[str] = mapped_column(String(20))
+    main_exercise: Mapped[str | None] = mapped_column(String(20))
+    intensity: Mapped[str | None] = mapped_column(String(20))
     minutes_per_session: Mapped[int | None]
     sessions_per_week: Mapped[int | None]
     weeks_tried: Mapped[int | None]
-    outcome: Mapped[str] = mapped_column(String(20))
-    flare: Mapped[str] = mapped_column(String(20))
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    flare: Mapped[str | None] = mapped_column(String(20))
     effect_pain: Mapped[str | None] = mapped_column(String(20))
     effect_fatigue: Mapped[str | None] = mapped_column(String(20))
     effect_sleep: Mapped[str | None] = mapped_column(String(20))

@@ -14,6 +14,8 @@ class Status(enum.StrEnum):
     REJECTED = "rejected"
     HIDDEN = "hidden"
     DELETED = "deleted"
+    # Saved unfinished by its author, who alone sees it; submitted, it enters the workflow.
+    DRAFT = "draft"
 
 
 class StatusType(TypeDecorator):

@@ -44,6 +44,11 @@ class QueueItem:
     experience_title: str | None = None
 
     @property
+    def type(self) -> str:
+        """ "experience" or "reply": what the queue's answer and page show it as."""
+        return "reply" if isinstance(self.item, Reply) else "experience"
+
+    @property
     def overdue(self) -> bool:
         return utcnow() - self.waiting_since > OVERDUE_AFTER
 
@@ -89,6 +94,8 @@ def queue_page(kind: str, page: int = 1, per_page: int = 20, *, details: bool = 
     With `details`, each item also carries its open flags, its author's history and
     similar published experiences (for the page); without, just flags (for the API).
     """
+    if kind == "pending":
+        return _pending_page(page, per_page, details=details)
     statement = _queue_select(kind)
     if kind == "flagged_replies":
         statement = statement.options(selectinload(Reply.author))
@@ -111,6 +118,37 @@ def queue_page(kind: str, page: int = 1, per_page: int = 20, *, details: bool = 
         else:
             _attach_similar(items)
     return Page(items=items, page=page, per_page=per_page, total=_count(_queue_select(kind)))
+
+
+def _pending_replies() -> Select:
+    """Replies waiting for review (REVIEW_NEW_MEMBER_REPLIES), since they were last written."""
+    return (
+        select(Reply, Reply.updated_at)
+        .where(Reply.status == Status.PENDING)
+        .order_by(Reply.updated_at, Reply.id)
+    )
+
+
+def _pending_page(page: int, per_page: int, *, details: bool) -> Page:
+    """Pending experiences and replies in one queue, oldest first: the first `page` pages of
+    each, merged (the queue is short, so this stays cheap)."""
+    wanted = page * per_page
+    stories = _queue_select("pending").options(
+        selectinload(Experience.author),
+        selectinload(Experience.exercise_rows),
+        selectinload(Experience.tags),
+        *([selectinload(Experience.revisions)] if details else []),
+    )
+    replies = _pending_replies().options(selectinload(Reply.author))
+    rows = [*db.session.execute(stories.limit(wanted)), *db.session.execute(replies.limit(wanted))]
+    rows.sort(key=lambda row: (row[1], row[0].id))
+    items = [QueueItem(item=item, waiting_since=since) for item, since in rows[wanted - per_page :]]
+    if details:
+        _attach_histories(items)
+        _attach_experience_titles([entry for entry in items if entry.type == "reply"])
+        _attach_similar([entry for entry in items if entry.type == "experience"])
+    total = _count(_queue_select("pending")) + _count(_pending_replies())
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def _attach_flags(items: list[QueueItem], kind: str) -> None:
@@ -218,6 +256,8 @@ def waiting_counts() -> dict[str, int]:
     """
     pending = (
         select(func.count()).select_from(Experience).where(Experience.status == Status.PENDING)
+    ).scalar_subquery() + (
+        select(func.count()).select_from(Reply).where(Reply.status == Status.PENDING)
     ).scalar_subquery()
     counts = {"pending": pending}
     for kind, model, column in (

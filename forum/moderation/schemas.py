@@ -31,7 +31,7 @@ EXPERIENCE_ACTIONS = MappingProxyType(
         "dismiss": "Keep published, dismiss the flags",
     }
 )
-REPLY_ACTIONS = ("hide", "restore", "dismiss")
+REPLY_ACTIONS = ("approve", "reject", "hide", "restore", "dismiss")
 NEEDS_REASON = ("reject", "hide")
 # Every action the audit log records, with the words the log page uses.
 LOG_ACTIONS = MappingProxyType(
@@ -78,7 +78,7 @@ class DecisionSchema(InputSchema):
 
 
 class ReplyDecisionSchema(DecisionSchema):
-    """Replies are only hidden, restored or cleared of flags; they have no version."""
+    """Replies are approved, rejected, hidden, restored or cleared of flags; no version."""
 
     action = vocabulary_choice(
         {key: EXPERIENCE_ACTIONS[key] for key in REPLY_ACTIONS}, required=True

@@ -111,7 +111,8 @@ def decide(moderator: User, experience_id: int, values: dict) -> Experience:
 
 
 def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
-    """Hide, restore or dismiss the flags of a reply; the first of two moderators wins."""
+    """Approve, reject, hide, restore or dismiss the flags of a reply; the first of two
+    moderators wins."""
     ensure_can_moderate(moderator)
     reply = db.session.get(Reply, reply_id)
     if reply is None:
@@ -122,7 +123,7 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     now = utcnow()
     # Replies have no version column: their status and flag count are what a moderator saw.
     changes = {"status": workflow.target(reply, action), "flag_count": 0}
-    changes["status_reason"] = status_reason(reason, note) if action == "hide" else None
+    changes["status_reason"] = status_reason(reason, note) if action in ("reject", "hide") else None
     result = db.session.execute(
         update(Reply)
         .where(Reply.id == reply_id, Reply.status == old_status, Reply.flag_count == seen_flags)
@@ -134,7 +135,8 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
         raise Conflict(ALREADY_DECIDED)
     _resolve_flags(Flag.reply_id, reply_id, now)
     recount_replies(reply.experience_id)
-    _adjust_trust(reply.author_id, action)
+    if action != "approve":  # trust is earned by approved stories, not by short replies
+        _adjust_trust(reply.author_id, action)
     record_action(
         moderator, action, "reply", reply_id, subject_id=reply.author_id, reason=reason, note=note
     )

@@ -1,1 +1,1 @@
-"""Notifications: what a member hears back (in the app and by e-mail), watching, mail preferences."""
+"""Notifications: what a member hears back (in the app and by e-mail), watching, preferences."""

@@ -76,6 +76,16 @@ class Api:
             experience = self.call("POST", path, decision, self.moderator_token)
         return experience
 
-    def reply(self, token: str, experience_id: int, body: str) -> dict:
+    def reply(self, token: str, experience_id: int, body: str, approve: bool = True) -> dict:
+        """Reply; a new member's reply waits for review, so the moderator approves it unless
+        `approve` is False."""
         path = f"/experiences/{experience_id}/replies"
-        return self.call("POST", path, {"body": body}, token, expect=201)
+        reply = self.call("POST", path, {"body": body}, token, expect=201)
+        if approve and reply["status"] == "pending":
+            path = f"/moderation/replies/{reply['id']}/decision"
+            reply = self.call("POST", path, {"action": "approve"}, self.moderator_token)
+        return reply
+
+    def draft(self, token: str, **fields) -> dict:
+        """Save a draft (only the fields given); return it as the API shows it."""
+        return self.call("POST", "/experiences", {**fields, "draft": True}, token, expect=201)

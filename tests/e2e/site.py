@@ -11,8 +11,10 @@ PAGE_NAMES = [
 # Pages checked by axe-core as well, beyond the main ones.
 OTHER_PAGE_NAMES = [
     "my-experiences", "edit-experience", "compare-groups", "moderation-log", "password",
-    "delete-account",
+    "delete-account", "edit-draft", "edit-reply",
 ]  # fmt: skip
+# New pages of drafts and own replies, checked at phone width too.
+DRAFT_PAGE_NAMES = ["my-experiences", "edit-draft", "edit-reply"]
 SHOWCASE_PROFILE = {
     "onset": "sedentary",
     "condition": "both",
@@ -92,11 +94,14 @@ def other_pages(showcase: dict) -> list[MainPage]:
         MainPage("moderation-log", "/moderation/log", "mod_e2e"),
         MainPage("password", "/profile/password", SHOWCASE_MEMBER),
         MainPage("delete-account", "/profile/delete", SHOWCASE_MEMBER),
+        MainPage("edit-draft", f"/experiences/{showcase['draft_id']}/edit", SHOWCASE_MEMBER),
+        MainPage("edit-reply", f"/replies/{showcase['reply_id']}/edit", SHOWCASE_MEMBER),
     ]
 
 
 def seed_showcase(api) -> dict:
-    """Published stories for one group, replies and a "me too", and one waiting for review."""
+    """Published stories for one group, replies and a "me too", one waiting for review, and
+    an unfinished draft."""
     member = api.member(SHOWCASE_MEMBER, **SHOWCASE_PROFILE)
     peers = [api.member(f"showcase_peer{n}", **SHOWCASE_PROFILE) for n in range(3)]
     ids = []
@@ -104,8 +109,16 @@ def seed_showcase(api) -> dict:
         for peer in peers:
             ids.append(api.publish(peer, **story)["id"])
         if number == 0:
-            api.reply(member, ids[0], "Thank you. The *one minute a week* idea is what I needed.")
+            reply_id = api.reply(
+                member, ids[0], "Thank you. The *one minute a week* idea is what I needed."
+            )["id"]
             api.reply(peers[1], ids[0], "Same here; pacing made all the difference.")
             api.call("POST", f"/experiences/{ids[0]}/me-too", token=member)
     pending = api.post(member, title="Chair yoga on bad days", body="Seated yoga, ten minutes.")
-    return {"experience_id": ids[0], "pending_id": pending["id"]}
+    draft = api.draft(member, title="Pool walking, half written", exercises=["aquatic_therapy"])
+    return {
+        "experience_id": ids[0],
+        "pending_id": pending["id"],
+        "draft_id": draft["id"],
+        "reply_id": reply_id,
+    }

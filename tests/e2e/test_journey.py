@@ -88,8 +88,16 @@ def test_an_experience_from_sharing_to_deletion(browsing, api):
     expect(other.get_by_text("1 member says “me too”")).to_be_visible()
     other.get_by_label("Your reply").fill("Same for me: the evening practice is what did it.")
     other.get_by_role("button", name="Post reply").click()
-    expect(other.get_by_text("Your reply is posted.")).to_be_visible()
+    # A new member's reply waits for a moderator (REVIEW_NEW_MEMBER_REPLIES); its author sees it.
+    expect(other.get_by_text("your reply will appear once a moderator has read it")).to_be_visible()
     expect(other.locator("#replies")).to_contain_text("the evening practice is what did it")
+    expect(other.locator("#replies")).to_contain_text("awaiting review")
+    moderator.goto("/moderation?kind=pending")
+    waiting = moderator.locator(".queue-item", has_text="the evening practice is what did it")
+    waiting.get_by_role("button", name="Approve").click()
+    expect(waiting).to_have_count(0)
+    newcomer.goto(f"/experiences/{experience_id}")
+    expect(newcomer.locator("#replies")).to_contain_text("the evening practice is what did it")
 
     newcomer.goto("/insights")
     expect(tai_chi_reports(newcomer)).to_have_text("3")

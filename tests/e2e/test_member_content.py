@@ -164,3 +164,29 @@ def test_typed_payloads_echoed_back_by_forms_and_queries_do_nothing(browsing, ap
         page.get_by_label("Tags").fill(payload)
         problems += submit(page, watch, "Share my experience", f"new experience {payload!r}")
     assert not problems, "\n".join(problems)
+
+
+def test_payloads_in_drafts_and_their_preview_do_nothing(browsing, api):
+    drafter = api.member("xss_drafter")
+    drafts = [
+        api.draft(drafter, title=f"{payload} draft"[:150], body=f"Draft: {payload}\n\n> {payload}")
+        for payload in ECHOED
+    ]
+    page = browsing.page()
+    sign_in(page, "xss_drafter")
+    watch = browsing.watch(page)
+    problems = check(page, watch, "/experiences/mine")
+    for draft in drafts:
+        for suffix in ("", "/edit", "/delete"):
+            problems += check(page, watch, f"/experiences/{draft['id']}{suffix}")
+    # Preview renders each payload as it would be published, on the edit form of its draft.
+    for draft, payload in zip(drafts, ECHOED, strict=True):
+        page.goto(f"/experiences/{draft['id']}/edit")
+        page.get_by_label("Your story").fill(f"{payload} *still typed*")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_role("heading", name="Preview of your story")).to_be_visible()
+        problems += [f"preview {payload!r}: {p}" for p in watch.take() + page.evaluate(LATENT_CODE)]
+    # Nobody else sees any of it.
+    for draft in drafts:
+        api.call("GET", f"/experiences/{draft['id']}", expect=404)
+    assert not problems, "\n".join(problems)

@@ -7,7 +7,7 @@ tests/e2e/screenshots/ (ignored by git), for a person to look at.
 import pytest
 
 from tests.e2e.checks import horizontal_overflow, small_targets
-from tests.e2e.site import DESKTOP, PAGE_NAMES, PHONE, main_pages
+from tests.e2e.site import DESKTOP, DRAFT_PAGE_NAMES, PAGE_NAMES, PHONE, main_pages, other_pages
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -21,4 +21,23 @@ def test_main_page_fits_a_phone_and_a_laptop(browsing, showcase, screenshots, na
         page.screenshot(path=screenshots / f"{name}-{label}.png", full_page=True)
         problems += [f"{label}: {problem}" for problem in horizontal_overflow(page)]
         problems += [f"{label}: too small to hit: {target}" for target in small_targets(page)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("name", DRAFT_PAGE_NAMES)
+def test_draft_and_reply_pages_fit_a_phone(browsing, showcase, name):
+    other_page = {page.name: page for page in other_pages(showcase)}[name]
+    page = browsing.page(viewport=PHONE, user=other_page.user)
+    assert page.goto(other_page.path).status == 200
+    problems = horizontal_overflow(page) + [f"too small: {t}" for t in small_targets(page)]
+    assert not problems, "\n".join(problems)
+
+
+def test_preview_fits_a_phone(browsing, showcase):
+    page = browsing.page(viewport=PHONE, user="showcase_member")
+    page.goto(f"/experiences/{showcase['draft_id']}/edit")
+    page.get_by_label("Your story").fill("A *preview* on a phone, with a long line " * 8)
+    page.get_by_role("button", name="Preview").click()
+    page.get_by_role("heading", name="Preview of your story").wait_for()
+    problems = horizontal_overflow(page) + [f"too small: {t}" for t in small_targets(page)]
     assert not problems, "\n".join(problems)

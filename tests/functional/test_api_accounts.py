@@ -239,7 +239,7 @@ CONTRACT_VOCABULARY = {
     "outcome": ["helped_a_lot", "helped", "no_change", "worse", "much_worse"],
     "flare": ["none", "same_day", "next_day", "later"],
     "effect": ["better", "same", "worse"],
-    "status": ["pending", "published", "rejected", "hidden", "deleted"],
+    "status": ["pending", "published", "rejected", "hidden", "deleted", "draft"],
     "role": ["member", "moderator", "admin"],
 }  # fmt: skip
 

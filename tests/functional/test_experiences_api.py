@@ -136,6 +136,13 @@ def test_replies(client, people, app):
     with app.app_context():
         experience_id = ExperienceFactory().id
         pending_id = ExperienceFactory(status="pending").id
+        # A trusted member's replies publish at once (others wait: test_own_replies_api.py).
+        db.session.execute(
+            update(User)
+            .where(User.username == "birch")
+            .values(approvals_toward_trust=app.config["TRUST_THRESHOLD"])
+        )
+        db.session.commit()
     url = f"/api/v1/experiences/{experience_id}/replies"
     for number in range(3):
         response = client.post(
@@ -143,7 +150,17 @@ def test_replies(client, people, app):
         )
         assert response.status_code == 201
     reply = response.get_json()
-    assert set(reply) == {"id", "body", "body_html", "author", "created_at"}
+    assert set(reply) == {
+        "id",
+        "body",
+        "body_html",
+        "author",
+        "created_at",
+        "status",
+        "edited_at",
+        "deleted_by_author",
+    }
+    assert reply["status"] == "published"
     assert "<script" not in reply["body_html"]
     listing = client.get(f"{url}?per_page=2").get_json()
     assert (listing["total"], listing["page"], listing["per_page"]) == (3, 1, 2)

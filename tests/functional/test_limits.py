@@ -140,9 +140,18 @@ def test_a_new_member_posts_at_most_every_30_seconds(limited):
     assert client.post("/api/v1/experiences", json=VALID, headers=headers).status_code == 201
     second = client.post("/api/v1/experiences", json=VALID, headers=headers)
     assert_rate_limited_json(second, 30)
-    # The page shares the counter, and answers with a page.
+    # The page shares the counter, and answers with the form again, everything still typed.
     client.post("/login", data={"username": "maple", "password": TEST_PASSWORD})
-    assert_rate_limited_page(client.post("/experiences/new", data=FORM), 30)
+    limited_form = client.post("/experiences/new", data={**FORM, "tags": "lunch, pacing"})
+    assert limited_form.status_code == 429
+    assert 1 <= int(limited_form.headers["Retry-After"]) <= 30
+    page = limited_form.get_data(as_text=True)
+    assert "back button" not in page
+    assert "Everything you typed is still here" in page
+    assert f'value="{FORM["title"]}"' in page
+    assert FORM["body"] in page
+    assert 'value="lunch, pacing"' in page
+    assert 'value="walking" checked' in page and 'value="helped" checked' in page
     assert client.get("/experiences/new").status_code == 200
 
 
@@ -193,6 +202,13 @@ def test_replies_are_limited_per_member(limited):
         assert client.post(url, json=reply, headers=maple).status_code == 201
     assert_rate_limited_json(client.post(url, json=reply, headers=maple), 60)
     assert client.post(url, json=reply, headers=birch).status_code == 201
+    # The page shares the counter and gives the reply form back with the text in it.
+    client.post("/login", data={"username": "maple", "password": TEST_PASSWORD})
+    typed = "A long reply I would hate to type again."
+    page = client.post(f"/experiences/{experience_id}/replies", data={"body": typed})
+    assert page.status_code == 429
+    assert typed in page.get_data(as_text=True)
+    assert "back button" not in page.get_data(as_text=True)
 
 
 def test_flags_are_limited_per_member_across_items_and_surfaces(limited):

@@ -88,8 +88,10 @@ def test_empty_query_values_are_documented_as_accepted(client, document):
 def test_request_bodies_are_the_input_schemas(document):
     schemas = document["components"]["schemas"]
     post = document["paths"]["/api/v1/experiences"]["post"]["requestBody"]
-    assert post["content"]["application/json"]["schema"]["$ref"].endswith("/ExperienceInput")
-    new = schemas["ExperienceInput"]
+    # The create schema is the input schema plus `draft` (required fields may then be missing).
+    assert post["content"]["application/json"]["schema"]["$ref"].endswith("/ExperienceCreateInput")
+    assert schemas["ExperienceCreateInput"]["properties"]["draft"]["type"] == "boolean"
+    new = schemas["ExperienceCreateInput"]
     assert set(new["required"]) == {"title", "body", "exercises", "intensity", "outcome", "flare"}
     assert new["additionalProperties"] is False
     title = new["properties"]["title"]

@@ -38,6 +38,9 @@ def _controls(experience_id: int, reply_id: int) -> dict[str, str]:
         "reply": f'action="/experiences/{experience_id}/replies"',
         "flag_experience": f'action="/experiences/{experience_id}/flags"',
         "flag_reply": f'action="/replies/{reply_id}/flags"',
+        "edit_reply": f'href="/replies/{reply_id}/edit"',
+        "delete_reply": f'action="/replies/{reply_id}/delete"',
+        "submit_draft": f'action="/experiences/{experience_id}/submit"',
     }
 
 
@@ -51,6 +54,9 @@ def _expected(user, experience: Experience, reply: Reply) -> dict[str, bool]:
         "reply": permissions.can_reply(user, experience),
         "flag_experience": permissions.can_flag_experience(user, experience) and member_only,
         "flag_reply": permissions.can_flag_reply(user, reply) and member_only,
+        "edit_reply": permissions.can_edit_reply(user, reply),
+        "delete_reply": permissions.can_delete_reply(user, reply),
+        "submit_draft": permissions.can_submit_draft(user, experience),
     }
 
 

@@ -4,7 +4,16 @@ import pytest
 from sqlalchemy import select
 
 from forum.extensions import db
-from forum.models import ApiToken, Experience, MeToo, ModerationAction, Reply, SearchChange, User
+from forum.models import (
+    ApiToken,
+    Experience,
+    MeToo,
+    ModerationAction,
+    Reply,
+    ReplyRevision,
+    SearchChange,
+    User,
+)
 from tests.factories import TEST_PASSWORD
 from tests.functional.privacy_community import build_community
 
@@ -48,7 +57,7 @@ def test_the_account_is_emptied_and_every_session_and_token_ends(
 
 def test_delete_removes_my_experiences_and_replies_everywhere(client, auth, community):
     assert delete_via_api(client, auth.headers(), "delete").status_code == 204
-    for experience_id in (community.published_id, community.rejected_id):
+    for experience_id in (community.published_id, community.rejected_id, community.draft_id):
         assert db.session.get(Experience, experience_id).status == "deleted"
         assert client.get(f"/api/v1/experiences/{experience_id}").status_code == 404
     listing = client.get("/api/v1/experiences").get_json()
@@ -58,10 +67,15 @@ def test_delete_removes_my_experiences_and_replies_everywhere(client, auth, comm
     assert db.session.get(Experience, community.birchs_id).reply_count == 0
     # birch's reply under maple's deleted story stays birch's, gone with the story.
     assert db.session.scalar(select(Reply).where(Reply.author_id == 2)).status == "published"
+    assert db.session.scalars(select(ReplyRevision)).all() == []  # earlier texts go too
 
 
 def test_anonymize_keeps_my_experiences_and_replies_without_my_name(client, auth, community):
     assert delete_via_api(client, auth.headers(), "anonymize").status_code == 204
+    # A draft was never shared: it is deleted rather than kept without its author.
+    assert db.session.get(Experience, community.draft_id).status == "deleted"
+    history = db.session.scalars(select(ReplyRevision)).all()
+    assert [(r.body, r.editor_id) for r in history] == [("Warm pools were kinder to me.", None)]
     experience = client.get(f"/api/v1/experiences/{community.published_id}").get_json()
     assert experience["status"] == "published"
     assert experience["author"] == {"username": None}
@@ -90,7 +104,7 @@ def test_nothing_is_found_by_my_old_name_afterwards(client, auth, community, cho
 def test_the_moderation_log_keeps_a_pseudonymous_reference(client, auth, community, choice):
     delete_via_api(client, auth.headers(), choice)
     rows = db.session.scalars(select(ModerationAction).where(ModerationAction.subject_id == 1))
-    assert {row.action for row in rows} == {"edit", "reject"}
+    assert {row.action for row in rows} == {"edit", "reject", "approve"}  # approve: her reply
     log = client.get("/api/v1/moderation/log", headers=auth.headers("oak")).get_json()
     subjects = {entry["subject"]["username"] for entry in log["items"] if entry["subject"]}
     assert subjects == {maple_row().username}
@@ -103,7 +117,9 @@ def test_every_touched_experience_goes_through_the_search_outbox(client, auth, c
     noted = set(
         db.session.scalars(select(SearchChange.experience_id).where(SearchChange.id > before))
     )
-    assert noted == {community.published_id, community.rejected_id, community.birchs_id}
+    # The draft too: it was never indexed, and the outbox entry only confirms that.
+    touched = {community.published_id, community.rejected_id, community.birchs_id}
+    assert noted == touched | {community.draft_id}
 
 
 def test_the_old_name_is_free_again_and_links_to_nothing(client, auth, community):

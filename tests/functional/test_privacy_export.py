@@ -22,11 +22,16 @@ def test_the_api_export_holds_all_of_my_data(client, auth, community):
     assert data["profile"]["email"] == "maple@example.org"
     assert data["profile"]["onset"] == "injury"
     experiences = {item["id"]: item for item in data["experiences"]}
-    assert set(experiences) == {community.published_id, community.rejected_id}
+    assert set(experiences) == {community.published_id, community.rejected_id, community.draft_id}
     assert experiences[community.rejected_id]["status"] == "rejected"
+    assert experiences[community.draft_id]["status"] == "draft"
+    assert experiences[community.draft_id]["title"] == "Unfinished thoughts"
     revisions = experiences[community.published_id]["revisions"]
     assert [r["title"] for r in revisions] == ["Tai chi twice a week helped"]
     assert [reply["body"] for reply in data["replies"]] == ["Warm water pools were kinder to me."]
+    assert data["replies"][0]["edited_at"]
+    history = data["replies"][0]["revisions"]
+    assert [(r["number"], r["body"]) for r in history] == [(1, "Warm pools were kinder to me.")]
     assert [mark["experience_id"] for mark in data["me_too"]] == [community.birchs_id]
     assert data["flags_raised"][0]["experience_id"] == community.flagged_id
     assert data["flags_raised"][0]["note"] == "Looks copied."

@@ -23,6 +23,7 @@ def massy(ctx):
     story = ExperienceFactory(author=massy, title="Walking in the park every day")
     hidden = ExperienceFactory(author=massy, title="Yoga on my kitchen floor")
     reply = discussion.add_reply(massy, ExperienceFactory(author=birch).id, {"body": "Me too!"})
+    moderation.decide_reply(oak, reply.id, {"action": "approve"})  # new members' replies wait
     flagging.flag_experience(birch, story.id, {"reason": "personal_info", "note": REAL_NAME})
     flagging.flag_reply(birch, reply.id, {"reason": "other", "note": f"{REAL_NAME} again"})
     moderation.decide(

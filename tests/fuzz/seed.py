@@ -9,8 +9,9 @@ from tests.factories import STORY_INPUT, UserFactory
 
 MEMBER, NEIGHBOUR, ADMIN, MODERATOR = "maple", "willow", "kestrel", "heron"
 SEEDED_NAMES = (MEMBER, NEIGHBOUR, ADMIN, MODERATOR, "sorrel")
-# Experiences 1-10 and replies 1-4 exist; 11 and 12 are what a run may post.
-SEEDED_IDS = 12
+# Experiences 1-11 (11: a draft) and replies 1-5 (5: pending review) exist; 12 and 13 are
+# what a run may post.
+SEEDED_IDS = 13
 STORY = STORY_INPUT
 OUTCOMES = ("helped_a_lot", "helped", "no_change", "worse", "much_worse", "helped")
 
@@ -38,6 +39,8 @@ def seed_community() -> dict[str, object]:
     discussion.add_reply(maple, 4, {"body": "Thank you for writing this."})
     discussion.add_reply(maple, waiting[0].id, {"body": "Did the mornings help your sleep?"})
     discussion.add_reply(willow, 5, {"body": "Walking after lunch works for me."})
+    discussion.add_reply(sorrel, 1, {"body": "Mornings are hard for me."})  # pending review
+    service.submit_experience(maple, {"title": "Unfinished thoughts", "draft": True})
     discussion.set_me_too(willow, 2, True)
     flagging.flag_experience(willow, 3, {"reason": "spam", "note": "Looks like an advert."})
     flagging.flag_reply(maple, first.id, {"reason": "other"})

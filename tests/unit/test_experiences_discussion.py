@@ -12,13 +12,23 @@ from tests.factories import ExperienceFactory, UserFactory
 
 def test_a_reply_is_sanitized_and_counted(ctx):
     experience = ExperienceFactory()
+    trusted = UserFactory(approvals_toward_trust=ctx.config["TRUST_THRESHOLD"])
     reply = discussion.add_reply(
-        UserFactory(), experience.id, {"body": "Same here <img src=x onerror=alert(1)> *slowly*"}
+        trusted, experience.id, {"body": "Same here <img src=x onerror=alert(1)> *slowly*"}
     )
     assert "<img" not in reply.body_html
     assert "<em>slowly</em>" in reply.body_html
     assert experience.reply_count == 1
     assert queries.published_replies(experience).total == 1
+
+
+def test_a_new_members_reply_waits_and_is_not_counted(ctx):
+    experience = ExperienceFactory()
+    reply = discussion.add_reply(UserFactory(), experience.id, {"body": "Same here, slowly."})
+    assert reply.status == "pending"
+    assert experience.reply_count == 0
+    assert queries.published_replies(experience).total == 0
+    assert queries.published_replies(experience, viewer=reply.author).items == [reply]
 
 
 @pytest.mark.parametrize("body", ["", "   ", "x" * 5001])

@@ -11,7 +11,7 @@ from sqlalchemy import event
 from forum import permissions
 from forum.clock import utcnow
 from forum.errors import DomainError
-from forum.experiences import discussion, queries
+from forum.experiences import discussion, drafts, own_replies, queries
 from forum.experiences import service as experiences
 from forum.extensions import db
 from forum.models import Status, User
@@ -83,10 +83,26 @@ ACTIONS = {
         lambda user, experience, reply: permissions.can_flag_reply(user, reply),
         lambda user, experience, reply: flagging.flag_reply(user, reply.id, SPAM),
     ),
+    "submit_draft": (
+        lambda user, experience, reply: permissions.can_submit_draft(user, experience),
+        lambda user, experience, reply: drafts.submit_draft(user, experience.id),
+    ),
+    "edit_reply": (
+        lambda user, experience, reply: permissions.can_edit_reply(user, reply),
+        lambda user, experience, reply: own_replies.edit_reply(
+            user, reply.id, {"body": "Changed my mind about this."}
+        ),
+    ),
+    "delete_reply": (
+        lambda user, experience, reply: permissions.can_delete_reply(user, reply),
+        lambda user, experience, reply: own_replies.delete_reply(user, reply.id),
+    ),
     **{f"decide_{action}": _decide(action) for action in DECISIONS},
     **{f"decide_reply_{action}": _decide_reply(action) for action in REPLY_DECISIONS},
 }
-REPLY_LEVEL = {"flag_reply"} | {f"decide_reply_{action}" for action in REPLY_DECISIONS}
+REPLY_LEVEL = {"flag_reply", "edit_reply", "delete_reply"} | {
+    f"decide_reply_{action}" for action in REPLY_DECISIONS
+}
 # Only a decision that can leave the status as it is depends on open flags (dismiss, hide).
 FLAG_SENSITIVE = {
     f"{prefix}{action}"
@@ -94,7 +110,13 @@ FLAG_SENSITIVE = {
     for action, (sources, result) in table.items()
     if result in sources
 }
-REPLY_STATUSES = (Status.PUBLISHED, Status.HIDDEN, Status.DELETED)
+REPLY_STATUSES = (
+    Status.PENDING,
+    Status.PUBLISHED,
+    Status.REJECTED,
+    Status.HIDDEN,
+    Status.DELETED,
+)
 
 
 def _cases():

@@ -47,6 +47,7 @@ def test_nothing_leaves_deleted():
 def test_a_new_experience_waits_for_review_unless_its_author_is_trusted():
     assert workflow.initial_status(trusted=False) == Status.PENDING
     assert workflow.initial_status(trusted=True) == Status.PUBLISHED
+    assert workflow.initial_status(trusted=True, draft=True) == Status.DRAFT
 
 
 @pytest.mark.parametrize(
@@ -75,6 +76,7 @@ def test_statuses_are_their_contract_strings():
         "rejected",
         "hidden",
         "deleted",
+        "draft",
     ]
     assert Status.PUBLISHED == "published"
 
@@ -92,7 +94,7 @@ def test_the_database_refuses_a_status_outside_the_list(ctx, table):
     row_id = experience.id if table == "experiences" else reply.id
     with pytest.raises(IntegrityError):
         db.session.execute(
-            text(f"UPDATE {table} SET status = 'draft' WHERE id = :id"), {"id": row_id}
+            text(f"UPDATE {table} SET status = 'drafted' WHERE id = :id"), {"id": row_id}
         )
         db.session.flush()
     db.session.rollback()
