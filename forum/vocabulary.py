@@ -90,6 +90,15 @@ FLAG_REASON = MappingProxyType(
         "other": "Something else",
     }
 )
+STOP_REASON = MappingProxyType(
+    {
+        "flare_ups": "Flare-ups",
+        "no_effect": "No effect",
+        "life": "Life got in the way",
+        "switched": "Moved on to something else",
+        "other": "Something else",
+    }
+)
 
 # The member profile fields that "people like me" groups on.
 PROFILE_FIELDS = MappingProxyType(
@@ -110,6 +119,7 @@ TAXONOMY = MappingProxyType(
         "status": STATUS,
         "role": ROLE,
         "flag_reason": FLAG_REASON,
+        "stop_reason": STOP_REASON,
     }
 )
 

@@ -1,6 +1,6 @@
 """Experience schemas: one input schema (form, API, CLI) and the contract's output shapes."""
 
-from marshmallow import ValidationError, fields, validate, validates
+from marshmallow import ValidationError, fields, validate, validates, validates_schema
 
 from forum.clock import isoformat
 from forum.fields import CleanText, TagName, WholeNumber, vocabulary_choice
@@ -14,6 +14,7 @@ from forum.vocabulary import (
     INTENSITY,
     ONSET,
     OUTCOME,
+    STOP_REASON,
     SYMPTOM,
 )
 
@@ -120,6 +121,40 @@ class ReplyInputSchema(InputSchema):
     )
 
 
+FOLLOW_UP_MAX = 5000
+
+
+class FollowUpInputSchema(InputSchema):
+    """An author's follow-up: still doing it or stopped (and why), the outcome and flare now."""
+
+    still_doing = fields.Boolean(required=True)
+    stop_reason = vocabulary_choice(
+        STOP_REASON,
+        allow_none=True,
+        metadata={"description": "required when still_doing is false; ignored otherwise"},
+    )
+    outcome = vocabulary_choice(OUTCOME, required=True)
+    flare = vocabulary_choice(FLARE, required=True)
+    body = CleanText(
+        allow_none=True,
+        validate=validate.Length(
+            max=FOLLOW_UP_MAX, error=f"Use at most {FOLLOW_UP_MAX} characters."
+        ),
+    )
+
+    @validates_schema
+    def reason_when_stopped(self, data: dict, **kwargs) -> None:
+        if data.get("still_doing") is False and not data.get("stop_reason"):
+            raise ValidationError("Say why you stopped.", field_name="stop_reason")
+
+
+class QuickAnswerInputSchema(InputSchema):
+    """ "I tried this too": the outcome and flare-ups for one exercise, nothing else."""
+
+    outcome = vocabulary_choice(OUTCOME, required=True)
+    flare = vocabulary_choice(FLARE, required=True)
+
+
 def author_of(item) -> dict:
     """{"username": ...}; null once the author's account is gone."""
     author = item.author
@@ -168,3 +203,47 @@ class ReplySchema(OutputSchema):
     body_html = fields.String()
     author = fields.Function(author_of)
     created_at = fields.Function(lambda reply: isoformat(reply.created_at))
+
+
+def weeks_after(follow_up) -> int:
+    """Whole weeks from the story's start (its publication, plus the weeks it had been tried)
+    to the follow-up."""
+    experience = follow_up.experience
+    start = experience.published_at or experience.created_at
+    weeks = max(0, (follow_up.created_at - start).days // 7)
+    return weeks + (experience.weeks_tried or 0)
+
+
+class FollowUpSchema(OutputSchema):
+    """A follow-up as the API shows it."""
+
+    id = fields.Integer()
+    experience_id = fields.Integer()
+    still_doing = fields.Boolean()
+    stop_reason = fields.String(allow_none=True)
+    outcome = fields.String()
+    flare = fields.String()
+    body = fields.String()
+    body_html = fields.String()
+    status = fields.String()
+    weeks_after = fields.Function(
+        weeks_after,
+        metadata={"description": "weeks since the story's exercise began (weeks_tried included)"},
+    )
+    author = fields.Function(author_of)
+    created_at = fields.Function(lambda item: isoformat(item.created_at))
+    published_at = fields.Function(lambda item: isoformat(item.published_at))
+
+
+class QuickAnswerSchema(OutputSchema):
+    """A member's quick answer for one exercise."""
+
+    exercise = fields.String()
+    outcome = fields.String()
+    flare = fields.String()
+    onset = fields.String(allow_none=True)
+    condition = fields.String(allow_none=True)
+    symptom = fields.String(allow_none=True)
+    age_band = fields.String(allow_none=True)
+    created_at = fields.Function(lambda item: isoformat(item.created_at))
+    updated_at = fields.Function(lambda item: isoformat(item.updated_at))

@@ -4,13 +4,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from forum import search
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Experience, Flag, ModerationAction, Reply, Status, User
+from forum.models import Experience, Flag, FollowUp, ModerationAction, Reply, Status, User
 from forum.pagination import Page
 
 OVERDUE_AFTER = timedelta(days=1)
@@ -36,12 +36,19 @@ class AuthorHistory:
 class QueueItem:
     """One thing waiting for a moderator, with what they need to decide on it."""
 
-    item: Experience | Reply
+    item: Experience | Reply | FollowUp
     waiting_since: datetime
     flags: list[Flag] = field(default_factory=list)
     history: AuthorHistory = field(default_factory=AuthorHistory)
     similar: list[tuple[int, str]] = field(default_factory=list)
     experience_title: str | None = None
+
+    @property
+    def type(self) -> str:
+        """What the item is: experience, follow_up or reply."""
+        if isinstance(self.item, FollowUp):
+            return "follow_up"
+        return "experience" if isinstance(self.item, Experience) else "reply"
 
     @property
     def overdue(self) -> bool:
@@ -83,12 +90,70 @@ def _count(statement: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
 
+def _pending_select() -> Select:
+    """Pending experiences and pending follow-ups as (type, id, since), oldest first."""
+    waiting = union_all(
+        select(
+            literal("experience").label("type"),
+            Experience.id.label("id"),
+            Experience.submitted_at.label("since"),
+        ).where(Experience.status == Status.PENDING),
+        select(
+            literal("follow_up").label("type"),
+            FollowUp.id.label("id"),
+            FollowUp.submitted_at.label("since"),
+        ).where(FollowUp.status == Status.PENDING),
+    ).subquery()
+    return select(waiting.c.type, waiting.c.id, waiting.c.since).order_by(
+        waiting.c.since, waiting.c.type, waiting.c.id
+    )
+
+
+def _pending_page(page: int, per_page: int, details: bool) -> Page:
+    """The review queue: experiences and follow-ups waiting, oldest first."""
+    rows = db.session.execute(_pending_select().limit(per_page).offset((page - 1) * per_page)).all()
+    wanted = {kind: [item_id for type_, item_id, _ in rows if type_ == kind] for kind in
+              ("experience", "follow_up")}  # fmt: skip
+    options = [
+        selectinload(Experience.author),
+        selectinload(Experience.exercise_rows),
+        selectinload(Experience.tags),
+    ]
+    if details:
+        options.append(selectinload(Experience.revisions))
+    loaded = {
+        ("experience", item.id): item
+        for item in db.session.scalars(
+            select(Experience).where(Experience.id.in_(wanted["experience"])).options(*options)
+        )
+    }
+    loaded.update(
+        (("follow_up", item.id), item)
+        for item in db.session.scalars(
+            select(FollowUp)
+            .where(FollowUp.id.in_(wanted["follow_up"]))
+            .options(selectinload(FollowUp.author), selectinload(FollowUp.experience))
+        )
+    )
+    items = [
+        QueueItem(item=loaded[(type_, item_id)], waiting_since=since)
+        for type_, item_id, since in rows
+        if (type_, item_id) in loaded
+    ]
+    if details:
+        _attach_histories(items)
+        _attach_similar([entry for entry in items if entry.type == "experience"])
+    return Page(items=items, page=page, per_page=per_page, total=_count(_pending_select()))
+
+
 def queue_page(kind: str, page: int = 1, per_page: int = 20, *, details: bool = False) -> Page:
     """A page of the queue, oldest first: pending or flagged experiences, or flagged replies.
 
     With `details`, each item also carries its open flags, its author's history and
     similar published experiences (for the page); without, just flags (for the API).
     """
+    if kind == "pending":
+        return _pending_page(page, per_page, details)
     statement = _queue_select(kind)
     if kind == "flagged_replies":
         statement = statement.options(selectinload(Reply.author))
@@ -219,7 +284,10 @@ def waiting_counts() -> dict[str, int]:
     pending = (
         select(func.count()).select_from(Experience).where(Experience.status == Status.PENDING)
     ).scalar_subquery()
-    counts = {"pending": pending}
+    pending_follow_ups = (
+        select(func.count()).select_from(FollowUp).where(FollowUp.status == Status.PENDING)
+    ).scalar_subquery()
+    counts = {"pending": pending + pending_follow_ups}
     for kind, model, column in (
         ("flagged", Experience, Flag.experience_id),
         ("flagged_replies", Reply, Flag.reply_id),
