@@ -83,10 +83,8 @@ def answer_from(row) -> Answer | None:
         return None
     if stop_reason is not None and stop_reason not in STOP_REASONS:
         stop_reason = "other"
-    if author_id is not None:
-        person = author_id
-    else:
-        person = -experience_id  # an anonymised story (quick answers always have a member)
+    # An anonymised story is its own person (quick answers always have a member).
+    person = author_id if author_id is not None else -experience_id
     return Answer(
         experience_id, person, exercise, tuple(profile), published_at,
         intensity, outcome, flare, bool(combined), bool(is_demo),

@@ -55,7 +55,7 @@ def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
     shown = {
         key: tally for key, tally in cells.items() if tally.people >= minimum and key != UNSTATED
     }
-    hidden = {key for key, tally in cells.items() if 0 < tally.people and key not in shown}
+    hidden = {key for key, tally in cells.items() if tally.people > 0 and key not in shown}
     while shown and 0 < sum(cells[key].people for key in hidden) < minimum:
         smallest = min(shown, key=lambda key: (shown[key].people, key))
         hidden.add(smallest)
