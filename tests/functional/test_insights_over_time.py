@@ -40,8 +40,8 @@ def quick(client, headers, exercise, outcome, flare="none"):
 
 
 def test_story_follow_up_and_quick_answer_count_once_with_the_latest(client, ctx, trusted):
-    from forum.models import User
     from forum.extensions import db
+    from forum.models import User
 
     crowd(5, "tai_chi")
     keen = db.session.scalar(db.select(User).filter_by(username="keen"))
@@ -86,8 +86,8 @@ def test_a_quick_answer_alone_makes_a_person(client, ctx, trusted, auth):
 
 
 def test_an_earlier_quick_answer_gives_way_to_a_later_follow_up(client, ctx, trusted):
-    from forum.models import User
     from forum.extensions import db
+    from forum.models import User
 
     crowd(5, "walking")
     keen = db.session.scalar(db.select(User).filter_by(username="keen"))
@@ -130,8 +130,10 @@ def test_after_three_months_view_counts_follow_ups_and_long_stories_only(client,
     short = []
     for number in range(2):
         author = UserFactory(username=f"short{number}", approvals_toward_trust=99)
-        short.append((author.username, ExperienceFactory(
-            author=author, exercises=("swimming",), outcome="helped", weeks_tried=2).id))  # fmt: skip
+        story = ExperienceFactory(
+            author=author, exercises=("swimming",), outcome="helped", weeks_tried=2
+        )
+        short.append((author.username, story.id))
     for name, story in short:
         follow_up(client, auth.headers(name), story, outcome="much_worse")
     everyone = row(client.get("/api/v1/insights").get_json(), "swimming")
