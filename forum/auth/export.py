@@ -145,7 +145,8 @@ def _tokens(user: User) -> list[dict]:
 
 
 def export_member_data(user: User) -> dict:
-    """Profile, experiences with revisions, replies, follow-ups, quick answers, marks, flags, decisions, token dates."""
+    """Profile, experiences with revisions, replies, follow-ups, quick answers, marks, flags,
+    decisions, token dates."""
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": isoformat(utcnow()),

@@ -59,9 +59,9 @@ def delete_account(user: User, values: dict) -> None:
     """Delete the account; the member chooses whether their experiences go or stay anonymous.
 
     Replies and follow-ups follow the same choice: deleted with "delete", left without a name
-    with "anonymize". "Me too" marks and quick answers go either way. The user row stays under a random pseudonym
-    (no e-mail, no password, no profile), so the moderation log keeps a reference that
-    names no one, and what moderators and members wrote about the member is redacted
+    with "anonymize". "Me too" marks and quick answers go either way. The user row stays
+    under a random pseudonym (no e-mail, no password, no profile), so the moderation log
+    keeps a reference that names no one, and what moderators and members wrote about the member is redacted
     (redaction.py). The password is asked for on every surface. Every experience touched
     goes through the search outbox.
     """

@@ -30,8 +30,9 @@ def maple(ctx, client, auth):
 
 def test_export_holds_my_follow_ups_and_quick_answers(client, maple):
     data = client.get("/api/v1/me/export", headers=maple["headers"]).get_json()
-    assert [(item["experience_id"], item["stop_reason"], item["body"])
-            for item in data["follow_ups"]] == [(maple["story"], "life", "Work got busy.")]  # fmt: skip
+    follow_ups = [(item["experience_id"], item["stop_reason"], item["body"])
+                  for item in data["follow_ups"]]  # fmt: skip
+    assert follow_ups == [(maple["story"], "life", "Work got busy.")]
     assert [item["exercise"] for item in data["quick_answers"]] == ["walking", "yoga"]
 
 
