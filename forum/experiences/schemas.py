@@ -205,15 +205,6 @@ class ReplySchema(OutputSchema):
     created_at = fields.Function(lambda reply: isoformat(reply.created_at))
 
 
-def weeks_after(follow_up) -> int:
-    """Whole weeks from the story's start (its publication, plus the weeks it had been tried)
-    to the follow-up."""
-    experience = follow_up.experience
-    start = experience.published_at or experience.created_at
-    weeks = max(0, (follow_up.created_at - start).days // 7)
-    return weeks + (experience.weeks_tried or 0)
-
-
 class FollowUpSchema(OutputSchema):
     """A follow-up as the API shows it."""
 
@@ -226,8 +217,7 @@ class FollowUpSchema(OutputSchema):
     body = fields.String()
     body_html = fields.String()
     status = fields.String()
-    weeks_after = fields.Function(
-        weeks_after,
+    weeks_after = fields.Integer(
         metadata={"description": "weeks since the story's exercise began (weeks_tried included)"},
     )
     author = fields.Function(author_of)

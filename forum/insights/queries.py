@@ -207,3 +207,12 @@ def published_among(connection: Connection, ids: Iterable[int], above: int) -> i
         PUBLISHED, Experience.id.in_(list(ids)), Experience.id > above
     )
     return connection.execute(statement).scalar()
+
+
+def quick_answers_of(member) -> dict[str, QuickAnswer]:
+    """{exercise: quick answer} of the signed-in member ({} for anyone else): the insights
+    page shows each row's "I tried this too" form with the member's answer."""
+    if member is None or not member.is_authenticated:
+        return {}
+    rows = db.session.scalars(select(QuickAnswer).where(QuickAnswer.user_id == member.id))
+    return {answer.exercise: answer for answer in rows}

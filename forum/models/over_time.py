@@ -50,6 +50,15 @@ class FollowUp(db.Model):
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
 
+    @property
+    def weeks_after(self) -> int:
+        """Whole weeks from when the story's exercise began (its publication less the weeks it
+        had been tried) to this follow-up."""
+        experience = self.experience
+        start = experience.published_at or experience.created_at
+        weeks = max(0, (self.created_at - start).days // 7) if start else 0
+        return weeks + (experience.weeks_tried or 0)
+
 
 Experience.follow_ups = relationship(
     FollowUp,
