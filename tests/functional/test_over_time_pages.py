@@ -105,3 +105,36 @@ def test_insights_page_offers_the_three_months_view(client, story):
     html = client.get("/insights?view=long_term").get_data(as_text=True)
     assert "Only after 3 months or more" in html
     assert client.get("/insights?view=nonsense").status_code == 200
+
+
+def test_moderators_review_follow_ups_on_the_queue_page(client, auth, ctx):
+    author = UserFactory(username="newbie")
+    UserFactory(username="mod", role="moderator")
+    story = ExperienceFactory(author=author, title="Walking in the park most days").id
+    auth.login("newbie")
+    client.post(
+        f"/experiences/{story}/follow-ups",
+        data={
+            "still_doing": "true",
+            "outcome": "helped",
+            "flare": "none",
+            "body": "Still **going**.",
+        },
+    )
+    (follow_up,) = db.session.scalars(select(FollowUp)).all()
+    assert follow_up.status == "pending"
+    auth.logout()
+    auth.login("mod")
+    html = client.get("/moderation").get_data(as_text=True)
+    assert "Follow-up to" in html and "Walking in the park most days" in html
+    assert "<strong>going</strong>" in html
+    url = f"/moderation/follow-ups/{follow_up.id}/decision"
+    assert client.post(url, data={"action": "reject"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up.id).status == "pending"
+    assert client.post(url, data={"action": "approve"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(FollowUp, follow_up.id).status == "published"
+    assert "Still <strong>going</strong>" in client.get(f"/experiences/{story}").get_data(
+        as_text=True
+    )
