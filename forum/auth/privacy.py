@@ -62,8 +62,8 @@ def delete_account(user: User, values: dict) -> None:
     with "anonymize". "Me too" marks and quick answers go either way. The user row stays
     under a random pseudonym (no e-mail, no password, no profile), so the moderation log
     keeps a reference that names no one, and what moderators and members wrote about the
-    member is redacted (redaction.py). The password is asked for on every surface. Every experience touched
-    goes through the search outbox.
+    member is redacted (redaction.py). The password is asked for on every surface. Every
+    experience touched goes through the search outbox.
     """
     _ensure_password(user, values.get("password", ""), "password")
     now = utcnow()
