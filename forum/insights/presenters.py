@@ -121,7 +121,7 @@ def present_wider(wider_groups: list[dict]) -> list[dict]:
 
 def _stopped_text(stopped: dict | None) -> str | None:
     """ "7 people stopped: flare-ups 5" (reasons with too few people are not named)."""
-    if not stopped:
+    if not stopped or stopped["people"] is None:
         return None
     reasons = ", ".join(
         f"{STOP_REASON.get(key, key).lower()} {count}" for key, count in stopped["reasons"].items()

@@ -69,13 +69,13 @@ def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
     }
 
 
-def stopped(tally: Tally, minimum: int) -> dict | None:
+def stopped(tally: Tally, minimum: int) -> dict:
     """How many of the row's people stopped (their latest word is a follow-up saying so), and
-    why; None below `minimum`. A reason with fewer than `minimum` people is suppressed, and
+    why; `people` is None (and no reason is named) below `minimum`. A reason with fewer than `minimum` people is suppressed, and
     more of them while the suppressed ones could be recovered by subtraction."""
     people = sum(tally.stopped.values())
     if people < minimum:
-        return None
+        return {"people": None, "reasons": {}, "reasons_suppressed": []}
     shown = {key: count for key, count in tally.stopped.items() if count >= minimum}
     hidden = {key for key, count in tally.stopped.items() if 0 < count < minimum}
     while shown and 0 < sum(tally.stopped[key] for key in hidden) < minimum:

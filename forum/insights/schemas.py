@@ -144,7 +144,9 @@ class NumbersSchema(OutputSchema):
 class StoppedSchema(OutputSchema):
     """People whose latest word is a follow-up saying they stopped, and why."""
 
-    people = fields.Integer()
+    people = fields.Integer(
+        allow_none=True, metadata={"description": "null when fewer than min_reports stopped"}
+    )
     reasons = fields.Dict(
         keys=_key(STOP_REASON),
         values=fields.Integer(),
@@ -180,11 +182,7 @@ class InsightRowSchema(NumbersSchema):
         metadata={"description": "people whose counted story combined it with other exercises"}
     )
     flare_when = fields.Nested(FlareWhenSchema)
-    stopped = fields.Nested(
-        StoppedSchema,
-        allow_none=True,
-        metadata={"description": "null when fewer than min_reports people stopped"},
-    )
+    stopped = fields.Nested(StoppedSchema)
     answers_from = fields.Nested(AnswersFromSchema)
     baseline = fields.Nested(BaselineSchema)
     helped_share_difference = fields.Float(

@@ -75,7 +75,7 @@ def test_insights_has_exactly_the_contracts_shape(client, stories):
     assert qigong["reports"] == 8
     assert qigong["people"] == 8
     assert qigong["combined"] == 4
-    assert qigong["stopped"] is None
+    assert qigong["stopped"] == {"people": None, "reasons": {}, "reasons_suppressed": []}
     assert qigong["answers_from"] == {"stories": 8, "follow_ups": 0, "quick_answers": 0}
     assert qigong["outcomes"] == {
         "helped_a_lot": 2,

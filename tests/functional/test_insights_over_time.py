@@ -107,7 +107,8 @@ def test_stopped_people_and_why_shown_from_min_reports(client, ctx, auth):
         follow_up(client, auth.headers(name), story, still_doing=False, stop_reason="flare_ups",
                   outcome="worse")  # fmt: skip
     hiit = row(client.get("/api/v1/insights").get_json(), "hiit")
-    assert hiit["stopped"] is None  # four stopped: fewer than min_reports
+    # Four stopped: fewer than min_reports, so no number and no reason.
+    assert hiit["stopped"] == {"people": None, "reasons": {}, "reasons_suppressed": []}
     name, story = stories[4]
     follow_up(client, auth.headers(name), story, still_doing=False, stop_reason="flare_ups",
               outcome="worse")  # fmt: skip
