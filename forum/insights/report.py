@@ -71,8 +71,9 @@ def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
 
 def stopped(tally: Tally, minimum: int) -> dict:
     """How many of the row's people stopped (their latest word is a follow-up saying so), and
-    why; `people` is None (and no reason is named) below `minimum`. A reason with fewer than `minimum` people is suppressed, and
-    more of them while the suppressed ones could be recovered by subtraction."""
+    why; `people` is None (and no reason is named) below `minimum`. A reason with fewer than
+    `minimum` people is suppressed, and more of them while the suppressed ones could be
+    recovered by subtraction."""
     people = sum(tally.stopped.values())
     if people < minimum:
         return {"people": None, "reasons": {}, "reasons_suppressed": []}

@@ -156,3 +156,16 @@ def test_published_follow_up_text_is_searchable(client, auth, story):
     pending = {**STILL, "body": "A quokkaberry secret."}
     assert post(client, auth.headers("maple"), story["maple"], pending).status_code == 201
     assert client.get("/api/v1/search?q=quokkaberry").get_json()["total"] == 0
+
+
+def test_follow_up_decisions_are_in_the_moderation_log(client, auth, story):
+    created = post(client, auth.headers("maple"), story["maple"], STILL).get_json()
+    url = f"/api/v1/moderation/follow-ups/{created['id']}/decision"
+    client.post(url, json={"action": "reject", "reason": "spam"}, headers=auth.headers("mod"))
+    log = client.get("/api/v1/moderation/log", headers=auth.headers("mod"))
+    assert log.status_code == 200
+    (entry,) = [item for item in log.get_json()["items"] if item["target"]["type"] == "follow_up"]
+    assert entry["action"] == "reject" and entry["target"]["id"] == created["id"]
+    auth.login("mod")
+    page = client.get("/moderation/log")
+    assert page.status_code == 200
