@@ -86,6 +86,7 @@ RATE_LIMIT_DEFAULTS = {
     "RATELIMIT_REPLY_NEW_MEMBER": "1 per 15 seconds;30 per day",
     "RATELIMIT_REPLY": "1 per 5 seconds;200 per day",
     "RATELIMIT_FLAG": "20 per day",
+    "RATELIMIT_QUICK_ANSWER": "30 per minute;200 per day",
     "RATELIMIT_ACCOUNT_CHANGES": "10 per hour",
 }
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")

@@ -10,13 +10,14 @@ from flask import current_app, g, has_request_context, request
 from flask_login import current_user
 
 from forum.errors import Conflict, Forbidden, NotFound
-from forum.models import Experience, Reply, Status, User
+from forum.models import Experience, FollowUp, Reply, Status, User
 from forum.vocabulary import PUBLIC
 from forum.workflow import ALREADY_DECIDED, decisions
 
 NOT_OPEN = "Replies and “me too” open once the experience is published."
 NO_EXPERIENCE = "We could not find that experience."
 NO_REPLY = "There is no such reply."
+NO_FOLLOW_UP = "There is no such follow-up."
 
 
 def is_moderator(user: User | None) -> bool:
@@ -292,3 +293,35 @@ def ensure_can_decide(user: User | None, item: Experience | Reply, action: str) 
         raise NotFound(NO_EXPERIENCE if isinstance(item, Experience) else NO_REPLY)
     if not can_decide(user, item, action):
         raise Conflict(f"That cannot be done now: the item is {item.status}. {ALREADY_DECIDED}")
+
+
+def can_add_follow_up(user: User | None, experience: Experience) -> bool:
+    """The author, on their own published experience, while they may write."""
+    return can_write(user) and is_author(user, experience) and experience.status == Status.PUBLISHED
+
+
+def ensure_can_add_follow_up(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_add_follow_up is False: NotFound if unseen, else Forbidden."""
+    ensure_can_write(user)
+    ensure_can_view_experience(user, experience)
+    if not is_author(user, experience):
+        raise Forbidden("Only the author can add a follow-up to an experience.")
+    if not can_add_follow_up(user, experience):
+        raise Forbidden("Follow-ups open once the experience is published.")
+
+
+def can_view_follow_up(user: User | None, follow_up: FollowUp) -> bool:
+    """A published one wherever its experience can be seen; the others (never deleted ones)
+    by its author and moderators."""
+    if follow_up.status == Status.DELETED:
+        return False
+    if not can_view_experience(user, follow_up.experience):
+        return False
+    if follow_up.status == Status.PUBLISHED:
+        return True
+    return is_moderator(user) or (
+        user is not None
+        and user.is_authenticated
+        and follow_up.author_id is not None
+        and follow_up.author_id == user.id
+    )

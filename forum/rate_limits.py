@@ -120,6 +120,14 @@ reply = _shared(
     member_key,
     counts=succeeded,
 )
+# Quick answers ("I tried this too"): changes count, whatever their method.
+quick_answer = _shared(
+    "quick-answer",
+    setting("RATELIMIT_QUICK_ANSWER"),
+    member_key,
+    methods=("POST", "PUT", "DELETE"),
+    counts=succeeded,
+)
 flag = _shared("flag", setting("RATELIMIT_FLAG"), member_key, counts=succeeded)
 # Each of these checks a password or gathers everything a member wrote: one counter.
 account_change = _shared(

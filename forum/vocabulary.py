@@ -91,6 +91,15 @@ FLAG_REASON = MappingProxyType(
         "other": "Something else",
     }
 )
+STOP_REASON = MappingProxyType(
+    {
+        "flare_ups": "Flare-ups",
+        "no_effect": "No effect",
+        "life": "Life got in the way",
+        "switched": "Moved on to something else",
+        "other": "Something else",
+    }
+)
 
 # Who may read an experience: `members` keeps it from visitors who are not signed in.
 VISIBILITY = MappingProxyType(
@@ -131,6 +140,7 @@ TAXONOMY = MappingProxyType(
         "status": STATUS,
         "role": ROLE,
         "flag_reason": FLAG_REASON,
+        "stop_reason": STOP_REASON,
     }
 )
 

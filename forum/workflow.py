@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from forum.errors import Conflict
 from forum.extensions import db
-from forum.models import Experience, Reply, Status
+from forum.models import Experience, FollowUp, Reply, Status
 
 PENDING, PUBLISHED, REJECTED = Status.PENDING, Status.PUBLISHED, Status.REJECTED
 HIDDEN, DELETED, DRAFT = Status.HIDDEN, Status.DELETED, Status.DRAFT
@@ -41,6 +41,14 @@ REPLY_TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
     "auto_hide": (frozenset({PUBLISHED}), HIDDEN),
     "delete": (LIVE, DELETED),
 }
+# A follow-up is reviewed like a story; only its author or account deletion removes it.
+FOLLOW_UP_TRANSITIONS: dict[str, tuple[frozenset[Status], Status]] = {
+    "approve": (frozenset({PENDING}), PUBLISHED),
+    "reject": (frozenset({PENDING}), REJECTED),
+    "hide": (frozenset({PENDING, PUBLISHED, HIDDEN}), HIDDEN),
+    "restore": (frozenset({HIDDEN}), PUBLISHED),
+    "delete": (LIVE, DELETED),
+}
 # Moderators' decisions, in the order the forms offer them (most likely first).
 DECISIONS = ("approve", "reject", "dismiss", "restore", "hide")
 ALREADY_DECIDED = (
@@ -49,8 +57,12 @@ ALREADY_DECIDED = (
 )
 
 
-def table_for(item: Experience | Reply) -> dict[str, tuple[frozenset[Status], Status]]:
+def table_for(
+    item: Experience | Reply | FollowUp,
+) -> dict[str, tuple[frozenset[Status], Status]]:
     """The transitions that apply to this kind of item."""
+    if isinstance(item, FollowUp):
+        return FOLLOW_UP_TRANSITIONS
     return EXPERIENCE_TRANSITIONS if isinstance(item, Experience) else REPLY_TRANSITIONS
 
 

@@ -14,6 +14,8 @@ from forum.experiences.schemas import (
     MAIN_EXERCISE_RULE,
     VISIBILITY_RULE,
     ExperienceSchema,
+    FollowUpSchema,
+    QuickAnswerSchema,
     ReplySchema,
 )
 from forum.validation import OutputSchema
@@ -28,6 +30,7 @@ from forum.vocabulary import (
     OUTCOME,
     ROLE,
     STATUS,
+    STOP_REASON,
     SYMPTOM,
     VISIBILITY,
 )
@@ -95,6 +98,35 @@ class EffectsShape(Answer):
 UNFINISHED = {"description": "null only in an unfinished draft"}
 
 
+class FollowUpShape(Answer, FollowUpSchema):
+    stop_reason = one_of(STOP_REASON, allow_none=True)
+    outcome = one_of(OUTCOME)
+    flare = one_of(FLARE)
+    status = one_of(STATUS)
+    DOCUMENTED_AS = {
+        "weeks_after": fields.Integer(),
+        "author": fields.Nested(AuthorShape),
+        "created_at": moment(),
+        "published_at": moment(allow_none=True),
+    }
+
+
+FollowUpListShape = Answer.from_dict(
+    {"items": fields.List(fields.Nested(FollowUpShape))}, name="FollowUpListShape"
+)
+
+
+class QuickAnswerShape(Answer, QuickAnswerSchema):
+    exercise = one_of(EXERCISE)
+    outcome = one_of(OUTCOME)
+    flare = one_of(FLARE)
+    onset = one_of(ONSET, allow_none=True)
+    condition = one_of(CONDITION, allow_none=True)
+    symptom = one_of(SYMPTOM, allow_none=True)
+    age_band = one_of(AGE_BAND, allow_none=True)
+    DOCUMENTED_AS = {"created_at": moment(), "updated_at": moment()}
+
+
 class ExperienceShape(Answer, ExperienceSchema):
     title = fields.String(allow_none=True, metadata=UNFINISHED)
     body = fields.String(allow_none=True, metadata=UNFINISHED)
@@ -114,6 +146,19 @@ class ExperienceShape(Answer, ExperienceSchema):
         metadata={"optional": True, "description": "Shown to the author and moderators only."}
     )
     status = one_of(STATUS)
+    follow_ups = fields.List(
+        fields.Nested(FollowUpShape),
+        attribute="shown_follow_ups",
+        metadata={
+            "optional": True,
+            "description": "on the detail answer: oldest first; published ones, and pending "
+            "ones for the author and moderators",
+        },
+    )
+    updated_with_follow_up = fields.Boolean(
+        attribute="has_follow_up",
+        metadata={"optional": True, "description": "in lists: it has a published follow-up"},
+    )
     DOCUMENTED_AS = {
         "tags": fields.List(fields.String()),
         "author": fields.Nested(AuthorShape),
@@ -169,7 +214,7 @@ TaxonomyShape = Answer.from_dict(
             metadata={"description": MAIN_EXERCISE_RULE} if name == "exercise" else {},
         )
         for name in ("onset", "condition", "symptom", "age_band", "exercise", "intensity")
-        + ("outcome", "flare", "effect", "status", "role", "flag_reason")
+        + ("outcome", "flare", "effect", "status", "role", "flag_reason", "stop_reason")
     },
     name="TaxonomyShape",
 )

@@ -4,18 +4,23 @@ from forum import rate_limits
 from forum.api.answers import (
     ExperiencePageShape,
     ExperienceShape,
+    FollowUpListShape,
+    FollowUpShape,
     MeTooShape,
     PreviewShape,
+    QuickAnswerShape,
     ReplyPageShape,
     ReplyShape,
 )
 from forum.api.auth import api_user, member_optional, member_required
 from forum.api.blueprint import ApiBlueprint, no_content
-from forum.experiences import discussion, drafts, own_replies, queries, service
+from forum.experiences import discussion, drafts, over_time, own_replies, queries, service
 from forum.experiences.schemas import (
     ExperienceCreateSchema,
     ExperienceInputSchema,
+    FollowUpInputSchema,
     PreviewInputSchema,
+    QuickAnswerInputSchema,
     ReplyInputSchema,
 )
 
@@ -36,7 +41,9 @@ def list_experiences(filters: dict):
     Members-only experiences need a token; a filter on onset, condition, symptom or age band
     does not find an experience whose author keeps that "about me" private.
     """
-    return _page(queries.list_published(filters, api_user()))
+    page = queries.list_published(filters, api_user())
+    over_time.mark_updated(page.items)
+    return _page(page)
 
 
 @bp.post("/experiences")
@@ -64,7 +71,8 @@ def get_experience(experience_id: int):
     Published ones for anyone; the author and moderators also see the author's pending,
     rejected and hidden ones. 404 for anything else.
     """
-    return queries.visible_experience(api_user(), experience_id)
+    user = api_user()
+    return over_time.with_follow_ups(user, queries.visible_experience(user, experience_id))
 
 
 @bp.patch("/experiences/<int:experience_id>")
@@ -187,3 +195,64 @@ def unmark_me_too(experience_id: int):
     """Take back a "me too\""""
     marked, count = discussion.set_me_too(api_user(), experience_id, False)
     return {"me_too": marked, "me_too_count": count}
+
+
+@bp.get("/experiences/<int:experience_id>/follow-ups")
+@member_optional
+@bp.response(200, FollowUpListShape)
+def list_follow_ups(experience_id: int):
+    """Follow-ups of an experience, oldest first
+
+    Published ones for anyone who can see the experience; its author and moderators also see
+    pending ones.
+    """
+    return {"items": over_time.visible_follow_ups(api_user(), experience_id)}
+
+
+@bp.post("/experiences/<int:experience_id>/follow-ups")
+@member_required
+@rate_limits.post
+@bp.arguments(FollowUpInputSchema)
+@bp.response(201, FollowUpShape)
+@bp.documents_errors(403)
+def create_follow_up(values: dict, experience_id: int):
+    """Add a follow-up to one's own published experience
+
+    `stop_reason` is required when `still_doing` is false. Published at once for trusted
+    authors, otherwise pending review (the experience stays public meanwhile).
+    """
+    return over_time.add_follow_up(api_user(), experience_id, values)
+
+
+@bp.get("/exercises/<string:exercise>/my-answer")
+@member_required
+@bp.response(200, QuickAnswerShape)
+def get_quick_answer(exercise: str):
+    """The caller's quick answer ("I tried this too") for an exercise; 404 when none"""
+    return over_time.quick_answer_of(api_user(), exercise)
+
+
+@bp.put("/exercises/<string:exercise>/my-answer")
+@member_required
+@rate_limits.quick_answer
+@bp.arguments(QuickAnswerInputSchema)
+@bp.response(200, QuickAnswerShape)
+@bp.documents_errors(403)
+def put_quick_answer(values: dict, exercise: str):
+    """Answer "I tried this too" for an exercise (replaces the caller's previous answer)
+
+    No text and no review; copied with the caller's profile answers as they are now, and
+    counted in insights like a story's main exercise. An unknown exercise key is a 404.
+    """
+    return over_time.set_quick_answer(api_user(), exercise, values)
+
+
+@bp.delete("/exercises/<string:exercise>/my-answer")
+@member_required
+@rate_limits.quick_answer
+@bp.response(204)
+@bp.documents_errors(403)
+def delete_quick_answer(exercise: str):
+    """Take back the caller's quick answer for an exercise; 404 when none"""
+    over_time.delete_quick_answer(api_user(), exercise)
+    return no_content()

@@ -12,9 +12,15 @@ bp = ApiBlueprint("api_insights", __name__, url_prefix="/api/v1", description="i
 @bp.arguments(InsightsQuerySchema, location="query")
 @bp.response(200, InsightsShape)
 def insights(args: dict):
-    """What worked for people like me, beside everyone"""
+    """What worked for people like me, beside everyone
+
+    Each person counts once per exercise with their latest answer: story, follow-up or quick
+    answer. `view=long_term` shows "after 3 months or more": only follow-ups and stories
+    tried for 13 weeks or more.
+    """
     detail = args.pop("detail", None) == "intensity"
-    return service.insights(args, detail=detail)
+    view = args.pop("view", "all")
+    return service.insights(args, detail=detail, view=view)
 
 
 @bp.get("/insights/compare")

@@ -8,6 +8,7 @@ from forum.api.moderation_answers import (
     FlagShape,
     LogPageShape,
     ModeratedExperienceShape,
+    ModeratedFollowUpShape,
     ModeratedReplyShape,
     QueuePageShape,
     StandingEnvelopeShape,
@@ -17,6 +18,7 @@ from forum.moderation import flagging, log_queries, members, queries, service
 from forum.moderation.schemas import (
     DecisionSchema,
     FlagSchema,
+    FollowUpDecisionSchema,
     LogArgsSchema,
     QueueArgsSchema,
     ReplyDecisionSchema,
@@ -30,8 +32,12 @@ bp = ApiBlueprint("api_moderation", __name__, url_prefix="/api/v1", description=
 
 def _queue_item(entry, kind: str) -> dict:
     """The item as its own answer (a reply for flagged_replies), plus what it waits with."""
-    shape = ModeratedReplyShape() if entry.type == "reply" else ModeratedExperienceShape()
-    body = shape.dump(entry.item)
+    shapes = {
+        "reply": ModeratedReplyShape,
+        "follow_up": ModeratedFollowUpShape,
+        "experience": ModeratedExperienceShape,
+    }
+    body = shapes[entry.type]().dump(entry.item)
     body["type"] = entry.type
     body["waiting_since"] = isoformat(entry.waiting_since)
     if kind != "pending":
@@ -81,6 +87,19 @@ def decide(values: dict, experience_id: int):
 def decide_reply(values: dict, reply_id: int):
     """Decide on a reply"""
     return service.decide_reply(api_user(), reply_id, values)
+
+
+@bp.post("/moderation/follow-ups/<int:follow_up_id>/decision")
+@moderator_required
+@bp.arguments(FollowUpDecisionSchema)
+@bp.response(200, ModeratedFollowUpShape)
+@bp.documents_errors(409)
+def decide_follow_up(values: dict, follow_up_id: int):
+    """Decide on a follow-up (approve, reject, hide, restore)
+
+    A reason is required to reject or hide.
+    """
+    return service.decide_follow_up(api_user(), follow_up_id, values)
 
 
 @bp.get("/moderation/log")

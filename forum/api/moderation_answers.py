@@ -7,6 +7,7 @@ from forum.api.answers import (
     REPLY_STATUSES,
     Answer,
     ExperienceShape,
+    FollowUpShape,
     ReplyShape,
     moment,
     one_of,
@@ -41,6 +42,15 @@ class ModeratedReplyShape(ReplyShape):
     status = one_of(REPLY_STATUSES)
 
 
+class ModeratedFollowUpShape(FollowUpShape):
+    status_reason = fields.String(allow_none=True)
+    experience_title = fields.Function(
+        lambda follow_up: follow_up.experience.title,
+        metadata={"description": "the story it follows up"},
+    )
+    DOCUMENTED_AS = {**FollowUpShape.DOCUMENTED_AS, "experience_title": fields.String()}
+
+
 class QueuedFlagShape(Answer):
     reason = one_of(FLAG_REASON)
     note = fields.String(allow_none=True)
@@ -51,7 +61,9 @@ class QueueFlagsShape(Answer):
     """What flagged items carry on top of the item itself."""
 
     waiting_since = moment()
-    type = one_of(("experience", "reply"), metadata={"description": "what the item is"})
+    type = one_of(
+        ("experience", "follow_up", "reply"), metadata={"description": "what the item is"}
+    )
     flag_count = fields.Integer(metadata={"optional": True})
     flag_reasons = fields.Dict(
         keys=one_of(FLAG_REASON),
@@ -107,7 +119,8 @@ class QueuePageShape(Answer):
     DOCUMENTED_AS = {
         "items": {
             "type": "array",
-            "description": "Experiences; replies for kind=flagged_replies.",
+            "description": "Experiences (and follow-ups, `type: follow_up`, for kind=pending); "
+            "replies for kind=flagged_replies.",
             "items": {
                 "allOf": [
                     {"$ref": "#/components/schemas/QueueFlags"},
@@ -115,6 +128,7 @@ class QueuePageShape(Answer):
                         "anyOf": [
                             {"$ref": "#/components/schemas/ModeratedExperience"},
                             {"$ref": "#/components/schemas/ModeratedReply"},
+                            {"$ref": "#/components/schemas/ModeratedFollowUp"},
                         ]
                     },
                 ]

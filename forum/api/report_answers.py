@@ -6,7 +6,9 @@ from marshmallow import fields, validate
 from forum.api.answers import (
     Answer,
     ExperienceShape,
+    FollowUpShape,
     OwnUserShape,
+    QuickAnswerShape,
     moment,
     one_of,
 )
@@ -131,6 +133,8 @@ class ExportShape(Answer):
     profile = fields.Nested(OwnUserShape)
     experiences = fields.List(fields.Nested(ExportedExperienceShape))
     replies = fields.List(fields.Nested(ExportedReplyShape))
+    follow_ups = fields.List(fields.Nested(FollowUpShape))
+    quick_answers = fields.List(fields.Nested(QuickAnswerShape))
     me_too = fields.List(fields.Nested(ExportedMeTooShape))
     flags_raised = fields.List(fields.Nested(ExportedFlagShape))
     moderation_decisions = fields.List(fields.Nested(ExportedDecisionShape))

@@ -9,9 +9,19 @@ from sqlalchemy.orm import selectinload
 
 from forum.auth.schemas import OwnUserSchema
 from forum.clock import isoformat, utcnow
-from forum.experiences.schemas import ExperienceSchema
+from forum.experiences.schemas import ExperienceSchema, FollowUpSchema, QuickAnswerSchema
 from forum.extensions import db
-from forum.models import ApiToken, Experience, Flag, MeToo, ModerationAction, Reply, User
+from forum.models import (
+    ApiToken,
+    Experience,
+    Flag,
+    FollowUp,
+    MeToo,
+    ModerationAction,
+    QuickAnswer,
+    Reply,
+    User,
+)
 
 FORMAT_VERSION = 1
 
@@ -78,6 +88,23 @@ def _replies(user: User) -> list[dict]:
     ]
 
 
+def _follow_ups(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        select(FollowUp)
+        .where(FollowUp.author_id == user.id, FollowUp.status != "deleted")
+        .options(selectinload(FollowUp.experience), selectinload(FollowUp.author))
+        .order_by(FollowUp.id)
+    )
+    return FollowUpSchema().dump(rows, many=True)
+
+
+def _quick_answers(user: User) -> list[dict]:
+    rows = db.session.scalars(
+        select(QuickAnswer).where(QuickAnswer.user_id == user.id).order_by(QuickAnswer.exercise)
+    )
+    return QuickAnswerSchema().dump(rows, many=True)
+
+
 def _me_too(user: User) -> list[dict]:
     rows = db.session.scalars(
         select(MeToo).where(MeToo.user_id == user.id).order_by(MeToo.created_at)
@@ -137,13 +164,15 @@ def _tokens(user: User) -> list[dict]:
 
 def export_member_data(user: User) -> dict:
     """Profile, experiences (drafts too) with revisions, replies with their earlier texts,
-    marks, flags, decisions, token dates."""
+    follow-ups, quick answers, marks, flags, decisions, token dates."""
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": isoformat(utcnow()),
         "profile": OwnUserSchema().dump(user),
         "experiences": _experiences(user),
         "replies": _replies(user),
+        "follow_ups": _follow_ups(user),
+        "quick_answers": _quick_answers(user),
         "me_too": _me_too(user),
         "flags_raised": _flags(user),
         "moderation_decisions": _decisions(user),

@@ -14,7 +14,9 @@ from forum.extensions import db
 from forum.models import (
     ApiToken,
     Experience,
+    FollowUp,
     MeToo,
+    QuickAnswer,
     Reply,
     ReplyRevision,
     Revision,
@@ -57,12 +59,12 @@ def change_password(user: User, values: dict) -> User:
 def delete_account(user: User, values: dict) -> None:
     """Delete the account; the member chooses whether their experiences go or stay anonymous.
 
-    Replies follow the same choice: deleted with "delete", left without a name with
-    "anonymize". "Me too" marks go either way. The user row stays under a random pseudonym
-    (no e-mail, no password, no profile), so the moderation log keeps a reference that
-    names no one, and what moderators and members wrote about the member is redacted
-    (redaction.py). The password is asked for on every surface. Every experience touched
-    goes through the search outbox.
+    Replies and follow-ups follow the same choice: deleted with "delete", left without a name
+    with "anonymize". "Me too" marks and quick answers go either way. The user row stays
+    under a random pseudonym (no e-mail, no password, no profile), so the moderation log
+    keeps a reference that names no one, and what moderators and members wrote about the
+    member is redacted (redaction.py). The password is asked for on every surface. Every
+    experience touched goes through the search outbox.
     """
     _ensure_password(user, values.get("password", ""), "password")
     now = utcnow()
@@ -70,6 +72,8 @@ def delete_account(user: User, values: dict) -> None:
     touched = _remove_experiences(user, values["experiences"], now)
     touched |= _remove_replies(user, values["experiences"], now)
     touched |= _remove_me_too_marks(user)
+    touched |= _remove_follow_ups(user, values["experiences"])
+    _remove_quick_answers(user)
     db.session.execute(update(Revision).where(Revision.editor_id == user.id).values(editor_id=None))
     _end_sessions(user)
     _forget_identity(user, now)
@@ -126,6 +130,42 @@ def _remove_replies(user: User, choice: str, now) -> set[int]:
         update(ReplyRevision).where(ReplyRevision.editor_id == user.id).values(editor_id=None)
     )
     return touched
+
+
+def _remove_follow_ups(user: User, choice: str) -> set[int]:
+    """Follow-ups follow the stories' choice: deleted, or left without a name."""
+    touched = set(
+        db.session.scalars(
+            select(FollowUp.experience_id).where(FollowUp.author_id == user.id).distinct()
+        )
+    )
+    if not touched:
+        return touched
+    if choice == "delete":
+        db.session.execute(
+            update(FollowUp)
+            .where(
+                FollowUp.author_id == user.id,
+                FollowUp.status.in_(workflow.sources(workflow.FOLLOW_UP_TRANSITIONS, "delete")),
+            )
+            .values(status=workflow.leads_to(workflow.FOLLOW_UP_TRANSITIONS, "delete"))
+            .execution_options(synchronize_session=False)
+        )
+    else:
+        db.session.execute(
+            update(FollowUp)
+            .where(FollowUp.author_id == user.id)
+            .values(author_id=None)
+            .execution_options(synchronize_session=False)
+        )
+    return touched
+
+
+def _remove_quick_answers(user: User) -> None:
+    """Quick answers go with the account, whatever the choice (they carry no text)."""
+    removed = db.session.execute(delete(QuickAnswer).where(QuickAnswer.user_id == user.id))
+    if removed.rowcount:
+        search.note_changed(-user.id)  # insights: this member's quick answers changed
 
 
 def _remove_me_too_marks(user: User) -> set[int]:

@@ -11,6 +11,7 @@ from multiprocessing import get_context
 from sqlalchemy import func, insert, select, text
 
 from forum.clock import utcnow
+from forum.demo import over_time
 from forum.demo.generator import DemoExperience, DemoFlag, members
 from forum.demo.rendering import RenderedExperience, render_slice
 from forum.demo.words import TAGS
@@ -47,6 +48,8 @@ class LoadSummary:
     replies: int = 0
     me_too: int = 0
     first_experience_id: int = 0
+    follow_ups: int = 0
+    quick_answers: int = 0
 
 
 def load(
@@ -70,6 +73,7 @@ def load(
         loader.add(chunk, summary)
         if progress:
             progress(len(chunk))
+    summary.follow_ups, summary.quick_answers = over_time.load(ids[Experience] + 1, now, seed)
     if summary.published:
         # One outbox row moves the data version that read caches key on (insights).
         last_id = ids[Experience] + count

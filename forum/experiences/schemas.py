@@ -1,6 +1,6 @@
 """Experience schemas: one input schema (form, API, CLI) and the contract's output shapes."""
 
-from marshmallow import ValidationError, fields, post_dump, validate, validates
+from marshmallow import ValidationError, fields, post_dump, validate, validates, validates_schema
 
 from forum import permissions
 from forum.clock import isoformat
@@ -16,6 +16,7 @@ from forum.vocabulary import (
     ONSET,
     OUTCOME,
     PROFILE_FIELDS,
+    STOP_REASON,
     SYMPTOM,
     VISIBILITY,
 )
@@ -163,6 +164,40 @@ class PreviewInputSchema(InputSchema):
     )
 
 
+FOLLOW_UP_MAX = 5000
+
+
+class FollowUpInputSchema(InputSchema):
+    """An author's follow-up: still doing it or stopped (and why), the outcome and flare now."""
+
+    still_doing = fields.Boolean(required=True)
+    stop_reason = vocabulary_choice(
+        STOP_REASON,
+        allow_none=True,
+        metadata={"description": "required when still_doing is false; ignored otherwise"},
+    )
+    outcome = vocabulary_choice(OUTCOME, required=True)
+    flare = vocabulary_choice(FLARE, required=True)
+    body = CleanText(
+        allow_none=True,
+        validate=validate.Length(
+            max=FOLLOW_UP_MAX, error=f"Use at most {FOLLOW_UP_MAX} characters."
+        ),
+    )
+
+    @validates_schema
+    def reason_when_stopped(self, data: dict, **kwargs) -> None:
+        if data.get("still_doing") is False and not data.get("stop_reason"):
+            raise ValidationError("Say why you stopped.", field_name="stop_reason")
+
+
+class QuickAnswerInputSchema(InputSchema):
+    """ "I tried this too": the outcome and flare-ups for one exercise, nothing else."""
+
+    outcome = vocabulary_choice(OUTCOME, required=True)
+    flare = vocabulary_choice(FLARE, required=True)
+
+
 def author_of(item) -> dict:
     """{"username": ...}; null once the author's account is gone."""
     author = item.author
@@ -236,3 +271,37 @@ class ReplySchema(OutputSchema):
     status = fields.String()
     edited_at = fields.Function(lambda reply: isoformat(reply.edited_at))
     deleted_by_author = fields.Boolean()
+
+
+class FollowUpSchema(OutputSchema):
+    """A follow-up as the API shows it."""
+
+    id = fields.Integer()
+    experience_id = fields.Integer()
+    still_doing = fields.Boolean()
+    stop_reason = fields.String(allow_none=True)
+    outcome = fields.String()
+    flare = fields.String()
+    body = fields.String()
+    body_html = fields.String()
+    status = fields.String()
+    weeks_after = fields.Integer(
+        metadata={"description": "weeks since the story's exercise began (weeks_tried included)"},
+    )
+    author = fields.Function(author_of)
+    created_at = fields.Function(lambda item: isoformat(item.created_at))
+    published_at = fields.Function(lambda item: isoformat(item.published_at))
+
+
+class QuickAnswerSchema(OutputSchema):
+    """A member's quick answer for one exercise."""
+
+    exercise = fields.String()
+    outcome = fields.String()
+    flare = fields.String()
+    onset = fields.String(allow_none=True)
+    condition = fields.String(allow_none=True)
+    symptom = fields.String(allow_none=True)
+    age_band = fields.String(allow_none=True)
+    created_at = fields.Function(lambda item: isoformat(item.created_at))
+    updated_at = fields.Function(lambda item: isoformat(item.updated_at))

@@ -8,11 +8,13 @@ from flask_login import current_user, login_required
 
 from forum import permissions, rate_limits
 from forum.errors import Conflict, DomainError, Invalid
-from forum.experiences import discussion, drafts, queries, service
+from forum.experiences import discussion, drafts, over_time, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import (
     ExperienceCreateSchema,
     ExperienceInputSchema,
+    FollowUpInputSchema,
+    QuickAnswerInputSchema,
     ReplyInputSchema,
     form_exercises,
 )
@@ -95,6 +97,7 @@ def list_experiences():
             queries.list_published(query_args(queries.ListQuerySchema()), current_user),
             {},
         )
+        over_time.mark_updated(page.items)
     except DomainError as error:
         page, errors = None, error.fields
     args = link_args(queries.ListQuerySchema())
@@ -106,6 +109,7 @@ def list_experiences():
 @login_required
 def mine():
     page = queries.list_own(current_user, requested_page(queries.MAX_PAGE))
+    over_time.mark_updated(page.items)
     return render_template("experiences/mine.html", page=page)
 
 
@@ -147,7 +151,13 @@ def detail(experience_id: int):
     return _detail_page(experience_id)
 
 
-def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_body: str = ""):
+def _detail_page(
+    experience_id: int,
+    reply_errors: dict | None = None,
+    reply_body: str = "",
+    follow_up_errors: dict | None = None,
+    follow_up_values: dict | None = None,
+):
     experience = queries.visible_experience(current_user, experience_id)
     replies = queries.published_replies(
         experience, requested_page(queries.MAX_PAGE), viewer=current_user
@@ -155,6 +165,10 @@ def _detail_page(experience_id: int, reply_errors: dict | None = None, reply_bod
     return render_template(
         "experiences/detail.html",
         experience=experience,
+        follow_ups=over_time.follow_ups_seen_by(current_user, experience),
+        follow_up_errors=follow_up_errors or {},
+        follow_up_values=follow_up_values or {},
+        quick_answer=over_time.find_quick_answer(current_user, experience.main_exercise),
         replies=replies,
         marked=queries.has_marked_me_too(current_user, experience),
         reply_errors=reply_errors or {},
@@ -276,3 +290,55 @@ def me_too(experience_id: int):
     marked = request.form.get("marked") != "0"
     discussion.set_me_too(current_user, experience_id, marked)
     return redirect(url_for("experiences.detail", experience_id=experience_id) + "#me-too")
+
+
+@bp.post("/<int:experience_id>/follow-ups")
+@login_required
+@rate_limits.post
+def follow_up(experience_id: int):
+    typed = request.form.to_dict()
+    try:
+        over_time.add_follow_up(
+            current_user,
+            experience_id,
+            load(FollowUpInputSchema(), form_input(FollowUpInputSchema()), from_form=True),
+        )
+    except Invalid as error:
+        return _detail_page(
+            experience_id, follow_up_errors=error.fields, follow_up_values=typed
+        ), 422
+    follow_ups = over_time.visible_follow_ups(current_user, experience_id)
+    if follow_ups and follow_ups[-1].status == Status.PENDING:
+        flash("Thank you. Your follow-up will appear once a moderator has read it.")
+    else:
+        flash("Your follow-up is added.")
+    return redirect(url_for("experiences.detail", experience_id=experience_id) + "#follow-ups")
+
+
+def _back_to(value: str, exercise: str) -> str:
+    """Where a quick-answer form came from: an experience page or the insights page."""
+    kind, _, number = value.partition(":")
+    if kind == "experience" and number.isdigit() and len(number) < 12:
+        return url_for("experiences.detail", experience_id=int(number)) + "#quick-answer"
+    return url_for("insights.index") + f"#exercise-{exercise if exercise.isidentifier() else ''}"
+
+
+@bp.post("/quick-answers/<exercise>")
+@login_required
+@rate_limits.quick_answer
+def quick_answer(exercise: str):
+    """ "I tried this too" from a page: give, replace or take back the answer."""
+    if request.form.get("remove"):
+        over_time.delete_quick_answer(current_user, exercise)
+        flash("Your answer is taken back.")
+    else:
+        try:
+            values = load(
+                QuickAnswerInputSchema(), form_input(QuickAnswerInputSchema()), from_form=True
+            )
+        except Invalid:
+            flash("Choose how it went, and whether it brought flare-ups.", "error")
+        else:
+            over_time.set_quick_answer(current_user, exercise, values)
+            flash("Thank you: your answer counts in “What helped”.")
+    return redirect(_back_to(request.form.get("back_to", ""), exercise))

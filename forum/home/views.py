@@ -3,6 +3,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from forum.experiences.over_time import mark_updated
 from forum.experiences.queries import recent_published
 from forum.web.page_cache import kept_for_anyone
 
@@ -14,4 +15,6 @@ RECENT_ON_HOME = 5
 @bp.get("/")
 @kept_for_anyone()
 def home():
-    return render_template("home.html", recent=recent_published(RECENT_ON_HOME, current_user))
+    recent = recent_published(RECENT_ON_HOME, current_user)
+    mark_updated(recent)
+    return render_template("home.html", recent=recent)

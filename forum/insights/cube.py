@@ -14,6 +14,11 @@ individually for the newest WINDOW of them, because on PostgreSQL a lower id can
 a higher one. A bulk load writes one outbox row for many new experiences: when more
 experiences were published above the newest id seen so far than the outbox named, the cube
 is rebuilt from scratch.
+
+Follow-ups write the outbox row of their story; quick answers one whose "experience id" is
+minus the member's id (forum.experiences.over_time), read here as "this member changed".
+The cube keeps two tables: every answer ("all"), and only those that count "after 3 months
+or more" ("long_term": follow-ups, and stories tried for 13 weeks or more).
 """
 
 from collections import defaultdict
@@ -32,6 +37,7 @@ WINDOW = 128
 REBUILD_ABOVE = 100
 # Finished responses kept per process between changes (groups x detail); cleared when full.
 RESPONSES_KEPT = 1024
+VIEWS = ("all", "long_term")
 
 
 class Cube:
@@ -42,28 +48,30 @@ class Cube:
         self._floor: int | None = None  # every outbox id at or below it is applied
         self._applied: set[int] = set()  # applied outbox ids above the floor
         self._newest_seen = 0  # the newest experience id when the cube last caught up
-        self._table = PeopleTable()
+        self._tables = {view: PeopleTable() for view in VIEWS}
         self._answers: dict[tuple, tuple[GroupCounts, GroupCounts]] = {}
         self._sizes: dict[tuple, int] = {}
         self._version = 0  # moves whenever the table changes
         self._responses: dict[tuple, tuple[int, object]] = {}
 
-    def counts(self, *groups: Group) -> list[tuple[GroupCounts, GroupCounts]]:
+    def counts(self, *groups: Group, view: str = "all") -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
-        return self._per_group(self._answers, "counts", groups)
+        return self._per_group(self._answers, "counts", groups, view)
 
-    def sizes(self, *groups: Group) -> list[int]:
+    def sizes(self, *groups: Group, view: str = "all") -> list[int]:
         """How many people each group has, after every change committed so far."""
-        return self._per_group(self._sizes, "size", groups)
+        return self._per_group(self._sizes, "size", groups, view)
 
-    def _per_group(self, memo: dict, measure: str, groups: tuple[Group, ...]) -> list:
+    def _per_group(
+        self, memo: dict, measure: str, groups: tuple[Group, ...], view: str = "all"
+    ) -> list:
         """The table's `measure` of each group, remembered in `memo` until the table changes."""
         with self._lock:
             self._current()  # may rebuild the table: look the measure up only after it
-            compute = getattr(self._table, measure)
+            compute = getattr(self._tables[view], measure)
             answers = []
             for group in groups:
-                key = tuple(sorted(group.items()))
+                key = (view, *sorted(group.items()))
                 if key not in memo:
                     memo[key] = compute(group)
                 answers.append(memo[key])
@@ -89,7 +97,7 @@ class Cube:
         """Whether any published demo story is counted (its patterns are invented)."""
         with self._lock:
             self._current()
-            return self._table.demo_answers > 0
+            return self._tables["all"].demo_answers > 0
 
     def _current(self) -> None:
         try:
@@ -122,19 +130,24 @@ class Cube:
 
     def _rebuild(self, connection: Connection) -> None:
         self._newest_seen = queries.newest_experience_id(connection)
-        self._table = PeopleTable()
-        answers = (answer_from(row) for row in queries.answers(connection))
-        self._table.load([answer for answer in answers if answer is not None])
+        answers = [answer_from(row) for row in queries.answers(connection)]
+        answers = [answer for answer in answers if answer is not None]
+        self._tables = {view: PeopleTable() for view in VIEWS}
+        self._tables["all"].load(answers)
+        self._tables["long_term"].load([answer for answer in answers if answer.long_term])
 
-    def _apply(self, connection: Connection, experience_ids: set[int]) -> bool:
-        """Apply changes to these experiences; False when others were published unannounced."""
+    def _apply(self, connection: Connection, changed: set[int]) -> bool:
+        """Apply changes to these experiences (and members' quick answers, written as minus
+        the member's id); False when others were published unannounced."""
+        experience_ids = {i for i in changed if i > 0}
         newest_seen = self._newest_seen
         new_published = queries.published_above(connection, newest_seen)
         if new_published != queries.published_among(connection, experience_ids, newest_seen):
             return False
         self._newest_seen = queries.newest_experience_id(connection)
-        table = self._table
+        table = self._tables["all"]
         people = {table.person_of[i] for i in experience_ids if i in table.person_of}
+        people.update(-i for i in changed if i < 0)
         for experience_id, author_id in queries.authors_of(connection, experience_ids).items():
             people.add(author_id if author_id is not None else -experience_id)
         authors = [person for person in people if person > 0]
@@ -145,7 +158,11 @@ class Cube:
             if answer is not None:
                 fresh[answer.person].append(answer)
         for person in people:
-            table.replace(person, fresh.get(person, []))
+            answers = fresh.get(person, [])
+            table.replace(person, answers)
+            self._tables["long_term"].replace(
+                person, [answer for answer in answers if answer.long_term]
+            )
         return True
 
 

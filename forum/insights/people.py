@@ -1,7 +1,10 @@
 """People, not posts: each member counts once per main exercise, with their latest answer.
 
-A person's answer for an exercise in a group is the most recently published of their stories
-with that main exercise whose profile (onset, condition, symptom, age band, copied onto the
+A person's answers are their published stories (for the story's main exercise), the
+published follow-ups of those stories (same exercise and profile, the follow-up's outcome
+and time) and their quick answers ("I tried this too", with the profile copied when given).
+A person's answer for an exercise in a group is the most recently published of those answers
+for that exercise whose profile (onset, condition, symptom, age band, copied onto the
 story) falls in the group's filters. That is not a sum over profiles when one person posted
 under several, so the table keeps every person's answers and splits them in two:
 
@@ -22,7 +25,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import NamedTuple
 
-from forum.insights.queries import Profile
+from forum.insights.queries import FOLLOW_UP, QUICK, STORY, Profile
 from forum.insights.vectors import (
     CELL,
     COMBINED_AT,
@@ -30,9 +33,14 @@ from forum.insights.vectors import (
     FLARE_TIMES,
     FLARE_WHEN_AT,
     FLARED_AT,
+    FOLLOWED_AT,
     INTENSITIES,
     LENGTH,
+    QUICK_AT,
     REPORTS_AT,
+    STOP_REASONS,
+    STOPPED_AT,
+    UNSTATED,
     GroupCounts,
     counts_from,
 )
@@ -44,9 +52,9 @@ EARLIEST = datetime.min
 
 
 class Answer(NamedTuple):
-    """One published story as insights see it."""
+    """One published answer (story, follow-up or quick answer) as insights see it."""
 
-    experience_id: int
+    experience_id: int  # a quick answer's own id
     person: int
     exercise: str
     profile: Profile
@@ -56,18 +64,31 @@ class Answer(NamedTuple):
     flare: str
     combined: bool
     is_demo: bool
+    kind: str = STORY
+    stop_reason: str | None = None  # a follow-up saying the person stopped: why
+    long_term: bool = False  # counts in the "after 3 months or more" view
+
+
+# Of two answers published at the same moment, the later kind is the later word.
+KIND_ORDER = {STORY: 0, FOLLOW_UP: 1, QUICK: 2}
 
 
 def answer_from(row) -> Answer | None:
-    """An Answer from a row of queries.answers_query; None for keys outside the vocabulary."""
+    """An Answer from a row of queries.answers; None for keys outside the vocabulary."""
+    *row, kind, stop_reason, long_term = row
     experience_id, author_id, exercise, *profile, published_at = row[:8]
     intensity, outcome, flare, is_demo, combined = row[8:]
+    intensity = UNSTATED if intensity is None else intensity
     if exercise not in EXERCISE_AT or (intensity, outcome) not in CELL:
         return None
+    if stop_reason is not None and stop_reason not in STOP_REASONS:
+        stop_reason = "other"
+    # An anonymised story is its own person (quick answers always have a member).
     person = author_id if author_id is not None else -experience_id
     return Answer(
         experience_id, person, exercise, tuple(profile), published_at,
         intensity, outcome, flare, bool(combined), bool(is_demo),
+        kind, stop_reason, bool(long_term),
     )  # fmt: skip
 
 
@@ -88,6 +109,12 @@ def _answer_offsets(answer: Answer) -> list[int]:
             offsets.append(base + FLARE_WHEN_AT + FLARE_TIMES.index(answer.flare))
     if answer.combined:
         offsets.append(base + COMBINED_AT)
+    if answer.stop_reason is not None:
+        offsets.append(base + STOPPED_AT + STOP_REASONS.index(answer.stop_reason))
+    if answer.kind == QUICK:
+        offsets.append(base + QUICK_AT)
+    elif answer.kind == FOLLOW_UP:
+        offsets.append(base + FOLLOWED_AT)
     return offsets
 
 
@@ -101,12 +128,16 @@ def _report_offset(answer: Answer) -> int:
 
 
 def _count_report(vector: list[int], answer: Answer, sign: int) -> None:
-    vector[_report_offset(answer)] += sign
+    """Stories count as reports; follow-ups and quick answers only as people's answers."""
+    if answer.kind == STORY:
+        vector[_report_offset(answer)] += sign
 
 
 def _newest_first(answers: list[Answer]) -> list[Answer]:
     return sorted(
-        answers, key=lambda a: (a.published_at or EARLIEST, a.experience_id), reverse=True
+        answers,
+        key=lambda a: (a.published_at or EARLIEST, KIND_ORDER[a.kind], a.experience_id),
+        reverse=True,
     )
 
 
@@ -134,8 +165,10 @@ class PeopleTable:
         chains: dict[tuple[int, str], list[Answer]] = defaultdict(list)
         for answer in answers:
             self.answers_of.setdefault(answer.person, []).append(answer)
-            self.person_of[answer.experience_id] = answer.person
-            counts[(answer.profile, _report_offset(answer))] += 1
+            if answer.kind != QUICK:
+                self.person_of[answer.experience_id] = answer.person
+            if answer.kind == STORY:
+                counts[(answer.profile, _report_offset(answer))] += 1
             self.demo_answers += answer.is_demo
             chains[(answer.person, answer.exercise)].append(answer)
         for key, chain in chains.items():
@@ -163,10 +196,13 @@ class PeopleTable:
         if old:
             self._count(person, old, -1)
             for answer in old:
-                self.person_of.pop(answer.experience_id, None)
+                if answer.kind != QUICK:
+                    self.person_of.pop(answer.experience_id, None)
         if answers:
             self.answers_of[person] = answers
-            self.person_of.update((answer.experience_id, person) for answer in answers)
+            self.person_of.update(
+                (answer.experience_id, person) for answer in answers if answer.kind != QUICK
+            )
             self._count(person, answers, 1)
 
     def _count(self, person: int, answers: list[Answer], sign: int) -> None:
@@ -199,7 +235,7 @@ class PeopleTable:
         count(self.total, answer, sign)
 
     def size(self, group: Group) -> int:
-        """How many people have at least one published story in the group's filters."""
+        """How many people have at least one published answer in the group's filters."""
         matches = matcher(group)
         single = sum(people for profile, people in self.people.items() if matches(profile))
         return single + sum(1 for profiles in self.spread.values() if any(map(matches, profiles)))

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from forum.insights.charts import diverging_bar, interval_strip
 from forum.insights.people import Group
-from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME
+from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME, STOP_REASON
 
 FLARE_WHEN = {"same_day": "same day", "next_day": "next day", "later": "2 or more days after"}
 MINUS = "\u2212"  # the typographic minus, as wide as the plus
@@ -119,6 +119,30 @@ def present_wider(wider_groups: list[dict]) -> list[dict]:
     ]
 
 
+def _stopped_text(stopped: dict | None) -> str | None:
+    """ "7 people stopped: flare-ups 5" (reasons with too few people are not named)."""
+    if not stopped or stopped["people"] is None:
+        return None
+    reasons = ", ".join(
+        f"{STOP_REASON.get(key, key).lower()} {count}" for key, count in stopped["reasons"].items()
+    )
+    text = f"{stopped['people']} of them stopped"
+    return f"{text}: {reasons}" if reasons else text
+
+
+def _answers_from_text(sources: dict | None) -> str | None:
+    """Where the counted answers came from: stories (and their follow-ups), quick answers."""
+    if not sources:
+        return None
+    stories = sources["stories"] + sources["follow_ups"]
+    quick = sources["quick_answers"]
+    return (
+        f"Answers from {stories} {'story' if stories == 1 else 'stories'} "
+        f"({sources['follow_ups']} updated by a follow-up) and "
+        f"{quick} quick {'answer' if quick == 1 else 'answers'}"
+    )
+
+
 def present_row(row: dict, group: Group) -> dict:
     """One exercise of an insights response, ready for the page."""
     name = EXERCISE.get(row["exercise"], row["exercise"])
@@ -138,6 +162,9 @@ def present_row(row: dict, group: Group) -> dict:
             _strip_label(name, row, baseline_share),
         ),
         "difference": _difference_from_baseline(row),
+        "key": row["exercise"],
+        "stopped": _stopped_text(row.get("stopped")),
+        "answers_from": _answers_from_text(row.get("answers_from")),
         "intensities": [
             {
                 "numbers": cell,

@@ -3,15 +3,32 @@
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Connection, Select, func, or_, select
+from sqlalchemy import Connection, Select, func, null, or_, select
 
 from forum.extensions import db
-from forum.models import Experience, ExperienceExercise, SearchChange, Status
+from forum.models import (
+    Experience,
+    ExperienceExercise,
+    FollowUp,
+    QuickAnswer,
+    SearchChange,
+    Status,
+)
 
 # The member profile copied onto each experience: onset, condition, symptom, age band.
 Profile = tuple[str | None, str | None, str | None, str | None]
 PROFILE_COLUMNS = (Experience.onset, Experience.condition, Experience.symptom, Experience.age_band)
 PUBLISHED = Experience.status == Status.PUBLISHED
+QUICK_PROFILE_COLUMNS = (
+    QuickAnswer.onset,
+    QuickAnswer.condition,
+    QuickAnswer.symptom,
+    QuickAnswer.age_band,
+)
+# Stories tried this long or longer count in the "after 3 months or more" view.
+LONG_TERM_WEEKS = 13
+# What each row of `answers`/`answers_of` ends with, after the columns of answers_query.
+STORY, FOLLOW_UP, QUICK = "story", "follow_up", "quick"
 
 
 @contextmanager
@@ -61,6 +78,74 @@ def answers_query() -> Select:
     ).where(PUBLISHED)
 
 
+def follow_ups_query() -> Select:
+    """Every published follow-up of a published story, as an answer in answers_query's
+    columns (the story's person, main exercise, profile and intensity; the follow-up's time,
+    outcome and flare), then whether the author stopped and why."""
+    return (
+        select(
+            Experience.id,
+            Experience.author_id,
+            Experience.main_exercise,
+            *PROFILE_COLUMNS,
+            FollowUp.published_at,
+            Experience.intensity,
+            FollowUp.outcome,
+            FollowUp.flare,
+            Experience.is_demo,
+            FollowUp.still_doing,
+            FollowUp.stop_reason,
+        )
+        .join(FollowUp, FollowUp.experience_id == Experience.id)
+        .where(PUBLISHED, FollowUp.status == Status.PUBLISHED)
+    )
+
+
+def quick_answers_query() -> Select:
+    """Every quick answer in answers_query's columns; its intensity is not stated."""
+    return select(
+        QuickAnswer.id,
+        QuickAnswer.user_id,
+        QuickAnswer.exercise,
+        *QUICK_PROFILE_COLUMNS,
+        QuickAnswer.updated_at,
+        null().label("intensity"),
+        QuickAnswer.outcome,
+        QuickAnswer.flare,
+        QuickAnswer.is_demo,
+    )
+
+
+def _weeks_tried(connection: Connection, ids: list[int] | None) -> dict[int, int]:
+    """{experience id: weeks tried} of published stories (all, or among `ids`) that say."""
+    statement = select(Experience.id, Experience.weeks_tried).where(
+        PUBLISHED, Experience.weeks_tried.is_not(None)
+    )
+    if ids is not None:
+        statement = statement.where(Experience.id.in_(ids))
+    return dict(connection.execute(statement).all())
+
+
+def _gathered(connection: Connection, stories, follow_ups, quick, ids) -> list[tuple]:
+    """Story, follow-up and quick-answer rows in one layout: answers_query's columns, then
+    combined, kind, stop reason (stopped follow-ups only) and whether the answer counts in
+    the "after 3 months or more" view."""
+    story_ids = [row[0] for row in stories] + [row[0] for row in follow_ups]
+    lookup = None if ids is None else story_ids
+    combined = _combined(connection, lookup)
+    weeks = _weeks_tried(connection, lookup)
+    rows = [
+        (*row, row[0] in combined, STORY, None, weeks.get(row[0], 0) >= LONG_TERM_WEEKS)
+        for row in stories
+    ]
+    for row in follow_ups:
+        *answer, still_doing, stop_reason = row
+        stopped = None if still_doing else (stop_reason or "other")
+        rows.append((*answer, row[0] in combined, FOLLOW_UP, stopped, True))
+    rows.extend((*row, False, QUICK, None, False) for row in quick)
+    return rows
+
+
 def _combined(connection: Connection, ids: list[int] | None) -> set[int]:
     """Which experiences (all, or among `ids`) name more than one exercise."""
     statement = (
@@ -73,23 +158,30 @@ def _combined(connection: Connection, ids: list[int] | None) -> set[int]:
     return set(connection.scalars(statement))
 
 
-def _with_combined(connection: Connection, rows: list, ids: list[int] | None) -> list[tuple]:
-    combined = _combined(connection, ids)
-    return [(*row, row[0] in combined) for row in rows]
-
-
 def answers(connection: Connection) -> list[tuple]:
-    """Rows of answers_query for every published experience, each ending with `combined`
-    (whether the story named exercises beside its main one)."""
-    return _with_combined(connection, list(connection.execute(answers_query())), None)
+    """Every published answer: stories, their published follow-ups and quick answers, in
+    the layout of `_gathered` (after answers_query's columns: combined, kind, stop reason,
+    long term)."""
+    return _gathered(
+        connection,
+        list(connection.execute(answers_query())),
+        list(connection.execute(follow_ups_query())),
+        list(connection.execute(quick_answers_query())),
+        None,
+    )
 
 
 def answers_of(connection: Connection, authors: Iterable[int], ids: Iterable[int]) -> list:
-    """The same rows for these authors' published experiences and these experiences."""
+    """The same rows for these members' answers and these (anonymous) experiences'."""
     authors, ids = list(authors), list(ids)
     condition = or_(Experience.author_id.in_(authors), Experience.id.in_(ids))
-    rows = list(connection.execute(answers_query().where(condition)))
-    return _with_combined(connection, rows, [row[0] for row in rows])
+    return _gathered(
+        connection,
+        list(connection.execute(answers_query().where(condition))),
+        list(connection.execute(follow_ups_query().where(condition))),
+        list(connection.execute(quick_answers_query().where(QuickAnswer.user_id.in_(authors)))),
+        authors,
+    )
 
 
 def authors_of(connection: Connection, ids: Iterable[int]) -> dict[int, int | None]:
@@ -115,3 +207,12 @@ def published_among(connection: Connection, ids: Iterable[int], above: int) -> i
         PUBLISHED, Experience.id.in_(list(ids)), Experience.id > above
     )
     return connection.execute(statement).scalar()
+
+
+def quick_answers_of(member) -> dict[str, QuickAnswer]:
+    """{exercise: quick answer} of the signed-in member ({} for anyone else): the insights
+    page shows each row's "I tried this too" form with the member's answer."""
+    if member is None or not member.is_authenticated:
+        return {}
+    rows = db.session.scalars(select(QuickAnswer).where(QuickAnswer.user_id == member.id))
+    return {answer.exercise: answer for answer in rows}

@@ -6,7 +6,7 @@ from forum.insights.stats import (
     holm_rejections,
     wilson_interval,
 )
-from forum.insights.vectors import GroupCounts, Tally
+from forum.insights.vectors import UNSTATED, GroupCounts, Tally
 from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
 
 # The multiple-comparison correction applied before anything is called "beyond chance".
@@ -51,8 +51,11 @@ def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
     """Per-intensity numbers; cells under `minimum` people are suppressed, and so are more of
     them while the suppressed ones could be recovered by subtracting the shown ones from the row.
     """
-    shown = {key: tally for key, tally in cells.items() if tally.people >= minimum}
-    hidden = {key for key, tally in cells.items() if 0 < tally.people < minimum}
+    # Quick answers' cells (no intensity stated) are never shown, always subtracted.
+    shown = {
+        key: tally for key, tally in cells.items() if tally.people >= minimum and key != UNSTATED
+    }
+    hidden = {key for key, tally in cells.items() if tally.people > 0 and key not in shown}
     while shown and 0 < sum(cells[key].people for key in hidden) < minimum:
         smallest = min(shown, key=lambda key: (shown[key].people, key))
         hidden.add(smallest)
@@ -62,7 +65,37 @@ def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
             {"intensity": key, **numbers(shown[key])}
             for key in in_vocabulary_order(shown, INTENSITY)
         ],
-        "intensities_suppressed": in_vocabulary_order(hidden, INTENSITY),
+        "intensities_suppressed": in_vocabulary_order(hidden - {UNSTATED}, INTENSITY),
+    }
+
+
+def stopped(tally: Tally, minimum: int) -> dict:
+    """How many of the row's people stopped (their latest word is a follow-up saying so), and
+    why; `people` is None (and no reason is named) below `minimum`. A reason with fewer than
+    `minimum` people is suppressed, and more of them while the suppressed ones could be
+    recovered by subtraction."""
+    people = sum(tally.stopped.values())
+    if people < minimum:
+        return {"people": None, "reasons": {}, "reasons_suppressed": []}
+    shown = {key: count for key, count in tally.stopped.items() if count >= minimum}
+    hidden = {key for key, count in tally.stopped.items() if 0 < count < minimum}
+    while shown and 0 < sum(tally.stopped[key] for key in hidden) < minimum:
+        smallest = min(shown, key=lambda key: (shown[key], key))
+        hidden.add(smallest)
+        del shown[smallest]
+    return {
+        "people": people,
+        "reasons": shown,
+        "reasons_suppressed": [key for key in tally.stopped if key in hidden],
+    }
+
+
+def answers_from(tally: Tally) -> dict:
+    """Where the row's people's counted answers came from."""
+    return {
+        "stories": tally.people - tally.quick - tally.followed_up,
+        "follow_ups": tally.followed_up,
+        "quick_answers": tally.quick,
     }
 
 
@@ -111,6 +144,8 @@ def build(group: dict, counts: GroupCounts, outside: GroupCounts, minimum: int, 
         tally, everyone = shown[key], outside.exercises.get(key)
         row = {"exercise": key, **numbers(tally), "combined": tally.combined}
         row["flare_when"] = dict(tally.flare_when)
+        row["stopped"] = stopped(tally, minimum)
+        row["answers_from"] = answers_from(tally)
         row["baseline"] = _baseline(everyone, minimum)
         row["helped_share_difference"] = row["helped_share_difference_ci"] = None
         if row["baseline"]["people"] is not None:

@@ -12,6 +12,7 @@ from forum.vocabulary import (
     INTENSITY,
     ONSET,
     PROFILE_FIELDS,
+    STOP_REASON,
     SYMPTOM,
 )
 
@@ -36,10 +37,21 @@ def detail_field() -> fields.String:
     )
 
 
+VIEWS = ("all", "long_term")
+
+
 class InsightsQuerySchema(GroupSchema):
-    """The group, plus the opt-in detail."""
+    """The group, plus the opt-in detail and the view."""
 
     detail = detail_field()
+    view = fields.String(
+        load_default="all",
+        validate=validate.OneOf(VIEWS, error="Choose all or long_term."),
+        metadata={
+            "description": "long_term: only answers after 3 months or more (follow-ups, and "
+            "stories tried for 13 weeks or more), each person's latest among them"
+        },
+    )
 
 
 class GroupSpec(fields.String):
@@ -129,6 +141,28 @@ class NumbersSchema(OutputSchema):
     flare_share = _share("any flare-up after sessions (same day, next day or later), of people")
 
 
+class StoppedSchema(OutputSchema):
+    """People whose latest word is a follow-up saying they stopped, and why."""
+
+    people = fields.Integer(
+        allow_none=True, metadata={"description": "null when fewer than min_reports stopped"}
+    )
+    reasons = fields.Dict(
+        keys=_key(STOP_REASON),
+        values=fields.Integer(),
+        metadata={"description": "reasons with at least min_reports people"},
+    )
+    reasons_suppressed = fields.List(_key(STOP_REASON))
+
+
+class AnswersFromSchema(OutputSchema):
+    """Where the people's counted answers came from."""
+
+    stories = fields.Integer()
+    follow_ups = fields.Integer()
+    quick_answers = fields.Integer()
+
+
 class IntensityNumbersSchema(NumbersSchema):
     intensity = _key(INTENSITY)
 
@@ -148,6 +182,8 @@ class InsightRowSchema(NumbersSchema):
         metadata={"description": "people whose counted story combined it with other exercises"}
     )
     flare_when = fields.Nested(FlareWhenSchema)
+    stopped = fields.Nested(StoppedSchema)
+    answers_from = fields.Nested(AnswersFromSchema)
     baseline = fields.Nested(BaselineSchema)
     helped_share_difference = fields.Float(
         allow_none=True, metadata={"description": "helped_share minus the baseline's"}
@@ -178,6 +214,7 @@ class InsightsResponseSchema(OutputSchema):
     """What worked for a group, per main exercise, beside everyone outside the group."""
 
     filters = fields.Nested(GroupSchema)
+    view = _key(VIEWS, "all, or long_term: after 3 months or more")
     group_size = fields.Integer(
         allow_none=True, metadata={"description": "people; null when the group is suppressed"}
     )

@@ -25,33 +25,36 @@ def _shown_size(size: int) -> int | None:
     return size if size >= min_reports() else None
 
 
-def wider_groups(group: Group, size: int) -> list[dict]:
+def wider_groups(group: Group, size: int, view: str = "all") -> list[dict]:
     """When the group is too narrow, each group that drops one of its filters, with its size."""
     if size >= widen_below():
         return []
     wider = [{k: v for k, v in group.items() if k != name} for name in PROFILE_FIELDS]
     wider = [candidate for candidate in wider if len(candidate) < len(group)]
-    sizes = app_cube().sizes(*wider)
+    sizes = app_cube().sizes(*wider, view=view)
     return [
         {"filters": candidate, "group_size": _shown_size(people)}
         for candidate, people in zip(wider, sizes, strict=True)
     ]
 
 
-def insights(group: Group, *, detail: bool = False) -> dict:
+def insights(group: Group, *, detail: bool = False, view: str = "all") -> dict:
     """What worked for the group, beside everyone outside it, in the contract's shape.
 
     `detail` adds each exercise's breakdown by intensity. A group smaller than min_reports
     people gets no numbers at all (not even its size) and every exercise suppressed.
+    `view="long_term"` counts only answers "after 3 months or more": follow-ups, and stories
+    tried for 13 weeks or more (each person's latest among those).
     """
-    key = ("insights", tuple(sorted(group.items())), detail, min_reports(), widen_below())
-    return app_cube().remembered(key, lambda: _insights(group, detail))
+    key = ("insights", tuple(sorted(group.items())), detail, view, min_reports(), widen_below())
+    return app_cube().remembered(key, lambda: _insights(group, detail, view))
 
 
-def _insights(group: Group, detail: bool) -> dict:
-    ((counts, outside),) = app_cube().counts(group)
+def _insights(group: Group, detail: bool, view: str = "all") -> dict:
+    ((counts, outside),) = app_cube().counts(group, view=view)
     response = report.build(group, counts, outside, min_reports(), detail)
-    response["wider_groups"] = wider_groups(group, counts.size)
+    response["view"] = view
+    response["wider_groups"] = wider_groups(group, counts.size, view)
     return response
 
 
@@ -104,6 +107,7 @@ def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
     (counts_a, outside_a), (counts_b, outside_b) = app_cube().counts(group_a, group_b)
     first = report.build(group_a, counts_a, outside_a, min_reports(), detail)
     second = report.build(group_b, counts_b, outside_b, min_reports(), detail)
+    first["view"] = second["view"] = "all"
     first["wider_groups"] = wider_groups(group_a, counts_a.size)
     second["wider_groups"] = wider_groups(group_b, counts_b.size)
     rows_a = {row["exercise"]: row for row in first["exercises"]}

@@ -3,18 +3,25 @@
 from dataclasses import dataclass, field
 from itertools import product
 
-from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
+from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME, STOP_REASON
 
-INTENSITIES, OUTCOMES = list(INTENSITY), list(OUTCOME)
+# Quick answers say no intensity: their cells count in the row, never in a breakdown.
+UNSTATED = "unstated"
+INTENSITIES, OUTCOMES = [*INTENSITY, UNSTATED], list(OUTCOME)
 FLARE_TIMES = ("same_day", "next_day", "later")
+STOP_REASONS = tuple(STOP_REASON)
 # One block of counts per exercise: people and flared per (intensity, outcome) of the counted
-# answers, stories per intensity, people whose counted story was combined, flares by timing.
+# answers, stories per intensity, people whose counted story was combined, flares by timing,
+# people whose counted answer is a stopped follow-up (by reason), a quick answer, a follow-up.
 CELL = {pair: n for n, pair in enumerate(product(INTENSITIES, OUTCOMES))}
 FLARED_AT = len(CELL)
 REPORTS_AT = 2 * len(CELL)
 COMBINED_AT = REPORTS_AT + len(INTENSITIES)
 FLARE_WHEN_AT = COMBINED_AT + 1
-BLOCK = FLARE_WHEN_AT + len(FLARE_TIMES)
+STOPPED_AT = FLARE_WHEN_AT + len(FLARE_TIMES)
+QUICK_AT = STOPPED_AT + len(STOP_REASONS)
+FOLLOWED_AT = QUICK_AT + 1
+BLOCK = FOLLOWED_AT + 1
 EXERCISE_AT = {exercise: n * BLOCK for n, exercise in enumerate(EXERCISE)}
 LENGTH = BLOCK * len(EXERCISE)
 
@@ -28,6 +35,9 @@ class Tally:
     reports: int = 0
     combined: int = 0
     flare_when: dict[str, int] = field(default_factory=lambda: dict.fromkeys(FLARE_TIMES, 0))
+    stopped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(STOP_REASONS, 0))
+    quick: int = 0  # people whose counted answer is a quick answer
+    followed_up: int = 0  # people whose counted answer is a follow-up
 
     @property
     def people(self) -> int:
@@ -52,7 +62,9 @@ def counts_from(size: int, vector: list[int]) -> GroupCounts:
         if not any(block[: len(CELL)]):
             continue
         row = exercises[exercise] = Tally(combined=block[COMBINED_AT])
-        row.flare_when = dict(zip(FLARE_TIMES, block[FLARE_WHEN_AT:], strict=True))
+        row.flare_when = dict(zip(FLARE_TIMES, block[FLARE_WHEN_AT:STOPPED_AT], strict=True))
+        row.stopped = dict(zip(STOP_REASONS, block[STOPPED_AT:QUICK_AT], strict=True))
+        row.quick, row.followed_up = block[QUICK_AT], block[FOLLOWED_AT]
         cells = intensities[exercise] = {}
         for (intensity, outcome), cell in CELL.items():
             people, flared = block[cell], block[FLARED_AT + cell]

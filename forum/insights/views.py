@@ -4,7 +4,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from forum.errors import Invalid
-from forum.insights import service
+from forum.insights import queries, service
 from forum.insights.charts import swatch
 from forum.insights.presenters import (
     FIELD_NAMES,
@@ -13,7 +13,7 @@ from forum.insights.presenters import (
     present_row,
     present_wider,
 )
-from forum.insights.schemas import EVERYONE, GROUP_FIELDS, CompareSchema, GroupSchema
+from forum.insights.schemas import EVERYONE, GROUP_FIELDS, VIEWS, CompareSchema, GroupSchema
 from forum.validation import load
 from forum.web.forms import form_input
 from forum.web.page_cache import kept_for_anyone
@@ -50,10 +50,13 @@ def index():
     except Invalid as error:
         page["errors"] = error.fields
         return render_template("insights/index.html", **page), 422
-    result = service.insights(group, detail=True)
+    view = request.args.get("view") if request.args.get("view") in VIEWS else "all"
+    result = service.insights(group, detail=True, view=view)
     return render_template(
         "insights/index.html",
         **page,
+        view=view,
+        my_answers=queries.quick_answers_of(current_user),
         result=result,
         rows=[present_row(row, group) for row in result["exercises"]],
         described=describe_group(group),

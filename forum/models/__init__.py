@@ -10,6 +10,7 @@ from forum.models.experience import (
     experience_tags,
 )
 from forum.models.moderation import Flag, ModerationAction
+from forum.models.over_time import FollowUp, QuickAnswer
 from forum.models.search import SearchChange
 from forum.models.status import Status
 from forum.models.user import ApiToken, User
@@ -20,8 +21,10 @@ __all__ = [
     "Experience",
     "ExperienceExercise",
     "Flag",
+    "FollowUp",
     "MeToo",
     "ModerationAction",
+    "QuickAnswer",
     "Reply",
     "ReplyRevision",
     "Revision",

@@ -4,13 +4,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, func, literal, select, union_all
 from sqlalchemy.orm import selectinload
 
 from forum import search
 from forum.clock import utcnow
 from forum.extensions import db
-from forum.models import Experience, Flag, ModerationAction, Reply, Status, User
+from forum.models import Experience, Flag, FollowUp, ModerationAction, Reply, Status, User
 from forum.pagination import Page
 
 OVERDUE_AFTER = timedelta(days=1)
@@ -36,7 +36,7 @@ class AuthorHistory:
 class QueueItem:
     """One thing waiting for a moderator, with what they need to decide on it."""
 
-    item: Experience | Reply
+    item: Experience | Reply | FollowUp
     waiting_since: datetime
     flags: list[Flag] = field(default_factory=list)
     history: AuthorHistory = field(default_factory=AuthorHistory)
@@ -45,8 +45,10 @@ class QueueItem:
 
     @property
     def type(self) -> str:
-        """ "experience" or "reply": what the queue's answer and page show it as."""
-        return "reply" if isinstance(self.item, Reply) else "experience"
+        """What the item is: experience, follow_up or reply (the queue's answer and page)."""
+        if isinstance(self.item, FollowUp):
+            return "follow_up"
+        return "experience" if isinstance(self.item, Experience) else "reply"
 
     @property
     def overdue(self) -> bool:
@@ -88,6 +90,75 @@ def _count(statement: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery()))
 
 
+def _pending_select() -> Select:
+    """Pending experiences, follow-ups and replies as (type, id, since), oldest first (a reply
+    since it was last written: REVIEW_NEW_MEMBER_REPLIES)."""
+    waiting = union_all(
+        select(
+            literal("experience").label("type"),
+            Experience.id.label("id"),
+            Experience.submitted_at.label("since"),
+        ).where(Experience.status == Status.PENDING),
+        select(
+            literal("follow_up").label("type"),
+            FollowUp.id.label("id"),
+            FollowUp.submitted_at.label("since"),
+        ).where(FollowUp.status == Status.PENDING),
+        select(
+            literal("reply").label("type"),
+            Reply.id.label("id"),
+            Reply.updated_at.label("since"),
+        ).where(Reply.status == Status.PENDING),
+    ).subquery()
+    return select(waiting.c.type, waiting.c.id, waiting.c.since).order_by(
+        waiting.c.since, waiting.c.type, waiting.c.id
+    )
+
+
+def _pending_page(page: int, per_page: int, details: bool) -> Page:
+    """The review queue: experiences, follow-ups and replies waiting, oldest first."""
+    rows = db.session.execute(_pending_select().limit(per_page).offset((page - 1) * per_page)).all()
+    wanted = {kind: [item_id for type_, item_id, _ in rows if type_ == kind] for kind in
+              ("experience", "follow_up", "reply")}  # fmt: skip
+    options = [
+        selectinload(Experience.author),
+        selectinload(Experience.exercise_rows),
+        selectinload(Experience.tags),
+    ]
+    if details:
+        options.append(selectinload(Experience.revisions))
+    loaded = {
+        ("experience", item.id): item
+        for item in db.session.scalars(
+            select(Experience).where(Experience.id.in_(wanted["experience"])).options(*options)
+        )
+    }
+    loaded.update(
+        (("follow_up", item.id), item)
+        for item in db.session.scalars(
+            select(FollowUp)
+            .where(FollowUp.id.in_(wanted["follow_up"]))
+            .options(selectinload(FollowUp.author), selectinload(FollowUp.experience))
+        )
+    )
+    loaded.update(
+        (("reply", item.id), item)
+        for item in db.session.scalars(
+            select(Reply).where(Reply.id.in_(wanted["reply"])).options(selectinload(Reply.author))
+        )
+    )
+    items = [
+        QueueItem(item=loaded[(type_, item_id)], waiting_since=since)
+        for type_, item_id, since in rows
+        if (type_, item_id) in loaded
+    ]
+    if details:
+        _attach_histories(items)
+        _attach_experience_titles([entry for entry in items if entry.type == "reply"])
+        _attach_similar([entry for entry in items if entry.type == "experience"])
+    return Page(items=items, page=page, per_page=per_page, total=_count(_pending_select()))
+
+
 def queue_page(kind: str, page: int = 1, per_page: int = 20, *, details: bool = False) -> Page:
     """A page of the queue, oldest first: pending or flagged experiences, or flagged replies.
 
@@ -118,37 +189,6 @@ def queue_page(kind: str, page: int = 1, per_page: int = 20, *, details: bool = 
         else:
             _attach_similar(items)
     return Page(items=items, page=page, per_page=per_page, total=_count(_queue_select(kind)))
-
-
-def _pending_replies() -> Select:
-    """Replies waiting for review (REVIEW_NEW_MEMBER_REPLIES), since they were last written."""
-    return (
-        select(Reply, Reply.updated_at)
-        .where(Reply.status == Status.PENDING)
-        .order_by(Reply.updated_at, Reply.id)
-    )
-
-
-def _pending_page(page: int, per_page: int, *, details: bool) -> Page:
-    """Pending experiences and replies in one queue, oldest first: the first `page` pages of
-    each, merged (the queue is short, so this stays cheap)."""
-    wanted = page * per_page
-    stories = _queue_select("pending").options(
-        selectinload(Experience.author),
-        selectinload(Experience.exercise_rows),
-        selectinload(Experience.tags),
-        *([selectinload(Experience.revisions)] if details else []),
-    )
-    replies = _pending_replies().options(selectinload(Reply.author))
-    rows = [*db.session.execute(stories.limit(wanted)), *db.session.execute(replies.limit(wanted))]
-    rows.sort(key=lambda row: (row[1], row[0].id))
-    items = [QueueItem(item=item, waiting_since=since) for item, since in rows[wanted - per_page :]]
-    if details:
-        _attach_histories(items)
-        _attach_experience_titles([entry for entry in items if entry.type == "reply"])
-        _attach_similar([entry for entry in items if entry.type == "experience"])
-    total = _count(_queue_select("pending")) + _count(_pending_replies())
-    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def _attach_flags(items: list[QueueItem], kind: str) -> None:
@@ -259,7 +299,10 @@ def waiting_counts() -> dict[str, int]:
     ).scalar_subquery() + (
         select(func.count()).select_from(Reply).where(Reply.status == Status.PENDING)
     ).scalar_subquery()
-    counts = {"pending": pending}
+    pending_follow_ups = (
+        select(func.count()).select_from(FollowUp).where(FollowUp.status == Status.PENDING)
+    ).scalar_subquery()
+    counts = {"pending": pending + pending_follow_ups}
     for kind, model, column in (
         ("flagged", Experience, Flag.experience_id),
         ("flagged_replies", Reply, Flag.reply_id),

@@ -49,7 +49,7 @@ LOG_ACTIONS = MappingProxyType(
         "delete": "Deleted by a moderator",
     }
 )
-TARGET_TYPES = ("experience", "reply", "user")
+TARGET_TYPES = ("experience", "reply", "user", "follow_up")
 QUEUE_KINDS = MappingProxyType(
     {"pending": "Waiting for review", "flagged": "Flagged", "flagged_replies": "Flagged replies"}
 )
@@ -75,6 +75,13 @@ class DecisionSchema(InputSchema):
     def reason_when_needed(self, data, **kwargs):
         if data.get("action") in NEEDS_REASON and not data.get("reason"):
             raise ValidationError("Choose a reason; the author is told it.", "reason")
+
+
+class FollowUpDecisionSchema(DecisionSchema):
+    """A moderator's decision on a follow-up: approve, reject, hide or restore (no version)."""
+
+    class Meta:
+        exclude = ("version",)
 
 
 class ReplyDecisionSchema(DecisionSchema):

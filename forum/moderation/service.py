@@ -7,9 +7,15 @@ from forum.audit import record_action
 from forum.clock import utcnow
 from forum.errors import Conflict, NotFound
 from forum.extensions import db
-from forum.models import Experience, Flag, Reply, Status, User
+from forum.models import Experience, Flag, FollowUp, Reply, Status, User
 from forum.moderation.schemas import DECISION_REASON
-from forum.permissions import NO_EXPERIENCE, NO_REPLY, ensure_can_decide, ensure_can_moderate
+from forum.permissions import (
+    NO_EXPERIENCE,
+    NO_FOLLOW_UP,
+    NO_REPLY,
+    ensure_can_decide,
+    ensure_can_moderate,
+)
 from forum.workflow import ALREADY_DECIDED
 
 
@@ -142,3 +148,49 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     )
     db.session.commit()
     return db.session.get(Reply, reply_id)
+
+
+def decide_follow_up(moderator: User, follow_up_id: int, values: dict) -> FollowUp:
+    """Approve, reject, hide or restore a follow-up; the first of two moderators wins.
+
+    Follow-ups have no version column: the status the moderator saw is what the update
+    requires. Approvals count toward the author's trust like a story's.
+    """
+    ensure_can_moderate(moderator)
+    follow_up = db.session.get(FollowUp, follow_up_id)
+    if follow_up is None:
+        raise NotFound(NO_FOLLOW_UP)
+    action, reason, note = values["action"], values.get("reason"), values.get("note")
+    old_status = follow_up.status
+    ensure_can_decide(moderator, follow_up, action)
+    now = utcnow()
+    changes = {"status": workflow.target(follow_up, action)}
+    if action in ("reject", "hide"):
+        changes["status_reason"] = status_reason(reason, note)
+    else:
+        changes["status_reason"] = None
+        changes["published_at"] = follow_up.published_at or now
+    result = db.session.execute(
+        update(FollowUp)
+        .where(FollowUp.id == follow_up_id, FollowUp.status == old_status)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict(ALREADY_DECIDED)
+    _adjust_trust(follow_up.author_id, action)
+    record_action(
+        moderator,
+        action,
+        "follow_up",
+        follow_up_id,
+        subject_id=follow_up.author_id,
+        reason=reason,
+        note=note,
+    )
+    if Status.PUBLISHED in (old_status, changes["status"]):
+        search.note_changed(follow_up.experience_id)
+    unit_of_work.commit()
+    db.session.expire_all()
+    return db.session.get(FollowUp, follow_up_id)

@@ -15,6 +15,7 @@ from forum.moderation.schemas import (
     QUEUE_KINDS,
     TARGET_TYPES,
     DecisionSchema,
+    FollowUpDecisionSchema,
     LogArgsSchema,
     QueueArgsSchema,
     ReplyDecisionSchema,
@@ -107,6 +108,22 @@ def decide(experience_id: int):
         flash(error.message, "error")
         return back_to(url_for("moderation.queue"))
     flash(f"{DONE[values['action']]}: “{experience.title}”.")
+    return back_to(url_for("moderation.queue"))
+
+
+@bp.post("/follow-ups/<int:follow_up_id>/decision")
+@moderator_page
+def decide_follow_up(follow_up_id: int):
+    values = form_input(FollowUpDecisionSchema())
+    try:
+        service.decide_follow_up(
+            current_user, follow_up_id, load(FollowUpDecisionSchema(), values, from_form=True)
+        )
+    except (Invalid, Conflict) as error:
+        details = [message for messages in (error.fields or {}).values() for message in messages]
+        flash(" ".join(details) or error.message, "error")
+        return back_to(url_for("moderation.queue"))
+    flash(f"{DONE[values['action']]}: the follow-up.")
     return back_to(url_for("moderation.queue"))
 
 

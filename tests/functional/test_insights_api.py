@@ -20,6 +20,8 @@ ROW_KEYS = {
     "worse_share",
     "flare_share",
     "baseline",
+    "stopped",
+    "answers_from",
 }
 
 
@@ -59,7 +61,9 @@ def test_insights_has_exactly_the_contracts_shape(client, stories):
         "suppressed",
         "correction",
         "wider_groups",
+        "view",
     }
+    assert body["view"] == "all"
     assert body["correction"] == "holm"
     assert body["filters"] == {"onset": "injury"}
     assert body["group_size"] == 10
@@ -71,6 +75,8 @@ def test_insights_has_exactly_the_contracts_shape(client, stories):
     assert qigong["reports"] == 8
     assert qigong["people"] == 8
     assert qigong["combined"] == 4
+    assert qigong["stopped"] == {"people": None, "reasons": {}, "reasons_suppressed": []}
+    assert qigong["answers_from"] == {"stories": 8, "follow_ups": 0, "quick_answers": 0}
     assert qigong["outcomes"] == {
         "helped_a_lot": 2,
         "helped": 2,

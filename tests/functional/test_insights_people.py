@@ -1,13 +1,13 @@
 """Insights count people, not posts: main exercise, baseline outside, correction, widening."""
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from forum.demo import loader
 from forum.extensions import db
 from forum.insights import service
 from forum.insights.schemas import ComparisonResponseSchema, InsightsResponseSchema
-from forum.models import Experience, SearchChange
+from forum.models import Experience, QuickAnswer, SearchChange
 from forum.vocabulary import EXERCISE
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
@@ -145,6 +145,13 @@ def test_the_demo_note_shows_only_while_demo_stories_are_counted(client, ctx):
     demo = list(db.session.scalars(select(Experience.id).where(Experience.is_demo.is_(True))))
     db.session.execute(update(Experience).where(Experience.id.in_(demo)).values(status="deleted"))
     db.session.add_all(SearchChange(experience_id=experience_id) for experience_id in demo)
+    db.session.commit()
+    # Demo quick answers copy the demo stories' invented patterns: the note stays for them.
+    assert note in client.get("/insights").get_data(as_text=True)
+    quick = db.session.scalars(select(QuickAnswer).where(QuickAnswer.is_demo.is_(True))).all()
+    assert quick
+    db.session.add_all(SearchChange(experience_id=-answer.user_id) for answer in quick)
+    db.session.execute(delete(QuickAnswer).where(QuickAnswer.is_demo.is_(True)))
     db.session.commit()
     assert note not in client.get("/insights").get_data(as_text=True)
 

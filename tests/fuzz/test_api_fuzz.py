@@ -20,12 +20,14 @@ from forum import create_app
 from forum.auth.service import issue_token
 from forum.config import RATE_LIMIT_DEFAULTS
 from forum.extensions import db
+from forum.vocabulary import EXERCISE
 from tests.conftest import TEST_DATABASE_URL, make_app
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.fuzz import tally
 from tests.fuzz.seed import ADMIN, MEMBER, SEEDED_IDS, SEEDED_NAMES, seed_community
 
 pytestmark = pytest.mark.fuzz
+EXERCISE_KEYS = list(EXERCISE)
 
 # Per operation; FUZZ_EXAMPLES raises it for a longer hunt.
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "100"))
@@ -78,6 +80,8 @@ def toward_seeded_rows(path_parameters: dict) -> dict:
             value = value % SEEDED_IDS + 1
         elif name == "username" and isinstance(value, str):
             value = SEEDED_NAMES[len(value) % len(SEEDED_NAMES)]
+        elif name == "exercise" and isinstance(value, str) and len(value) % 4:
+            value = EXERCISE_KEYS[len(value) % len(EXERCISE_KEYS)]  # a known key, mostly
         aimed[name] = value
     return aimed
 

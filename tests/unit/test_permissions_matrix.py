@@ -11,7 +11,7 @@ from sqlalchemy import event
 from forum import permissions
 from forum.clock import utcnow
 from forum.errors import DomainError
-from forum.experiences import discussion, drafts, own_replies, queries
+from forum.experiences import discussion, drafts, over_time, own_replies, queries
 from forum.experiences import service as experiences
 from forum.extensions import db
 from forum.models import Status, User
@@ -96,6 +96,12 @@ ACTIONS = {
     "delete_reply": (
         lambda user, experience, reply: permissions.can_delete_reply(user, reply),
         lambda user, experience, reply: own_replies.delete_reply(user, reply.id),
+    ),
+    "add_follow_up": (
+        lambda user, experience, reply: permissions.can_add_follow_up(user, experience),
+        lambda user, experience, reply: over_time.add_follow_up(
+            user, experience.id, {"still_doing": True, "outcome": "helped", "flare": "none"}
+        ),
     ),
     **{f"decide_{action}": _decide(action) for action in DECISIONS},
     **{f"decide_reply_{action}": _decide_reply(action) for action in REPLY_DECISIONS},

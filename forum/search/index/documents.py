@@ -15,7 +15,7 @@ from forum.vocabulary import PROFILE_FIELDS
 def document_for(experience: Experience) -> dict:
     """The index document of a published experience; never anything private (no e-mail)."""
     title, title_words = document_terms(experience.title, markdown=False)
-    body, body_words = document_terms(experience.body)
+    body, body_words = document_terms(searchable_body(experience))
     topics = [exercise_words(key) for key in experience.exercises] + experience.tag_names
     document = {
         "id": str(experience.id),
@@ -39,6 +39,13 @@ def document_for(experience: Experience) -> dict:
             document[name] = value
     document["fingerprint"] = fingerprint(document)
     return document
+
+
+def searchable_body(experience: Experience) -> str:
+    """The story's text followed by its published follow-ups' (others are never indexed)."""
+    texts = [experience.body]
+    texts += [item.body for item in experience.follow_ups if item.is_published and item.body]
+    return "\n\n".join(texts)
 
 
 def fingerprint(document: dict) -> str:

@@ -29,7 +29,11 @@ def load_experiences(session: Session, ids: Iterable[int]) -> dict[int, Experien
     query = (
         select(Experience)
         .where(Experience.id.in_(list(ids)))
-        .options(selectinload(Experience.exercise_rows), selectinload(Experience.tags))
+        .options(
+            selectinload(Experience.exercise_rows),
+            selectinload(Experience.tags),
+            selectinload(Experience.follow_ups),
+        )
     )
     return {experience.id: experience for experience in session.scalars(query)}
 
@@ -95,7 +99,11 @@ def published_experiences(session: Session, batch: int = 1000) -> Iterator[Exper
             .where(Experience.status == Status.PUBLISHED, Experience.id > last_id)
             .order_by(Experience.id)
             .limit(batch)
-            .options(selectinload(Experience.exercise_rows), selectinload(Experience.tags))
+            .options(
+                selectinload(Experience.exercise_rows),
+                selectinload(Experience.tags),
+                selectinload(Experience.follow_ups),
+            )
         )
         experiences = list(session.scalars(query))
         if not experiences:
