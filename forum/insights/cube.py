@@ -22,7 +22,7 @@ from threading import Lock
 from sqlalchemy import Connection
 
 from forum import caching
-from forum.insights import queries
+from forum.insights import queries, suppression
 from forum.insights.people import Answer, Group, PeopleTable, answer_from
 from forum.insights.vectors import GroupCounts
 
@@ -47,6 +47,7 @@ class Cube:
         self._sizes: dict[tuple, int] = {}
         self._version = 0  # moves whenever the table changes
         self._responses: dict[tuple, tuple[int, object]] = {}
+        self._patterns: dict[int, tuple[int, suppression.Pattern]] = {}
 
     def counts(self, *groups: Group) -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
@@ -68,6 +69,26 @@ class Cube:
                     memo[key] = compute(group)
                 answers.append(memo[key])
             return answers
+
+    def protected_counts(self, minimum: int, *groups: Group):
+        """(the suppression pattern of the whole lattice, each group's counts with its
+        baseline's), both of the same version of the table. The pattern is decided once per
+        version for every group at once, so no order of requests changes it."""
+        with self._lock:
+            self._current()
+            kept = self._patterns.get(minimum)
+            if kept is None or kept[0] != self._version:
+                kept = self._patterns[minimum] = (
+                    self._version,
+                    suppression.pattern(self._table, minimum),
+                )
+            answers = []
+            for group in groups:
+                key = tuple(sorted(group.items()))
+                if key not in self._answers:
+                    self._answers[key] = self._table.counts(group)
+                answers.append(self._answers[key])
+            return kept[1], answers
 
     def remembered(self, key: tuple, make):
         """`make()`'s answer, made once per key until the table next changes (callers must

@@ -8,6 +8,7 @@ from forum.insights import report
 from forum.insights.cube import app_cube
 from forum.insights.people import Group
 from forum.insights.stats import difference_interval, difference_p_value
+from forum.insights.suppression import Pattern
 from forum.vocabulary import EXERCISE, PROFILE_FIELDS
 
 
@@ -21,21 +22,14 @@ def widen_below() -> int:
     return current_app.config["INSIGHTS_WIDEN_BELOW"]
 
 
-def _shown_size(size: int) -> int | None:
-    return size if size >= min_reports() else None
-
-
-def wider_groups(group: Group, size: int) -> list[dict]:
-    """When the group is too narrow, each group that drops one of its filters, with its size."""
+def wider_groups(group: Group, size: int, pattern: Pattern) -> list[dict]:
+    """When the group is too narrow, each group that drops one of its filters, with its size
+    (null where the suppression pattern hides it)."""
     if size >= widen_below():
         return []
     wider = [{k: v for k, v in group.items() if k != name} for name in PROFILE_FIELDS]
     wider = [candidate for candidate in wider if len(candidate) < len(group)]
-    sizes = app_cube().sizes(*wider)
-    return [
-        {"filters": candidate, "group_size": _shown_size(people)}
-        for candidate, people in zip(wider, sizes, strict=True)
-    ]
+    return [{"filters": group, "group_size": pattern.group_size(group)} for group in wider]
 
 
 def insights(group: Group, *, detail: bool = False) -> dict:
@@ -49,9 +43,9 @@ def insights(group: Group, *, detail: bool = False) -> dict:
 
 
 def _insights(group: Group, detail: bool) -> dict:
-    ((counts, outside),) = app_cube().counts(group)
-    response = report.build(group, counts, outside, min_reports(), detail)
-    response["wider_groups"] = wider_groups(group, counts.size)
+    pattern, ((counts, outside),) = app_cube().protected_counts(min_reports(), group)
+    response = report.build(group, counts, outside, pattern, min_reports(), detail)
+    response["wider_groups"] = wider_groups(group, counts.size, pattern)
     return response
 
 
@@ -101,11 +95,13 @@ def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
     Each difference gets its Newcombe interval on people; "beyond chance" is decided after
     the correction across every exercise both groups show.
     """
-    (counts_a, outside_a), (counts_b, outside_b) = app_cube().counts(group_a, group_b)
-    first = report.build(group_a, counts_a, outside_a, min_reports(), detail)
-    second = report.build(group_b, counts_b, outside_b, min_reports(), detail)
-    first["wider_groups"] = wider_groups(group_a, counts_a.size)
-    second["wider_groups"] = wider_groups(group_b, counts_b.size)
+    pattern, ((counts_a, outside_a), (counts_b, outside_b)) = app_cube().protected_counts(
+        min_reports(), group_a, group_b
+    )
+    first = report.build(group_a, counts_a, outside_a, pattern, min_reports(), detail)
+    second = report.build(group_b, counts_b, outside_b, pattern, min_reports(), detail)
+    first["wider_groups"] = wider_groups(group_a, counts_a.size, pattern)
+    second["wider_groups"] = wider_groups(group_b, counts_b.size, pattern)
     rows_a = {row["exercise"]: row for row in first["exercises"]}
     rows_b = {row["exercise"]: row for row in second["exercises"]}
     rows, p_values = [], {}
