@@ -45,7 +45,6 @@ from forum.vocabulary import PROFILE_FIELDS
 HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {}
 EMPTY = "?"  # the leaf of people who gave no (known) answer: never a filter, never shown
 UNBOUNDED = 10**12
-AUDIT_PASSES = 60
 
 
 class Axis:
@@ -236,9 +235,10 @@ def lattice_counts(table: PeopleTable, axes: tuple[Axis, ...]):
     return sizes, people
 
 
-def audit(grid_: Grid, values, hidden, small, minimum: int, passes=AUDIT_PASSES) -> list[int]:
+def audit(grid_: Grid, values, hidden, small, minimum: int) -> list[int]:
     """The hidden cells an attacker pins to one value by interval reasoning over every line:
-    shown cells are known, hidden ones are >= 0, and <= minimum - 1 when `small`."""
+    shown cells are known, hidden ones are >= 0, and <= minimum - 1 when `small`. Lines are
+    re-read whenever a bound of one of their cells tightens, until nothing tightens."""
     low = [0 if hide else value for value, hide in zip(values, hidden, strict=True)]
     high = [
         (minimum - 1 if is_small else UNBOUNDED) if hide else value
@@ -247,26 +247,39 @@ def audit(grid_: Grid, values, hidden, small, minimum: int, passes=AUDIT_PASSES)
     for cell, ok in enumerate(grid_.addressable):
         if not ok:  # people with an empty answer: assumed known
             low[cell] = high[cell] = values[cell]
-    lines = [line for line in grid_.lines if any(hidden[c] for c in (line[0], *line[1]))]
-    for _ in range(passes):
-        changed = False
-        for parent, children, empty in lines:
-            known = values[empty]
-            sum_low = sum(low[c] for c in children) + known
-            sum_high = sum(high[c] for c in children) + known
-            if sum_low > low[parent]:
-                low[parent], changed = sum_low, True
-            if sum_high < high[parent]:
-                high[parent], changed = sum_high, True
-            for child in children:
-                child_low = low[parent] - (sum_high - high[child])
-                child_high = high[parent] - (sum_low - low[child])
-                if child_low > low[child]:
-                    low[child], changed = child_low, True
-                if child_high < high[child]:
-                    high[child], changed = child_high, True
-        if not changed:
-            break
+    lines = grid_.lines
+    waiting = [n for n, line in enumerate(lines) if any(hidden[c] for c in (line[0], *line[1]))]
+    queued = set(waiting)
+    while waiting:
+        number = waiting.pop()
+        queued.discard(number)
+        parent, children, empty = lines[number]
+        known = values[empty]
+        sum_low = sum(low[c] for c in children) + known
+        sum_high = sum(high[c] for c in children) + known
+        tightened = []
+        if sum_low > low[parent]:
+            low[parent] = sum_low
+            tightened.append(parent)
+        if sum_high < high[parent]:
+            high[parent] = sum_high
+            tightened.append(parent)
+        for child in children:
+            child_low = low[parent] - (sum_high - high[child])
+            child_high = high[parent] - (sum_low - low[child])
+            if child_low > low[child]:
+                low[child] = child_low
+                tightened.append(child)
+            if child_high < high[child]:
+                high[child] = child_high
+                tightened.append(child)
+        for cell in tightened:
+            if low[cell] > high[cell]:
+                raise ValueError("the counts do not add up along a line")
+            for other in grid_.lines_of[cell]:
+                if other not in queued:
+                    queued.add(other)
+                    waiting.append(other)
     return [c for c, hide in enumerate(hidden) if hide and low[c] >= high[c]]
 
 
@@ -279,12 +292,16 @@ class _Hiding:
         self.count = [
             hidden[parent] + sum(hidden[c] for c in children) for parent, children, _ in grid_.lines
         ]
+        self.hidden_count = sum(hidden)
+        self.touched: set[int] = set()  # lines with a cell hidden since last asked
 
     def hide(self, cell: int) -> None:
         if not self.hidden[cell]:
             self.hidden[cell] = True
+            self.hidden_count += 1
             for number in self.grid.lines_of[cell]:
                 self.count[number] += 1
+                self.touched.add(number)
 
     def _cost(self, cell: int) -> tuple:
         alone = sum(1 for number in self.grid.lines_of[cell] if self.count[number] == 0)
@@ -325,24 +342,32 @@ def _line_pinned(line, values, hidden, small, minimum: int) -> bool:
     return False
 
 
-def protect(grid_: Grid, values, hidden, minimum: int, tie=None, passes=AUDIT_PASSES):
+def protect(grid_: Grid, values, hidden, minimum: int, tie=None):
     """Complete `hidden` (the cells under `minimum` and the ones forced) into a pattern in which
     no hidden cell is derived: see the module's steps 2-4. `tie(hidden)` lists what must be
     hidden with the cells hidden so far."""
     small = [value < minimum for value in values]
     state = _Hiding(grid_, values, [h or s for h, s in zip(hidden, small, strict=True)])
     hidden = state.hidden
+    if all(hide for hide, ok in zip(hidden, grid_.addressable, strict=True) if ok):
+        return hidden  # nothing shown, nothing to derive from
+    lengths = [1 + len(children) for _, children, _ in grid_.lines]
+    dirty = range(len(grid_.lines))
     while True:
-        changed = False
+        before = state.hidden_count
         for cell in tie(hidden) if tie else ():
             state.hide(cell)
-            changed = True
-        for number, line in enumerate(grid_.lines):
-            if state.count[number] and _line_pinned(line, values, hidden, small, minimum):
-                changed |= state.complement([number])
-        if changed:
+        for number in dirty:
+            # A line without a shown cell tells nothing by itself (the audit reads it).
+            if 0 < state.count[number] < lengths[number] and _line_pinned(
+                grid_.lines[number], values, hidden, small, minimum
+            ):
+                state.complement([number])
+        if state.hidden_count > before:
+            dirty = sorted(state.touched)
+            state.touched.clear()
             continue
-        pinned = audit(grid_, values, hidden, small, minimum, passes)
+        pinned = audit(grid_, values, hidden, small, minimum)
         fixed: set[int] = set()  # one cell per line each round: the rest may be freed by it
         for cell in pinned:
             free = grid_.addressable[cell] and not fixed.intersection(grid_.lines_of[cell])
@@ -350,6 +375,8 @@ def protect(grid_: Grid, values, hidden, minimum: int, tie=None, passes=AUDIT_PA
                 fixed.update(grid_.lines_of[cell])
         if not fixed:
             return hidden
+        dirty = sorted(state.touched)
+        state.touched.clear()
 
 
 @dataclass
