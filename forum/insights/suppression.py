@@ -248,7 +248,14 @@ def audit(grid_: Grid, values, hidden, small, minimum: int) -> list[int]:
         if not ok:  # people with an empty answer: assumed known
             low[cell] = high[cell] = values[cell]
     lines = grid_.lines
-    waiting = [n for n, line in enumerate(lines) if any(hidden[c] for c in (line[0], *line[1]))]
+    # A line whose cells are all hidden and small tightens nothing until a neighbour does.
+    loose = [hide and not is_small for hide, is_small in zip(hidden, small, strict=True)]
+    waiting = [
+        number
+        for number, (parent, children, _) in enumerate(lines)
+        if any(hidden[c] for c in (parent, *children))
+        and any(loose[c] or not hidden[c] for c in (parent, *children))
+    ]
     queued = set(waiting)
     while waiting:
         number = waiting.pop()
