@@ -13,19 +13,19 @@ is granted, and derives what it can:
   attacker is told which hidden cells are small: stronger than the real one).
 
 Two derivations: interval propagation over all relations until nothing tightens (differencing,
-chains of differences, the non-negativity traps), and exact linear algebra over the rationals
+chains of differences, the non-negativity traps), and exact linear algebra
 (is a hidden cell a linear combination of shown numbers?). A hidden cell is *disclosed* when
 either pins it to one value.
 """
 
 from collections import defaultdict
-from fractions import Fraction
 from itertools import product
 
 from forum.insights.vectors import INTENSITIES
 from forum.vocabulary import EXERCISE, PROFILE_FIELDS
 
 ALL, EMPTY = "*", "?"
+PRIME = 2**61 - 1
 DIMENSIONS = list(PROFILE_FIELDS)
 
 
@@ -220,27 +220,28 @@ class Attack:
         return sorted(cell for cell, (lo, hi) in self.bounds().items() if lo >= hi)
 
     def linearly_determined(self) -> list:
-        """Hidden cells that are a linear combination of shown numbers: exact elimination over
-        the rationals of the equations among hidden cells, then a cell is determined when a
-        reduced row holds it alone."""
+        """Hidden cells that are a linear combination of shown numbers: exact elimination of
+        the equations among hidden cells, then a cell is determined when a reduced row holds it
+        alone. Arithmetic is modulo the prime 2**61 - 1 for speed: the coefficients are 0 and
+        +-1, so it agrees with the rationals unless that prime divides a minor of the matrix."""
         if not hasattr(self, "equations"):
             self.bounds()
         pivots: dict = {}  # pivot cell -> row {cell: Fraction}
         order = {cell: n for n, cell in enumerate(sorted(self.hidden_cells()))}
         for terms, _ in self.equations:
-            row = defaultdict(Fraction)
+            row = defaultdict(int)
             for coefficient, cell in terms:
-                row[cell] += coefficient
+                row[cell] = (row[cell] + coefficient) % PRIME
             row = {c: v for c, v in row.items() if v}
             while row:
                 pivot = min(row, key=order.__getitem__)
                 if pivot not in pivots:
-                    scale = row[pivot]
-                    pivots[pivot] = {c: v / scale for c, v in row.items()}
+                    inverse = pow(row[pivot], PRIME - 2, PRIME)
+                    pivots[pivot] = {c: v * inverse % PRIME for c, v in row.items()}
                     break
                 factor = row[pivot]
                 for c, v in pivots[pivot].items():
-                    value = row.get(c, 0) - factor * v
+                    value = (row.get(c, 0) - factor * v) % PRIME
                     if value:
                         row[c] = value
                     else:
@@ -253,7 +254,7 @@ class Attack:
                 for d, v in pivots[c].items():
                     if d == c:
                         continue
-                    value = row.get(d, 0) - factor * v
+                    value = (row.get(d, 0) - factor * v) % PRIME
                     if value:
                         row[d] = value
                     else:
