@@ -354,10 +354,10 @@ def protect(grid_: Grid, values, hidden, minimum: int, tie=None):
     no hidden cell is derived: see the module's steps 2-4. `tie(hidden)` lists what must be
     hidden with the cells hidden so far."""
     small = [value < minimum for value in values]
-    state = _Hiding(grid_, values, [h or s for h, s in zip(hidden, small, strict=True)])
-    hidden = state.hidden
+    hidden = [h or s for h, s in zip(hidden, small, strict=True)]
     if all(hide for hide, ok in zip(hidden, grid_.addressable, strict=True) if ok):
         return hidden  # nothing shown, nothing to derive from
+    state = _Hiding(grid_, values, hidden)
     lengths = [1 + len(children) for _, children, _ in grid_.lines]
     dirty = range(len(grid_.lines))
     while True:
