@@ -47,7 +47,7 @@ class Cube:
         self._sizes: dict[tuple, int] = {}
         self._version = 0  # moves whenever the table changes
         self._responses: dict[tuple, tuple[int, object]] = {}
-        self._patterns: dict[int, tuple[int, suppression.Pattern]] = {}
+        self._patterns: dict[tuple, tuple[int, suppression.Pattern]] = {}
 
     def counts(self, *groups: Group) -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
@@ -70,17 +70,17 @@ class Cube:
                 answers.append(memo[key])
             return answers
 
-    def protected_counts(self, minimum: int, *groups: Group):
+    def protected_counts(self, minimum: int, complementary: bool, *groups: Group):
         """(the suppression pattern of the whole lattice, each group's counts with its
         baseline's), both of the same version of the table. The pattern is decided once per
         version for every group at once, so no order of requests changes it."""
         with self._lock:
             self._current()
-            kept = self._patterns.get(minimum)
+            kept = self._patterns.get((minimum, complementary))
             if kept is None or kept[0] != self._version:
-                kept = self._patterns[minimum] = (
+                kept = self._patterns[(minimum, complementary)] = (
                     self._version,
-                    suppression.pattern(self._table, minimum),
+                    suppression.pattern(self._table, minimum, complementary),
                 )
             answers = []
             for group in groups:

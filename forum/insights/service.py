@@ -17,6 +17,12 @@ def min_reports() -> int:
     return current_app.config["INSIGHTS_MIN_REPORTS"]
 
 
+def complementary() -> bool:
+    """Whether cells that would let a hidden one be derived are hidden too (always, except in
+    tests of the counting itself: INSIGHTS_LATTICE_PROTECTION is not read from the environment)."""
+    return current_app.config.get("INSIGHTS_LATTICE_PROTECTION", True)
+
+
 def widen_below() -> int:
     """Groups with fewer people than this are offered their nearest wider groups."""
     return current_app.config["INSIGHTS_WIDEN_BELOW"]
@@ -38,12 +44,21 @@ def insights(group: Group, *, detail: bool = False) -> dict:
     `detail` adds each exercise's breakdown by intensity. A group smaller than min_reports
     people gets no numbers at all (not even its size) and every exercise suppressed.
     """
-    key = ("insights", tuple(sorted(group.items())), detail, min_reports(), widen_below())
+    key = (
+        "insights",
+        tuple(sorted(group.items())),
+        detail,
+        min_reports(),
+        widen_below(),
+        complementary(),
+    )
     return app_cube().remembered(key, lambda: _insights(group, detail))
 
 
 def _insights(group: Group, detail: bool) -> dict:
-    pattern, ((counts, outside),) = app_cube().protected_counts(min_reports(), group)
+    pattern, ((counts, outside),) = app_cube().protected_counts(
+        min_reports(), complementary(), group
+    )
     response = report.build(group, counts, outside, pattern, min_reports(), detail)
     response["wider_groups"] = wider_groups(group, counts.size, pattern)
     return response
@@ -96,7 +111,7 @@ def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
     the correction across every exercise both groups show.
     """
     pattern, ((counts_a, outside_a), (counts_b, outside_b)) = app_cube().protected_counts(
-        min_reports(), group_a, group_b
+        min_reports(), complementary(), group_a, group_b
     )
     first = report.build(group_a, counts_a, outside_a, pattern, min_reports(), detail)
     second = report.build(group_b, counts_b, outside_b, pattern, min_reports(), detail)

@@ -8,6 +8,7 @@ the incremental path after random edits, each recorded in the outbox as the serv
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, insert, select
@@ -21,6 +22,14 @@ from forum.models import Experience, ExperienceExercise, SearchChange
 from forum.vocabulary import EXERCISE, FLARE, INTENSITY, OUTCOME, PROFILE_FIELDS
 from tests.conftest import serving
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _counting_only(monkeypatch):
+    """These tests check the counting with threshold-only suppression; the protection against
+    differencing is checked by tests/functional/test_insights_attacker.py."""
+    monkeypatch.setattr(service, "complementary", lambda: False)
+
 
 MIN_REPORTS = 3
 # A few keys per field, so that groups are neither empty nor everyone.

@@ -10,6 +10,13 @@ from tests.conftest import serving
 from tests.factories import ExperienceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _counting_only(monkeypatch):
+    """These tests check the counting with threshold-only suppression; the protection against
+    differencing is checked by tests/functional/test_insights_attacker.py."""
+    monkeypatch.setattr(service, "complementary", lambda: False)
+
+
 def post(count: int, **fields) -> None:
     """`count` experiences by `count` members with the same fields (published unless told)."""
     for _ in range(count):
