@@ -78,9 +78,10 @@ class Cube:
             self._current()
             kept = self._patterns.get((minimum, complementary))
             if kept is None or kept[0] != self._version:
+                previous = kept[1] if kept else None
                 kept = self._patterns[(minimum, complementary)] = (
                     self._version,
-                    suppression.pattern(self._table, minimum, complementary),
+                    suppression.pattern(self._table, minimum, complementary, previous),
                 )
             answers = []
             for group in groups:

@@ -435,23 +435,37 @@ def _threshold_only(grid_: Grid, values, hidden, minimum: int, tie=None) -> list
     return hidden
 
 
-def pattern(table: PeopleTable, minimum: int, complementary: bool = True) -> Pattern:
+def pattern(
+    table: PeopleTable,
+    minimum: int,
+    complementary: bool = True,
+    previous: Pattern | None = None,
+) -> Pattern:
     """The suppression pattern of the whole lattice for this table and min_reports.
 
     Without `complementary` only the cells under min_reports (and what goes with them) are
     hidden: that protects nobody against differencing, and exists for tests of the counting.
+    A table of the `previous` pattern (same minimum and method) whose counts and forced cells
+    did not change keeps its decision: the pattern is a function of the counts alone, so this
+    only saves time (a change usually touches one exercise).
     """
     complete = protect if complementary else _threshold_only
     axes = profile_axes()
     sizes, people = lattice_counts(table, axes)
     groups = grid(axes)
-    size_hidden = complete(groups, sizes, [False] * groups.size, minimum)
+    if previous is not None and previous.sizes == sizes:
+        size_hidden = previous.size_hidden
+    else:
+        size_hidden = complete(groups, sizes, [False] * groups.size, minimum)
     cells = grid((*axes, INTENSITY_AXIS))
     width = len(INTENSITY_AXIS.nodes)
     forced = [hide for hide in size_hidden for _ in range(width)]
     tie = _tie_intensities(width)
+    same_forced = previous is not None and previous.size_hidden == size_hidden
     hidden = {
-        exercise: complete(cells, values, list(forced), minimum, tie)
+        exercise: previous.hidden[exercise]
+        if same_forced and previous.people[exercise] == values
+        else complete(cells, values, list(forced), minimum, tie)
         for exercise, values in people.items()
     }
     return Pattern(axes, sizes, size_hidden, people, hidden)
