@@ -191,9 +191,12 @@ def check_against_brute_force(group: dict) -> None:
         else:
             assert row["baseline"]["people"] is None
         cells = {i: c for (e, i), c in per_cell.items() if e == key}
+        # Every intensity is shown or suppressed (0 people looks like a few).
         assert {c["intensity"] for c in row["intensities"]} | set(
             row["intensities_suppressed"]
-        ) == set(cells)
+        ) == set(INTENSITY)
+        for cell in row["intensities"]:
+            assert people(cells[cell["intensity"]]) >= MIN_REPORTS
         hidden = sum(people(cells[i]) for i in row["intensities_suppressed"])
         assert not row["intensities"] or hidden == 0 or hidden >= MIN_REPORTS
         for cell in row["intensities"]:
