@@ -14,10 +14,11 @@ from sqlalchemy import select
 
 from forum.demo import loader
 from forum.extensions import db
+from forum.insights.queries import PROFILE_COLUMNS
 from forum.models import Experience, Status
 from forum.vocabulary import EXERCISE, INTENSITY
 from tests.factories import ExperienceFactory, UserFactory
-from tests.insights_attacker import ALL, Attack, as_filters, lattice, truth
+from tests.insights_attacker import ALL, DIMENSIONS, Attack, as_filters, lattice, truth
 
 MINIMUM = 5
 
@@ -28,10 +29,7 @@ def _answers() -> list[tuple]:
             Experience.author_id,
             Experience.id,
             Experience.main_exercise,
-            Experience.onset,
-            Experience.condition,
-            Experience.symptom,
-            Experience.age_band,
+            *PROFILE_COLUMNS,
             Experience.published_at,
             Experience.intensity,
         ).where(Experience.status == Status.PUBLISHED)
@@ -149,7 +147,7 @@ def _naive(attack_true: dict, minimum: int) -> dict:
     """The answers threshold-only suppression gave (the behaviour the issue attacked): each
     cell hidden when under minimum, nothing more, and intensities with 0 people left out."""
     responses = {}
-    everyone = (ALL,) * 4
+    everyone = (ALL,) * len(DIMENSIONS)
     for group in lattice():
         size = attack_true.get(("size", group), 0)
         rows, suppressed = [], []
