@@ -18,8 +18,8 @@ def min_reports() -> int:
 
 
 def complementary() -> bool:
-    """Whether cells that would let a hidden one be derived are hidden too (always, except in
-    tests of the counting itself: INSIGHTS_LATTICE_PROTECTION is not read from the environment)."""
+    """Whether cells that would let a hidden one be derived are hidden too: always in
+    production; a development or test server may turn it off (INSIGHTS_LATTICE_PROTECTION)."""
     return current_app.config.get("INSIGHTS_LATTICE_PROTECTION", True)
 
 
