@@ -195,6 +195,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "INSIGHTS_MIN_REPORTS": _int_setting("INSIGHTS_MIN_REPORTS", 5, minimum=3),
         # Insights offer wider groups to a group with fewer people than this.
         "INSIGHTS_WIDEN_BELOW": _int_setting("INSIGHTS_WIDEN_BELOW", 30, minimum=1),
+        # Complementary suppression over the filter lattice; only a development or test server
+        # may turn it off (its tiny communities would otherwise show almost nothing).
+        "INSIGHTS_LATTICE_PROTECTION": production
+        or os.environ.get("INSIGHTS_LATTICE_PROTECTION", "1").strip().lower() not in FALSE_WORDS,
         "REMEMBER_COOKIE_DURATION_DAYS": _int_setting("REMEMBER_COOKIE_DAYS", 30, minimum=1),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -27,7 +27,7 @@ from threading import Lock
 from sqlalchemy import Connection
 
 from forum import caching
-from forum.insights import queries
+from forum.insights import queries, suppression
 from forum.insights.people import Answer, Group, PeopleTable, answer_from
 from forum.insights.vectors import GroupCounts
 
@@ -53,6 +53,7 @@ class Cube:
         self._sizes: dict[tuple, int] = {}
         self._version = 0  # moves whenever the table changes
         self._responses: dict[tuple, tuple[int, object]] = {}
+        self._patterns: dict[tuple, tuple[int, suppression.Pattern]] = {}
 
     def counts(self, *groups: Group, view: str = "all") -> list[tuple[GroupCounts, GroupCounts]]:
         """Each group's counts with its baseline's, after every change committed so far."""
@@ -76,6 +77,30 @@ class Cube:
                     memo[key] = compute(group)
                 answers.append(memo[key])
             return answers
+
+    def protected_counts(
+        self, minimum: int, complementary: bool, *groups: Group, view: str = "all"
+    ):
+        """(the suppression pattern of the view's whole lattice, each group's counts with its
+        baseline's), both of the same version of the table. The pattern is decided once per
+        version for every group at once, so no order of requests changes it."""
+        with self._lock:
+            self._current()
+            table = self._tables[view]
+            kept = self._patterns.get((view, minimum, complementary))
+            if kept is None or kept[0] != self._version:
+                previous = kept[1] if kept else None
+                kept = self._patterns[(view, minimum, complementary)] = (
+                    self._version,
+                    suppression.pattern(table, minimum, complementary, previous),
+                )
+            answers = []
+            for group in groups:
+                key = (view, *sorted(group.items()))
+                if key not in self._answers:
+                    self._answers[key] = table.counts(group)
+                answers.append(self._answers[key])
+            return kept[1], answers
 
     def remembered(self, key: tuple, make):
         """`make()`'s answer, made once per key until the table next changes (callers must

@@ -6,6 +6,7 @@ from forum.insights.stats import (
     holm_rejections,
     wilson_interval,
 )
+from forum.insights.suppression import Pattern
 from forum.insights.vectors import UNSTATED, GroupCounts, Tally
 from forum.vocabulary import EXERCISE, INTENSITY, OUTCOME
 
@@ -47,25 +48,12 @@ def in_vocabulary_order(keys, vocabulary) -> list[str]:
     return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
 
 
-def _intensity_breakdown(cells: dict[str, Tally], minimum: int) -> dict:
-    """Per-intensity numbers; cells under `minimum` people are suppressed, and so are more of
-    them while the suppressed ones could be recovered by subtracting the shown ones from the row.
-    """
-    # Quick answers' cells (no intensity stated) are never shown, always subtracted.
-    shown = {
-        key: tally for key, tally in cells.items() if tally.people >= minimum and key != UNSTATED
-    }
-    hidden = {key for key, tally in cells.items() if tally.people > 0 and key not in shown}
-    while shown and 0 < sum(cells[key].people for key in hidden) < minimum:
-        smallest = min(shown, key=lambda key: (shown[key].people, key))
-        hidden.add(smallest)
-        del shown[smallest]
+def _intensity_breakdown(cells: dict[str, Tally], shown_keys: list[str]) -> dict:
+    """Per-intensity numbers of the cells the suppression pattern shows; every other intensity
+    of the vocabulary is listed as suppressed (0 people looks like 1 to min_reports - 1)."""
     return {
-        "intensities": [
-            {"intensity": key, **numbers(shown[key])}
-            for key in in_vocabulary_order(shown, INTENSITY)
-        ],
-        "intensities_suppressed": in_vocabulary_order(hidden - {UNSTATED}, INTENSITY),
+        "intensities": [{"intensity": key, **numbers(cells[key])} for key in shown_keys],
+        "intensities_suppressed": [key for key in INTENSITY if key not in shown_keys],
     }
 
 
@@ -104,10 +92,11 @@ def _ranking_key(tally: Tally) -> tuple:
     return (-wilson_interval(helped(tally), tally.people)[0], -tally.people)
 
 
-def _baseline(outside: Tally | None, minimum: int) -> dict:
-    """Everyone outside the group, counted the same way; no numbers for fewer than minimum."""
+def _baseline(outside: Tally | None, minimum: int, everyone_shown: bool) -> dict:
+    """Everyone outside the group, counted the same way; no numbers for fewer than minimum,
+    nor when everyone's row is suppressed (group + outside would give it back)."""
     people = outside.people if outside else 0
-    if people < minimum:
+    if people < minimum or not everyone_shown:
         return {"people": None, "reports": None, "helped_share": None, "helped_ci": None}
     return {
         "people": people,
@@ -133,12 +122,27 @@ def mark_beyond_chance(rows: list[dict], p_values: dict[int, float]) -> None:
         row["beyond_chance"] = verdicts.get(index, False)
 
 
-def build(group: dict, counts: GroupCounts, outside: GroupCounts, minimum: int, detail: bool):
-    """The response for one group beside everyone outside it (without wider_groups)."""
+def build(
+    group: dict,
+    counts: GroupCounts,
+    outside: GroupCounts,
+    pattern: Pattern,
+    minimum: int,
+    detail: bool,
+):
+    """The response for one group beside everyone outside it (without wider_groups).
+
+    What is shown is what the suppression pattern of the whole lattice shows: every cell under
+    `minimum` people is hidden, and so are the cells that would let a hidden one be derived.
+    """
     response = {"filters": dict(group), "min_reports": minimum, "correction": CORRECTION}
-    if counts.size < minimum:
+    if pattern.group_size(group) is None:
         return {**response, "group_size": None, "exercises": [], "suppressed": list(EXERCISE)}
-    shown = {key: tally for key, tally in counts.exercises.items() if tally.people >= minimum}
+    shown = {
+        key: tally
+        for key, tally in counts.exercises.items()
+        if pattern.row_shown(group, key) and tally.people >= minimum
+    }
     rows, p_values = [], {}
     for key in sorted(shown, key=lambda key: (*_ranking_key(shown[key]), key)):
         tally, everyone = shown[key], outside.exercises.get(key)
@@ -146,13 +150,16 @@ def build(group: dict, counts: GroupCounts, outside: GroupCounts, minimum: int, 
         row["flare_when"] = dict(tally.flare_when)
         row["stopped"] = stopped(tally, minimum)
         row["answers_from"] = answers_from(tally)
-        row["baseline"] = _baseline(everyone, minimum)
+        row["baseline"] = _baseline(everyone, minimum, pattern.row_shown({}, key))
         row["helped_share_difference"] = row["helped_share_difference_ci"] = None
         if row["baseline"]["people"] is not None:
             difference, interval, p_values[len(rows)] = _difference(tally, everyone)
             row["helped_share_difference"], row["helped_share_difference_ci"] = difference, interval
         if detail:
-            row.update(_intensity_breakdown(counts.intensities[key], minimum))
+            cells = counts.intensities[key]
+            # Quick answers state no intensity: their cell is counted in the row, never shown.
+            keys = [i for i in cells if i != UNSTATED and pattern.intensity_shown(group, key, i)]
+            row.update(_intensity_breakdown(cells, in_vocabulary_order(keys, INTENSITY)))
         rows.append(row)
     mark_beyond_chance(rows, p_values)
     return {

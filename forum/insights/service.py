@@ -8,6 +8,7 @@ from forum.insights import report
 from forum.insights.cube import app_cube
 from forum.insights.people import Group
 from forum.insights.stats import difference_interval, difference_p_value
+from forum.insights.suppression import Pattern
 from forum.vocabulary import EXERCISE, PROFILE_FIELDS
 
 
@@ -16,26 +17,25 @@ def min_reports() -> int:
     return current_app.config["INSIGHTS_MIN_REPORTS"]
 
 
+def complementary() -> bool:
+    """Whether cells that would let a hidden one be derived are hidden too: always in
+    production; a development or test server may turn it off (INSIGHTS_LATTICE_PROTECTION)."""
+    return current_app.config.get("INSIGHTS_LATTICE_PROTECTION", True)
+
+
 def widen_below() -> int:
     """Groups with fewer people than this are offered their nearest wider groups."""
     return current_app.config["INSIGHTS_WIDEN_BELOW"]
 
 
-def _shown_size(size: int) -> int | None:
-    return size if size >= min_reports() else None
-
-
-def wider_groups(group: Group, size: int, view: str = "all") -> list[dict]:
-    """When the group is too narrow, each group that drops one of its filters, with its size."""
+def wider_groups(group: Group, size: int, pattern: Pattern) -> list[dict]:
+    """When the group is too narrow, each group that drops one of its filters, with its size
+    (null where the suppression pattern hides it)."""
     if size >= widen_below():
         return []
     wider = [{k: v for k, v in group.items() if k != name} for name in PROFILE_FIELDS]
     wider = [candidate for candidate in wider if len(candidate) < len(group)]
-    sizes = app_cube().sizes(*wider, view=view)
-    return [
-        {"filters": candidate, "group_size": _shown_size(people)}
-        for candidate, people in zip(wider, sizes, strict=True)
-    ]
+    return [{"filters": group, "group_size": pattern.group_size(group)} for group in wider]
 
 
 def insights(group: Group, *, detail: bool = False, view: str = "all") -> dict:
@@ -46,15 +46,25 @@ def insights(group: Group, *, detail: bool = False, view: str = "all") -> dict:
     `view="long_term"` counts only answers "after 3 months or more": follow-ups, and stories
     tried for 13 weeks or more (each person's latest among those).
     """
-    key = ("insights", tuple(sorted(group.items())), detail, view, min_reports(), widen_below())
+    key = (
+        "insights",
+        tuple(sorted(group.items())),
+        detail,
+        view,
+        min_reports(),
+        widen_below(),
+        complementary(),
+    )
     return app_cube().remembered(key, lambda: _insights(group, detail, view))
 
 
 def _insights(group: Group, detail: bool, view: str = "all") -> dict:
-    ((counts, outside),) = app_cube().counts(group, view=view)
-    response = report.build(group, counts, outside, min_reports(), detail)
+    pattern, ((counts, outside),) = app_cube().protected_counts(
+        min_reports(), complementary(), group, view=view
+    )
+    response = report.build(group, counts, outside, pattern, min_reports(), detail)
     response["view"] = view
-    response["wider_groups"] = wider_groups(group, counts.size, view)
+    response["wider_groups"] = wider_groups(group, counts.size, pattern)
     return response
 
 
@@ -104,12 +114,14 @@ def compare(group_a: Group, group_b: Group, *, detail: bool = False) -> dict:
     Each difference gets its Newcombe interval on people; "beyond chance" is decided after
     the correction across every exercise both groups show.
     """
-    (counts_a, outside_a), (counts_b, outside_b) = app_cube().counts(group_a, group_b)
-    first = report.build(group_a, counts_a, outside_a, min_reports(), detail)
-    second = report.build(group_b, counts_b, outside_b, min_reports(), detail)
+    pattern, ((counts_a, outside_a), (counts_b, outside_b)) = app_cube().protected_counts(
+        min_reports(), complementary(), group_a, group_b
+    )
+    first = report.build(group_a, counts_a, outside_a, pattern, min_reports(), detail)
+    second = report.build(group_b, counts_b, outside_b, pattern, min_reports(), detail)
     first["view"] = second["view"] = "all"
-    first["wider_groups"] = wider_groups(group_a, counts_a.size)
-    second["wider_groups"] = wider_groups(group_b, counts_b.size)
+    first["wider_groups"] = wider_groups(group_a, counts_a.size, pattern)
+    second["wider_groups"] = wider_groups(group_b, counts_b.size, pattern)
     rows_a = {row["exercise"]: row for row in first["exercises"]}
     rows_b = {row["exercise"]: row for row in second["exercises"]}
     rows, p_values = [], {}

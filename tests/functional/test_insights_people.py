@@ -12,6 +12,13 @@ from forum.vocabulary import EXERCISE
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _counting_only(monkeypatch):
+    """These tests check the counting with threshold-only suppression; the protection against
+    differencing is checked by tests/functional/test_insights_attacker.py."""
+    monkeypatch.setattr(service, "complementary", lambda: False)
+
+
 def row(body: dict, exercise: str) -> dict | None:
     return next((item for item in body["exercises"] if item["exercise"] == exercise), None)
 

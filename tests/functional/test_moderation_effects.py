@@ -11,6 +11,8 @@ WORD = "zebrafishstretch"
 
 @pytest.fixture
 def setup(app, auth):
+    # A handful of stories: what counts, not how insights protect it (test_insights_attacker).
+    app.config["INSIGHTS_LATTICE_PROTECTION"] = False
     with app.app_context():
         UserFactory(username="mod", role="moderator")
         # Four more in the group: the fifth makes it big enough for insights to show numbers.

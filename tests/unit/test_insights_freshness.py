@@ -12,6 +12,13 @@ from forum.moderation.flagging import flag_experience
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _counting_only(monkeypatch):
+    """These tests check the counting with threshold-only suppression; the protection against
+    differencing is checked by tests/functional/test_insights_attacker.py."""
+    monkeypatch.setattr(service, "complementary", lambda: False)
+
+
 def walking(group: dict | None = None) -> dict | None:
     result = service.insights(group or {})
     return next((row for row in result["exercises"] if row["exercise"] == "walking"), None)
