@@ -21,8 +21,8 @@ either pins it to one value.
 from collections import defaultdict
 from itertools import product
 
-from forum.insights.vectors import INTENSITIES
-from forum.vocabulary import EXERCISE, PROFILE_FIELDS
+from forum.insights.vectors import INTENSITIES, UNSTATED
+from forum.vocabulary import EXERCISE, INTENSITY, PROFILE_FIELDS
 
 ALL, EMPTY = "*", "?"
 PRIME = 2**61 - 1
@@ -126,7 +126,7 @@ def published(responses: dict) -> tuple[dict, list, list]:
             show(("row", group, exercise), row["people"])
             cells = {cell["intensity"]: cell for cell in row["intensities"]}
             listed = list(cells) + list(row["intensities_suppressed"])
-            if sorted(listed) != sorted(INTENSITIES):
+            if sorted(listed) != sorted(INTENSITY):
                 breaches.append(f"{group} {exercise}: intensities + suppressed: {listed}")
             for intensity, cell in cells.items():
                 show(("int", group, exercise, intensity), cell["people"])
@@ -171,7 +171,8 @@ class Attack:
         low, high = {}, {}
         for cell in self.hidden_cells():
             low[cell] = 0
-            high[cell] = self.minimum - 1 if self.true.get(cell, 0) < self.minimum else big
+            small = self.true.get(cell, 0) < self.minimum and not _unstated(cell)
+            high[cell] = self.minimum - 1 if small else big
         equations = []  # (terms [(coefficient, cell)], constant): sum(coef * cell) == constant
         for parent, children, empty in self.lines:
             terms, constant = [], 0
@@ -265,4 +266,11 @@ class Attack:
         found = set(self.pinned_by_bounds())
         if linear:
             found.update(self.linearly_determined())
-        return sorted(found)
+        return sorted(cell for cell in found if not _unstated(cell))
+
+
+def _unstated(cell) -> bool:
+    """The quick answers' cell of a row (no intensity stated): never shown, so never known
+    to be small; what it holds is part of the row's own breakdown (like `answers_from`), not a
+    count about a group, so it is a variable of the equations and not itself a secret."""
+    return cell[0] == "int" and cell[-1] == UNSTATED

@@ -15,7 +15,8 @@ from sqlalchemy import select
 from forum.demo import loader
 from forum.extensions import db
 from forum.insights.queries import PROFILE_COLUMNS
-from forum.models import Experience, Status
+from forum.insights.vectors import UNSTATED
+from forum.models import Experience, FollowUp, QuickAnswer, Status
 from forum.vocabulary import EXERCISE, INTENSITY
 from tests.factories import ExperienceFactory, UserFactory
 from tests.insights_attacker import ALL, DIMENSIONS, Attack, as_filters, lattice, truth
@@ -24,20 +25,42 @@ MINIMUM = 5
 
 
 def _answers() -> list[tuple]:
-    rows = db.session.execute(
-        select(
-            Experience.author_id,
-            Experience.id,
-            Experience.main_exercise,
-            *PROFILE_COLUMNS,
-            Experience.published_at,
-            Experience.intensity,
-        ).where(Experience.status == Status.PUBLISHED)
+    """Every counted answer as (person, exercise, profile, published, story, intensity):
+    stories, their published follow-ups (the story's profile and intensity) and quick answers
+    (their own copied profile, no intensity), read independently of forum.insights."""
+    story_columns = (
+        Experience.id,
+        Experience.main_exercise,
+        *PROFILE_COLUMNS,
+        Experience.intensity,
     )
-    return [
+    stories = db.session.execute(
+        select(Experience.author_id, Experience.published_at, *story_columns).where(
+            Experience.status == Status.PUBLISHED
+        )
+    )
+    follow_ups = db.session.execute(
+        select(Experience.author_id, FollowUp.published_at, *story_columns)
+        .join(FollowUp, FollowUp.experience_id == Experience.id)
+        .where(Experience.status == Status.PUBLISHED, FollowUp.status == Status.PUBLISHED)
+    )
+    found = [
         (author or -story, exercise, tuple(profile), published, story, intensity)
-        for author, story, exercise, *profile, published, intensity in rows
+        for author, published, story, exercise, *profile, intensity in [*stories, *follow_ups]
     ]
+    quick = db.session.execute(
+        select(
+            QuickAnswer.user_id,
+            QuickAnswer.exercise,
+            *(getattr(QuickAnswer, name) for name in DIMENSIONS),
+            QuickAnswer.updated_at,
+        )
+    )
+    found += [
+        (person, exercise, tuple(profile), updated, 0, UNSTATED)
+        for person, exercise, *profile, updated in quick
+    ]
+    return found
 
 
 def _ask_everything(client) -> dict:
