@@ -173,3 +173,13 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def counting_only(monkeypatch):
+    """Insights with threshold-only suppression: for tests of what is counted, on communities
+    too small for the lattice protection to show anything (that protection is what
+    tests/functional/test_insights_attacker.py checks)."""
+    from forum.insights import service as insights_service
+
+    monkeypatch.setattr(insights_service, "complementary", lambda: False)

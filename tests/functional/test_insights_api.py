@@ -2,16 +2,11 @@
 
 import pytest
 
-from forum.insights import service as insights_service
 from forum.vocabulary import EXERCISE
 from tests.factories import ExperienceFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(insights_service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 ROW_KEYS = {

@@ -5,6 +5,9 @@ import pytest
 from forum.insights.cube import Cube
 from tests.factories import ExperienceFactory, UserFactory
 
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
+
 
 def row(body: dict, exercise: str) -> dict | None:
     return next((item for item in body["exercises"] if item["exercise"] == exercise), None)

@@ -4,15 +4,10 @@ import re
 
 import pytest
 
-from forum.insights import service as insights_service
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(insights_service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 NOTE = "These are self-reported experiences of members, not a\n  clinical study."

@@ -11,12 +11,8 @@ from forum.models import Experience, QuickAnswer, SearchChange
 from forum.vocabulary import EXERCISE
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 def row(body: dict, exercise: str) -> dict | None:

@@ -11,12 +11,8 @@ from forum.moderation import service as moderation
 from forum.moderation.flagging import flag_experience
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 def walking(group: dict | None = None) -> dict | None:

@@ -23,12 +23,8 @@ from forum.vocabulary import EXERCISE, FLARE, INTENSITY, OUTCOME, PROFILE_FIELDS
 from tests.conftest import serving
 from tests.factories import UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 MIN_REPORTS = 3

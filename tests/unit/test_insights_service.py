@@ -9,12 +9,8 @@ from forum.vocabulary import EXERCISE, INTENSITY
 from tests.conftest import serving
 from tests.factories import ExperienceFactory, UserFactory
 
-
-@pytest.fixture(autouse=True)
-def _counting_only(monkeypatch):
-    """These tests check the counting with threshold-only suppression; the protection against
-    differencing is checked by tests/functional/test_insights_attacker.py."""
-    monkeypatch.setattr(service, "complementary", lambda: False)
+# The counting, with threshold-only suppression (the protection: test_insights_attacker.py).
+pytestmark = pytest.mark.usefixtures("counting_only")
 
 
 def post(count: int, **fields) -> None:
