@@ -9,6 +9,7 @@ from forum.models.experience import (
     Tag,
     experience_tags,
 )
+from forum.models.mail import MailMessage
 from forum.models.moderation import Flag, ModerationAction
 from forum.models.search import SearchChange
 from forum.models.status import Status
@@ -20,6 +21,7 @@ __all__ = [
     "Experience",
     "ExperienceExercise",
     "Flag",
+    "MailMessage",
     "MeToo",
     "ModerationAction",
     "Reply",
