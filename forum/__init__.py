@@ -46,6 +46,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
+    from forum.auth.mail_views import bp as account_mail_bp
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
     from forum.experiences.views import bp as experiences_bp
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         auth_bp,
         privacy_bp,
+        account_mail_bp,
         experiences_bp,
         insights_bp,
         moderation_bp,

@@ -116,7 +116,11 @@ class OwnUserShape(Answer, OwnUserSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
-    DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
+    DOCUMENTED_AS = {
+        "created_at": moment(),
+        "suspended_until": moment(allow_none=True),
+        "email_verified": fields.Boolean(),
+    }
 
 
 class UserEnvelopeShape(Answer):

@@ -125,6 +125,28 @@ def _settle(session: Session, message_id: int, token: str, **values) -> None:
     session.commit()
 
 
+def _still_mine(session: Session, message_id: int, token: str) -> bool:
+    """Renew this worker's lease on one message right before sending it; False when the
+    claim was lost (it ran out and another worker took the message, or it was cancelled).
+
+    So a slow batch never lets a second healthy worker send the same message: whoever holds
+    the claim at the moment of sending is the only one that sends it.
+    """
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    result = session.execute(
+        update(MailMessage)
+        .where(
+            MailMessage.id == message_id,
+            MailMessage.claim_token == token,
+            MailMessage.status == "sending",
+        )
+        .values(claimed_until=utcnow() + lease)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return result.rowcount == 1
+
+
 def _failed(session: Session, row: MailMessage, token: str, error: Exception) -> None:
     config = current_app.config
     reason = f"{type(error).__name__}: {error}"[:500]
@@ -164,6 +186,8 @@ def deliver_batch(limit: int | None = None) -> int:
             return 0
         try:
             for row in rows:
+                if not _still_mine(session, row.id, token):
+                    continue
                 try:
                     connection.send_messages([sending.build(row)])
                 except Exception as error:  # noqa: BLE001
