@@ -1,5 +1,6 @@
 """A real SMTP server for tests: aiosmtpd on a free loopback port, collecting what arrives."""
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -19,12 +20,15 @@ def free_port() -> int:
 class Collector:
     """aiosmtpd handler: every message received, parsed, in arrival order."""
 
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
+        self.delay = delay
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        if self.delay:
+            await asyncio.sleep(self.delay)  # a slow server, to kill a worker mid-batch
         parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
         with self.lock:
             self.messages.append(parsed)
@@ -33,9 +37,9 @@ class Collector:
 
 
 class SmtpServer:
-    def __init__(self):
+    def __init__(self, delay: float = 0.0):
         self.port = free_port()
-        self.collector = Collector()
+        self.collector = Collector(delay)
         self.controller = Controller(self.collector, hostname="127.0.0.1", port=self.port)
 
     @property

@@ -20,6 +20,7 @@ log = logging.getLogger("forum.mail")
 
 THREAD_KEY = "forum.mail.thread"
 DRAIN_JOB = "forum.mail.delivery.drain_job"
+JOB_TIMEOUT_SECONDS = 3600
 _listening = False
 
 
@@ -124,8 +125,10 @@ def mail_queue(app: Flask, connection=None):
 
 def enqueue_drain(app: Flask, connection=None):
     """One job that drains the outbox (all the messages one commit queued, and any others)."""
+    # The job may drain many batches; each message's own lease, not the job's time, is what
+    # lets another worker take over from a dead one.
     return mail_queue(app, connection).enqueue(
-        DRAIN_JOB, job_timeout=app.config["MAIL_LEASE_SECONDS"], result_ttl=60, failure_ttl=3600
+        DRAIN_JOB, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=60, failure_ttl=3600
     )
 
 
