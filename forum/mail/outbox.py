@@ -26,6 +26,7 @@ log = logging.getLogger("forum.mail")
 # Mail about the account itself goes to unverified addresses too; nothing else does.
 ACCOUNT_KINDS = frozenset({"verification", "password_reset", "address_in_use"})
 QUEUED_KEY = "forum.mail.queued"
+UNDELIVERABLE = ".invalid"
 MAX_BACKOFF_SECONDS = 3600
 
 
@@ -42,10 +43,12 @@ def queue_message(
 
     It commits with the change that caused it and is delivered after that commit (never in
     the request). None when nothing is recorded: the account has no address any more, or the
-    address is unverified and the kind is not about the account itself.
+    address is unverified and the kind is not about the account itself, or it ends in .invalid.
     """
     if recipient is None or not recipient.email or recipient.deleted_at is not None:
         return None
+    if recipient.email.endswith(UNDELIVERABLE):
+        return None  # RFC 2606: no mail can reach it (the demo community's members)
     if kind not in ACCOUNT_KINDS and recipient.email_verified_at is None:
         return None
     now = utcnow()

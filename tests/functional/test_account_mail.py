@@ -302,3 +302,37 @@ def test_registering_with_an_address_in_use_mails_its_owner(mail_app, client, sm
         assert user("cedar") is None
         kinds = db.session.scalars(select(MailMessage.kind).order_by(MailMessage.id)).all()
     assert kinds == ["verification", "address_in_use"]
+
+
+def test_deleting_an_account_cancels_its_unsent_mail(tmp_path):
+    from tests.conftest import serving
+    from tests.smtp import free_port
+
+    with serving(tmp_path, MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port()) as app:
+        client = app.test_client()
+        assert register(client).status_code == 201  # the server is down: the link waits
+        token = client.post(
+            "/api/v1/auth/tokens", json={"username": "birch", "password": TEST_PASSWORD}
+        ).get_json()["token"]
+        response = client.delete(
+            "/api/v1/me",
+            headers={"Authorization": f"Bearer {token}"},
+            json={"experiences": "delete", "password": TEST_PASSWORD},
+        )
+        assert response.status_code == 204
+        with app.app_context():
+            (row,) = db.session.scalars(select(MailMessage)).all()
+            assert (row.kind, row.status) == ("verification", "cancelled")
+            assert (
+                app.test_cli_runner()
+                .invoke(args=["forum", "mail-status"])
+                .output.startswith("queued: 0")
+            )
+
+
+def test_demo_addresses_get_no_mail(mail_app):
+    from forum import mail
+
+    with mail_app.app_context():
+        member = UserFactory(email="someone@demo.invalid", is_demo=True)
+        assert mail.queue_message(member, kind="password_reset", subject="s", text="t") is None
