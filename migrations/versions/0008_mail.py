@@ -10,9 +10,8 @@ Revises: 0007_main_exercise
 Create Date: 2026-12-03 18:55:00.000000
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_mail'
@@ -45,7 +44,9 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     with op.batch_alter_table('mail_outbox', schema=None) as batch_op:
-        batch_op.create_index('ix_mail_outbox_status_next', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(
+            'ix_mail_outbox_status_next', ['status', 'next_attempt_at'], unique=False
+        )
         batch_op.create_index('ix_mail_outbox_user_id', ['user_id'], unique=False)
 
     with op.batch_alter_table('users', schema=None) as batch_op:
