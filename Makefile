@@ -44,8 +44,13 @@ run: $(VENV)/.installed-app
 	$(FLASK) forum check-index
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# With REDIS_URL set, a mail worker (forum mail-worker) runs beside gunicorn and stops with it.
 serve: $(VENV)/.installed-app
 	FORUM_ENV=production $(FLASK) db upgrade
+	@if [ -n "$$REDIS_URL" ]; then \
+		FORUM_ENV=production $(FLASK) forum mail-worker & worker=$$!; \
+		trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	fi; \
 	FORUM_ENV=production $(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) app:app
 
 # The layers of ARCHITECTURE.md first (import-linter, seconds), then every test.

@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from forum import search
+    from forum import mail, search
     from forum.auth.session import init_login
     from forum.extensions import csrf, db, migrate
     from forum.rate_limits import init_rate_limits
@@ -41,10 +41,12 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     search.init_app(app)
     init_rate_limits(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     from forum.api import register_api
+    from forum.auth.mail_views import bp as account_mail_bp
     from forum.auth.privacy_views import bp as privacy_bp
     from forum.auth.views import bp as auth_bp
     from forum.experiences.reply_views import bp as replies_bp
@@ -62,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
         home_bp,
         auth_bp,
         privacy_bp,
+        account_mail_bp,
         experiences_bp,
         replies_bp,
         insights_bp,

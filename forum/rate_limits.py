@@ -43,6 +43,16 @@ def attempted_account() -> str:
     return "account:" + (name.strip().lower()[:100] if isinstance(name, str) else "")
 
 
+def requested_address() -> str:
+    """The e-mail address a password-reset request names, known or not, in any letter case."""
+    try:
+        source = request.get_json(silent=True) if request.path.startswith("/api/") else request.form
+    except (HTTPException, RecursionError):
+        source = None
+    email = source.get("email") if hasattr(source, "get") else None
+    return "email:" + (email.strip().lower()[:254] if isinstance(email, str) else "")
+
+
 def caller() -> User | None:
     """The member already authenticated for this request: by the API's token decorator
     (forum/api/auth.py) or by Flask-Login's session on pages."""
@@ -156,6 +166,17 @@ def wait_words(seconds: int) -> str:
     if seconds < 7200:
         return f"about {round(seconds / 60)} minutes"
     return f"about {round(seconds / 3600)} hours"
+
+
+# "Forgot password": per caller address and per address asked about, known or not alike, so
+# a 429 says nothing about whether an account uses the address.
+password_reset = _shared(
+    "password-reset", setting("RATELIMIT_PASSWORD_RESET_PER_ADDRESS"), client_address
+)
+password_reset_per_account = _shared(
+    "password-reset-account", setting("RATELIMIT_PASSWORD_RESET_PER_ACCOUNT"), requested_address
+)
+verify_email = _shared("verify-email", setting("RATELIMIT_VERIFY_EMAIL"), member_key)
 
 
 def retry_after_seconds() -> int:

@@ -183,3 +183,22 @@ def counting_only(monkeypatch):
     from forum.insights import service as insights_service
 
     monkeypatch.setattr(insights_service, "complementary", lambda: False)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.settings` points an app at it."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_app(tmp_path, smtp_server):
+    """An app whose mail goes to `smtp_server`, delivered right after each commit."""
+    with serving(tmp_path, **smtp_server.settings) as app:
+        yield app

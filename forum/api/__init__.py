@@ -8,6 +8,7 @@ def register_api(app: Flask) -> None:
     """Register every API blueprint through this app's Api (which documents them), each write
     refusing JSON bodies that are not declared as such."""
     # Imported here: the views import forum.rate_limits, which answers in this package's shape.
+    from forum.api.account_mail import bp as account_mail_bp
     from forum.api.accounts import bp as accounts_bp
     from forum.api.experiences import bp as experiences_bp
     from forum.api.insights import bp as insights_bp
@@ -20,7 +21,15 @@ def register_api(app: Flask) -> None:
     from forum.extensions import csrf
 
     api = create_api(app)
-    blueprints = (accounts_bp, experiences_bp, insights_bp, moderation_bp, privacy_bp, search_bp)
+    blueprints = (
+        accounts_bp,
+        account_mail_bp,
+        experiences_bp,
+        insights_bp,
+        moderation_bp,
+        privacy_bp,
+        search_bp,
+    )
     names = frozenset(blueprint.name for blueprint in blueprints)
 
     @app.before_request

@@ -189,7 +189,11 @@ class OwnUserShape(Answer, OwnUserSchema):
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
     default_visibility = one_of(VISIBILITY)
-    DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
+    DOCUMENTED_AS = {
+        "created_at": moment(),
+        "suspended_until": moment(allow_none=True),
+        "email_verified": fields.Boolean(),
+    }
 
 
 class UserEnvelopeShape(Answer):

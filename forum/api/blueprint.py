@@ -18,6 +18,7 @@ ERROR_NAMES = {
     403: "Forbidden",
     404: "NotFound",
     409: "Conflict",
+    410: "Gone",
     413: "PayloadTooLarge",
     415: "UnsupportedMediaType",
     422: "ValidationError",

@@ -24,6 +24,7 @@ ERROR_DESCRIPTIONS = {
     403: "Not allowed (a suspended member cannot write).",
     404: "Not found, or not visible to the caller.",
     409: "Conflicts with the current state.",
+    410: "A mailed link that expired or was already used.",
     413: "The request body is too large.",
     415: "A JSON request body that is not sent as application/json.",
     422: "Fields are invalid; `fields` names each one.",

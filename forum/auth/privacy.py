@@ -5,7 +5,7 @@ import secrets
 from sqlalchemy import delete, func, select, update
 from werkzeug.security import check_password_hash
 
-from forum import search, unit_of_work, workflow
+from forum import mail, search, unit_of_work, workflow
 from forum.auth.redaction import redact_text_about
 from forum.auth.service import hash_password
 from forum.clock import utcnow
@@ -50,10 +50,15 @@ def change_password(user: User, values: dict) -> User:
     ask for a new token with the new password.
     """
     _ensure_password(user, values["current_password"], "current_password")
-    user.password_hash = hash_password(values["new_password"])
-    _end_sessions(user)
+    set_password(user, values["new_password"])
     db.session.commit()
     return user
+
+
+def set_password(user: User, new_password: str) -> None:
+    """Store a new password and end every session and token (change and reset alike)."""
+    user.password_hash = hash_password(new_password)
+    _end_sessions(user)
 
 
 def delete_account(user: User, values: dict) -> None:
@@ -76,6 +81,7 @@ def delete_account(user: User, values: dict) -> None:
     _remove_quick_answers(user)
     db.session.execute(update(Revision).where(Revision.editor_id == user.id).values(editor_id=None))
     _end_sessions(user)
+    mail.cancel_for_user(user)
     _forget_identity(user, now)
     for experience_id in sorted(touched):
         search.note_changed(experience_id)
@@ -196,6 +202,7 @@ def _forget_identity(user: User, now) -> None:
     pseudonym = _unused_pseudonym()
     user.username = user.username_key = pseudonym
     user.email = None
+    user.email_verified_at = None
     user.password_hash = None
     user.onset = user.condition = user.symptom = user.age_band = None
     user.deleted_at = now

@@ -71,6 +71,52 @@ class LoginFormSchema(CredentialsSchema):
     remember = fields.Boolean(load_default=False)
 
 
+def email_field(**options) -> fields.Email:
+    return fields.Email(
+        validate=validate.Length(max=254),
+        error_messages={"invalid": "Enter a valid e-mail address."},
+        **options,
+    )
+
+
+def _lower_email(data):
+    if isinstance(data, dict) and isinstance(data.get("email"), str):
+        data = {**data, "email": data["email"].strip().lower()}
+    return data
+
+
+class PasswordResetRequestSchema(InputSchema):
+    """The address a "forgot password" request names (known or not: the answer is the same)."""
+
+    email = email_field(required=True)
+
+    @pre_load
+    def normalise_email(self, data, **kwargs):
+        return _lower_email(data)
+
+
+class PasswordResetFormSchema(InputSchema):
+    """The reset page's form (the token is in its address)."""
+
+    password = new_password_field()
+
+
+class PasswordResetSchema(PasswordResetFormSchema):
+    """The API's reset: the token from the mailed link, and the new password."""
+
+    token = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+
+
+class EmailChangeSchema(InputSchema):
+    """A new address (the profile page); unverified until the link mailed to it is opened."""
+
+    email = email_field(required=True)
+
+    @pre_load
+    def normalise_email(self, data, **kwargs):
+        return _lower_email(data)
+
+
 class ProfileSchema(InputSchema):
     onset = vocabulary_choice(ONSET, allow_none=True)
     condition = vocabulary_choice(CONDITION, allow_none=True)
@@ -110,6 +156,7 @@ class OwnUserSchema(UserSchema):
     email = fields.String()
     default_visibility = fields.String()
     default_share_profile = fields.Boolean()
+    email_verified = fields.Function(lambda user: user.email_verified_at is not None)
     suspended_until = fields.Function(
         lambda user: isoformat(user.suspended_until) if user.is_suspended() else None
     )

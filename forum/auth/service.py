@@ -9,6 +9,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from forum.auth import account_mail
 from forum.auth.schemas import NewUserSchema
 from forum.clock import utcnow
 from forum.errors import Conflict
@@ -63,6 +64,9 @@ def _create(username: str, email: str, password: str, role: str = "member") -> U
     )
     db.session.add(user)
     try:
+        db.session.flush()
+        # The verification link commits with the account (forum/mail: the outbox).
+        account_mail.send_verification(user)
         db.session.commit()
     except IntegrityError:
         # Another request took the name between our check and our commit.
@@ -90,10 +94,14 @@ def register_member(values: dict) -> User:
 def note_registration_with_address_in_use(email: str) -> None:
     """Tell the owner of `email` that someone tried to register with it.
 
-    The mail issue fills this in (a note to the owner, as the contract's §6 promises); until
-    then the attempt only goes to the server log, never to the person registering.
+    The note goes through the outbox like every mail, so this answers as fast as a new
+    account's verification mail does; the person registering never learns of it.
     """
     current_app.logger.info("A registration used an address that is already in use.")
+    owner = account_mail.active_member_with_address(email)
+    if owner is not None:
+        account_mail.queue_address_in_use(owner)
+    db.session.commit()
 
 
 def _stand_in_member(username: str, email: str) -> User:
@@ -166,5 +174,18 @@ def update_profile(user: User, values: dict) -> User:
     """Change the profile fields given (loaded by ProfileSchema, partial); null clears one."""
     for field, value in values.items():
         setattr(user, field, value)
+    db.session.commit()
+    return user
+
+
+def change_email(user: User, email: str) -> User:
+    """A new address, unverified until its owner opens the link mailed to it."""
+    if email == user.email:
+        return user
+    if db.session.scalar(select(func.count()).where(User.email == email)):
+        raise EmailInUse(EMAIL_TAKEN, fields={"email": [EMAIL_TAKEN]})
+    user.email = email
+    user.email_verified_at = None
+    account_mail.send_verification(user)
     db.session.commit()
     return user

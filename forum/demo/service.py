@@ -9,6 +9,7 @@ from sqlalchemy import exists, select
 
 from forum import search
 from forum.auth.service import hash_password
+from forum.clock import utcnow
 from forum.demo import loader
 from forum.demo.generator import members
 from forum.errors import Conflict
@@ -78,6 +79,7 @@ def seed_demo(
             password_hash=hash_password(password),
             role="moderator",
             is_demo=True,
+            email_verified_at=utcnow(),
         )
     )
     started = time.perf_counter()

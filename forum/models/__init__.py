@@ -9,6 +9,7 @@ from forum.models.experience import (
     Tag,
     experience_tags,
 )
+from forum.models.mail import MailMessage
 from forum.models.moderation import Flag, ModerationAction
 from forum.models.over_time import FollowUp, QuickAnswer
 from forum.models.search import SearchChange
@@ -22,6 +23,7 @@ __all__ = [
     "ExperienceExercise",
     "Flag",
     "FollowUp",
+    "MailMessage",
     "MeToo",
     "ModerationAction",
     "QuickAnswer",

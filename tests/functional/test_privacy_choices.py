@@ -219,6 +219,7 @@ def test_the_migration_keeps_every_existing_story_public_and_shared(tmp_path):
     assert user == [("public", 1)]
 
 
+@pytest.mark.usefixtures("counting_only")  # a handful of stories: no lattice protection
 def test_members_only_and_private_stories_still_count_in_insights(client, ctx):
     stories = [
         ExperienceFactory(author=UserFactory(), onset="injury", exercises=("walking",))
