@@ -12,6 +12,7 @@ def register_api(app: Flask) -> None:
     from forum.api.experiences import bp as experiences_bp
     from forum.api.insights import bp as insights_bp
     from forum.api.moderation import bp as moderation_bp
+    from forum.api.notifications import bp as notifications_bp
     from forum.api.openapi import bp as openapi_bp
     from forum.api.openapi import create_api
     from forum.api.privacy import bp as privacy_bp
@@ -20,7 +21,15 @@ def register_api(app: Flask) -> None:
     from forum.extensions import csrf
 
     api = create_api(app)
-    blueprints = (accounts_bp, experiences_bp, insights_bp, moderation_bp, privacy_bp, search_bp)
+    blueprints = (
+        accounts_bp,
+        experiences_bp,
+        insights_bp,
+        moderation_bp,
+        notifications_bp,
+        privacy_bp,
+        search_bp,
+    )
     names = frozenset(blueprint.name for blueprint in blueprints)
 
     @app.before_request

@@ -11,6 +11,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from forum.auth.schemas import OwnUserSchema
 from forum.experiences.schemas import MAIN_EXERCISE_RULE, ExperienceSchema, ReplySchema
+from forum.models import MAIL_CHOICES, NOTIFICATION_KINDS
 from forum.validation import OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -116,7 +117,13 @@ class OwnUserShape(Answer, OwnUserSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
-    DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
+    DOCUMENTED_AS = {
+        "created_at": moment(),
+        "suspended_until": moment(allow_none=True),
+        # Notification kind → off | now | daily (CONTRACT.md §6).
+        "mail": fields.Dict(keys=one_of(NOTIFICATION_KINDS), values=one_of(MAIL_CHOICES)),
+        "watch_replies": fields.Boolean(),
+    }
 
 
 class UserEnvelopeShape(Answer):

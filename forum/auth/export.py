@@ -12,6 +12,7 @@ from forum.clock import isoformat, utcnow
 from forum.experiences.schemas import ExperienceSchema
 from forum.extensions import db
 from forum.models import ApiToken, Experience, Flag, MeToo, ModerationAction, Reply, User
+from forum.notifications.data import export_data as notification_data
 
 FORMAT_VERSION = 1
 
@@ -118,7 +119,8 @@ def _tokens(user: User) -> list[dict]:
 
 
 def export_member_data(user: User) -> dict:
-    """Profile, experiences with revisions, replies, marks, flags, decisions, token dates."""
+    """Profile, experiences with revisions, replies, marks, flags, decisions, token dates,
+    notifications, watches and mail choices."""
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": isoformat(utcnow()),
@@ -129,4 +131,6 @@ def export_member_data(user: User) -> dict:
         "flags_raised": _flags(user),
         "moderation_decisions": _decisions(user),
         "api_tokens": _tokens(user),
+        # notifications, watches, notification_settings
+        **notification_data(user),
     }

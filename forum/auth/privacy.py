@@ -13,6 +13,7 @@ from forum.errors import Invalid
 from forum.extensions import db
 from forum.models import ApiToken, Experience, MeToo, Reply, Revision, Status, User
 from forum.models.user import new_session_token
+from forum.notifications import data as notification_data
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
 
@@ -61,6 +62,7 @@ def delete_account(user: User, values: dict) -> None:
     touched = _remove_experiences(user, values["experiences"], now)
     touched |= _remove_replies(user, values["experiences"], now)
     touched |= _remove_me_too_marks(user)
+    notification_data.forget_member(user)
     db.session.execute(update(Revision).where(Revision.editor_id == user.id).values(editor_id=None))
     _end_sessions(user)
     _forget_identity(user, now)

@@ -10,11 +10,22 @@ from forum.models.experience import (
     experience_tags,
 )
 from forum.models.moderation import Flag, ModerationAction
+from forum.models.notification import (
+    DEFAULT_MAIL,
+    MAIL_CHOICES,
+    NOTIFICATION_KINDS,
+    Notification,
+    NotificationSettings,
+    Watch,
+)
 from forum.models.search import SearchChange
 from forum.models.status import Status
 from forum.models.user import ApiToken, User
 
 __all__ = [
+    "DEFAULT_MAIL",
+    "MAIL_CHOICES",
+    "NOTIFICATION_KINDS",
     "ApiToken",
     "ContentVersion",
     "Experience",
@@ -22,12 +33,15 @@ __all__ = [
     "Flag",
     "MeToo",
     "ModerationAction",
+    "Notification",
+    "NotificationSettings",
     "Reply",
     "Revision",
     "SearchChange",
     "Status",
     "Tag",
     "User",
+    "Watch",
     "content_version",
     "experience_tags",
 ]

@@ -9,6 +9,7 @@ from forum.errors import Conflict, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, Status, User
 from forum.moderation.schemas import DECISION_REASON
+from forum.notifications import events
 from forum.permissions import NO_EXPERIENCE, NO_REPLY, ensure_can_decide, ensure_can_moderate
 from forum.workflow import ALREADY_DECIDED
 
@@ -104,6 +105,7 @@ def decide(moderator: User, experience_id: int, values: dict) -> Experience:
         reason=reason,
         note=note,
     )
+    events.experience_decided(experience, action, old_status)
     if Status.PUBLISHED in (old_status, experience.status):
         search.note_changed(experience_id)
     unit_of_work.commit()
@@ -138,5 +140,6 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     record_action(
         moderator, action, "reply", reply_id, subject_id=reply.author_id, reason=reason, note=note
     )
+    events.reply_decided(reply, action, changes["status_reason"])
     db.session.commit()
     return db.session.get(Reply, reply_id)
