@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from forum import search
+    from forum import mail, search
     from forum.auth.session import init_login
     from forum.extensions import csrf, db, migrate
     from forum.rate_limits import init_rate_limits
@@ -41,6 +41,7 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
     search.init_app(app)
     init_rate_limits(app)
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

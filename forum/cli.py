@@ -10,6 +10,7 @@ from forum import search
 from forum.auth import service as auth_service
 from forum.demo import service as demo_service
 from forum.errors import DomainError
+from forum.mail import commands as mail_commands
 from forum.moderation import members as moderation_members
 from forum.moderation.schemas import RoleSchema
 from forum.validation import load
@@ -138,3 +139,7 @@ def check_index(dry_run: bool) -> None:
         click.echo(f"Repaired {report.differences} differences.")
     else:
         raise click.ClickException(f"{report.differences} differences (not repaired).")
+
+
+forum_cli.add_command(mail_commands.mail_worker)
+forum_cli.add_command(mail_commands.mail_status)

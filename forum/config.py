@@ -87,6 +87,9 @@ RATE_LIMIT_DEFAULTS = {
     "RATELIMIT_REPLY": "1 per 5 seconds;200 per day",
     "RATELIMIT_FLAG": "20 per day",
     "RATELIMIT_ACCOUNT_CHANGES": "10 per hour",
+    "RATELIMIT_PASSWORD_RESET_PER_ADDRESS": "10 per hour;30 per day",
+    "RATELIMIT_PASSWORD_RESET_PER_ACCOUNT": "3 per hour;6 per day",
+    "RATELIMIT_VERIFY_EMAIL": "3 per hour;10 per day",
 }
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 FALSE_WORDS = ("0", "false", "no", "off")
@@ -118,6 +121,61 @@ def _redis_url() -> str | None:
             f"REDIS_URL must start with {', '.join(REDIS_SCHEMES)}, not {raw.split(':')[0]!r}"
         )
     return raw or None
+
+
+MAIL_DELIVERIES = ("rq", "thread", "inline")
+
+
+def _mail_settings(environment: str, redis_url: str | None) -> dict:
+    """SMTP (Flask-Mailman's names), links in mail, and how the outbox is delivered.
+
+    Without MAIL_SERVER nothing goes over SMTP: development and production write each
+    message as an .eml file under instance/mail/, tests keep them in memory. MAIL_DELIVERY is
+    `rq` with REDIS_URL (`flask forum mail-worker` runs the jobs), else `thread` (a background
+    thread in the web process); tests default to `inline` (right after the commit, in the
+    process that committed, so a test sees the message when its request returns).
+    """
+    server = os.environ.get("MAIL_SERVER", "").strip() or None
+    use_ssl = os.environ.get("MAIL_USE_SSL", "").strip().lower() not in ("", *FALSE_WORDS)
+    use_tls = os.environ.get("MAIL_USE_TLS", "").strip().lower() not in ("", *FALSE_WORDS)
+    if use_ssl and use_tls:
+        raise ConfigError("MAIL_USE_TLS and MAIL_USE_SSL cannot both be on")
+    delivery = os.environ.get("MAIL_DELIVERY", "").strip().lower()
+    if not delivery:
+        delivery = "rq" if redis_url else ("inline" if environment == "testing" else "thread")
+    if delivery not in MAIL_DELIVERIES:
+        raise ConfigError(f"MAIL_DELIVERY must be one of {', '.join(MAIL_DELIVERIES)}")
+    if delivery == "rq" and not redis_url:
+        raise ConfigError("MAIL_DELIVERY=rq needs REDIS_URL")
+    base_url = os.environ.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    if base_url and not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"PUBLIC_BASE_URL must start with http:// or https://, not {base_url!r}")
+    return {
+        "MAIL_SERVER": server,
+        "MAIL_PORT": _int_setting("MAIL_PORT", 465 if use_ssl else 587 if use_tls else 25, 1),
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "").strip()
+        or "Movement Notes <no-reply@localhost>",
+        "MAIL_TIMEOUT": _int_setting("MAIL_TIMEOUT", 20, minimum=1),
+        # Links in mail; in development, the address `make run` serves.
+        "PUBLIC_BASE_URL": base_url or "http://127.0.0.1:5000",
+        "MAIL_DELIVERY": delivery,
+        "MAIL_MAX_ATTEMPTS": _int_setting("MAIL_MAX_ATTEMPTS", 8, minimum=1),
+        # The first retry waits this long, each next one twice as long (at most an hour).
+        "MAIL_RETRY_SECONDS": _int_setting("MAIL_RETRY_SECONDS", 30, minimum=1),
+        # A claimed message not marked sent within this is claimed again (a killed worker).
+        "MAIL_LEASE_SECONDS": _int_setting("MAIL_LEASE_SECONDS", 120, minimum=1),
+        "MAIL_BATCH_SIZE": _int_setting("MAIL_BATCH_SIZE", 50, minimum=1),
+        # How often the background thread looks for due retries when nothing wakes it.
+        "MAIL_POLL_SECONDS": _int_setting("MAIL_POLL_SECONDS", 15, minimum=1),
+        # /healthz says mail is behind when the oldest queued message waited longer.
+        "MAIL_BEHIND_SECONDS": _int_setting("MAIL_BEHIND_SECONDS", 600, minimum=1),
+        "MAIL_DIR": os.environ.get("MAIL_DIR") or None,
+        "MAIL_RQ_QUEUE": os.environ.get("MAIL_RQ_QUEUE", "").strip() or "mail",
+    }
 
 
 # Without TRUSTED_HOSTS, production answers only requests made on the machine itself.
@@ -196,6 +254,7 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": production,
         "WTF_CSRF_TIME_LIMIT": None,
         **_rate_limit_settings(),
+        **_mail_settings(environment, _redis_url()),
     }
     config.update(overrides)
     if config["TESTING"]:

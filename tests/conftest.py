@@ -173,3 +173,22 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free loopback port; `.settings` points an app at it."""
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def mail_app(tmp_path, smtp_server):
+    """An app whose mail goes to `smtp_server`, delivered right after each commit."""
+    with serving(tmp_path, **smtp_server.settings) as app:
+        yield app

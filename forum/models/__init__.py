@@ -9,6 +9,7 @@ from forum.models.experience import (
     Tag,
     experience_tags,
 )
+from forum.models.mail import MailMessage
 from forum.models.moderation import Flag, ModerationAction
 from forum.models.notification import (
     DEFAULT_MAIL,
@@ -31,6 +32,7 @@ __all__ = [
     "Experience",
     "ExperienceExercise",
     "Flag",
+    "MailMessage",
     "MeToo",
     "ModerationAction",
     "Notification",

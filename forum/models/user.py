@@ -37,6 +37,9 @@ class User(UserMixin, db.Model):
     # Part of the login id: rotating it signs out every session and remember-me cookie.
     session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     is_demo: Mapped[bool] = mapped_column(default=False)
+    # When the member opened the verification link sent to `email`; None until then (and
+    # again after an e-mail change). Unverified addresses get only account mail.
+    email_verified_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deleted_at: Mapped[datetime | None]
 

@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Blueprint, jsonify
+from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -23,12 +23,27 @@ def database_check() -> dict:
     return {"ok": True}
 
 
+def add_degrading_check(app, name: str, check) -> None:
+    """A check that degrades, not fails: when it is not ok, /healthz says "degraded" with 200.
+
+    Features below the web layer's importers register theirs (the mail outbox's queue).
+    """
+    app.extensions.setdefault("forum.health_checks", {})[name] = check
+
+
 @bp.get("/healthz")
 def healthz():
-    """200 when every check passes, 503 otherwise; the body says which failed."""
+    """200 when every check passes ("degraded" when only a degrading check does not), 503 when
+    a vital one fails; the body says which."""
     checks = {"database": database_check()}
-    healthy = all(check["ok"] for check in checks.values())
-    response = jsonify(status="ok" if healthy else "failing", checks=checks)
+    healthy = checks["database"]["ok"]
+    degraded = False
+    if healthy:
+        for name, check in current_app.extensions.get("forum.health_checks", {}).items():
+            checks[name] = check()
+            degraded = degraded or not checks[name]["ok"]
+    status = "failing" if not healthy else ("degraded" if degraded else "ok")
+    response = jsonify(status=status, checks=checks)
     response.status_code = 200 if healthy else 503
     response.headers["Cache-Control"] = "no-store"
     return response

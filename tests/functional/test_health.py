@@ -15,7 +15,13 @@ from tests.conftest import make_app
 def test_healthz_reports_a_working_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "checks": {"database": {"ok": True}}}
+    assert response.get_json() == {
+        "status": "ok",
+        "checks": {
+            "database": {"ok": True},
+            "mail": {"ok": True, "queued": 0, "oldest_queued_seconds": 0, "failed": 0},
+        },
+    }
     assert response.headers["Cache-Control"] == "no-store"
 
 
