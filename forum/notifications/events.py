@@ -22,6 +22,7 @@ from forum.models import (
     User,
     Watch,
 )
+from forum.notifications import mailing
 from forum.sanitize import mentioned_names, render_markdown
 
 # A reply naming more people than this notifies the first ones only.
@@ -31,7 +32,9 @@ MAX_MENTIONS = 20
 def _add(user_id: int | None, kind: str, **values) -> None:
     if user_id is None:
         return
-    db.session.add(Notification(user_id=user_id, kind=kind, created_at=utcnow(), **values))
+    notification = Notification(user_id=user_id, kind=kind, created_at=utcnow(), **values)
+    db.session.add(notification)
+    mailing.mail_decision(user_id, notification)
 
 
 def experience_decided(experience: Experience, action: str, old_status: Status) -> None:

@@ -85,16 +85,41 @@ def list_for(user: User, *, unread: bool = False, page: int = 1, per_page: int =
     total = db.session.scalar(
         _joined(select(func.count()).select_from(Notification)).where(*conditions)
     )
+    items = _items(conditions, page=page, per_page=per_page)
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def item_for(user: User, notification_id: int) -> Item | None:
+    """One of the member's notifications, if they may still see it."""
+    found = _items([_visible(user), Notification.id == notification_id])
+    return found[0] if found else None
+
+
+def due_for_mail(user: User, since: datetime) -> list[Item]:
+    """The member's unread, unmailed notifications since `since`, oldest first."""
+    conditions = [
+        _visible(user),
+        Notification.read_at.is_(None),
+        Notification.mailed_at.is_(None),
+        Notification.created_at >= since,
+    ]
+    return _items(conditions, newest_first=False)
+
+
+def _items(conditions, *, page=1, per_page=None, newest_first=True) -> list[Item]:
     actor = aliased(User)
-    rows = db.session.execute(
+    order = (Notification.created_at, Notification.id)
+    if newest_first:
+        order = tuple(column.desc() for column in order)
+    query = (
         _joined(select(Notification, Experience.title, Experience.me_too_count, actor.username))
         .outerjoin(actor, actor.id == Notification.actor_id)
         .where(*conditions)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
+        .order_by(*order)
     )
-    items = [
+    if per_page is not None:
+        query = query.limit(per_page).offset((page - 1) * per_page)
+    return [
         Item(
             id=row.id,
             kind=row.kind,
@@ -108,6 +133,5 @@ def list_for(user: User, *, unread: bool = False, page: int = 1, per_page: int =
             until=row.until,
             me_too_count=me_too_count or 0,
         )
-        for row, title, me_too_count, username in rows
+        for row, title, me_too_count, username in db.session.execute(query)
     ]
-    return Page(items=items, page=page, per_page=per_page, total=total)

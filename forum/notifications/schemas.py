@@ -16,6 +16,7 @@ KIND_LABELS = {
     "me_too": "“Me too” on my experiences",
     "follow_up_approved": "My follow-up is approved",
     "suspended": "My account is suspended",
+    "digest": "The daily digest",
 }
 
 

@@ -110,10 +110,17 @@ def save_settings(user: User, values: dict) -> NotificationSettings:
 
 
 def unsubscribe(user_id: int, kind: str) -> User | None:
-    """Turn one kind's e-mail off (the one-click link); None when the account is gone."""
+    """Turn one kind's e-mail off (the one-click link); None when the account is gone.
+
+    "digest" turns off every kind the member gets in the daily digest.
+    """
     user = db.session.get(User, user_id)
     if user is None or user.deleted_at is not None:
         return None
-    update_settings(user, {"mail": {kind: "off"}})
+    if kind == "digest":
+        off = {key: "off" for key, choice in mail_choices(user).items() if choice == "daily"}
+    else:
+        off = {kind: "off"}
+    update_settings(user, {"mail": off})
     unit_of_work.commit()
     return user

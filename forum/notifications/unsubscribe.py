@@ -6,6 +6,8 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from forum.models import NOTIFICATION_KINDS, User
 
 SALT = "notifications.unsubscribe"
+# A token for every kind, and one for the daily digest (it turns off every daily kind).
+TOKEN_KINDS = (*NOTIFICATION_KINDS, "digest")
 
 
 def _serializer() -> URLSafeSerializer:
@@ -26,7 +28,7 @@ def read_token(token: str) -> tuple[int, str] | None:
     if not isinstance(data, dict):
         return None
     user_id, kind = data.get("u"), data.get("k")
-    if not isinstance(user_id, int) or isinstance(user_id, bool) or kind not in NOTIFICATION_KINDS:
+    if not isinstance(user_id, int) or isinstance(user_id, bool) or kind not in TOKEN_KINDS:
         return None
     return user_id, kind
 
