@@ -11,7 +11,7 @@ PAGE_NAMES = [
 # Pages checked by axe-core as well, beyond the main ones.
 OTHER_PAGE_NAMES = [
     "my-experiences", "edit-experience", "compare-groups", "moderation-log", "password",
-    "delete-account",
+    "delete-account", "notifications",
 ]  # fmt: skip
 SHOWCASE_PROFILE = {
     "onset": "sedentary",
@@ -92,6 +92,7 @@ def other_pages(showcase: dict) -> list[MainPage]:
         MainPage("moderation-log", "/moderation/log", "mod_e2e"),
         MainPage("password", "/profile/password", SHOWCASE_MEMBER),
         MainPage("delete-account", "/profile/delete", SHOWCASE_MEMBER),
+        MainPage("notifications", "/notifications", SHOWCASE_MEMBER),
     ]
 
 

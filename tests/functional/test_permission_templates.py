@@ -36,6 +36,7 @@ def _controls(experience_id: int, reply_id: int) -> dict[str, str]:
         "delete": f'href="/experiences/{experience_id}/delete"',
         "me_too": f'action="/experiences/{experience_id}/me-too"',
         "reply": f'action="/experiences/{experience_id}/replies"',
+        "watch": f'action="/experiences/{experience_id}/watch"',
         "flag_experience": f'action="/experiences/{experience_id}/flags"',
         "flag_reply": f'action="/replies/{reply_id}/flags"',
     }
@@ -49,6 +50,7 @@ def _expected(user, experience: Experience, reply: Reply) -> dict[str, bool]:
         "delete": permissions.can_delete_experience(user, experience),
         "me_too": permissions.can_mark_me_too(user, experience),
         "reply": permissions.can_reply(user, experience),
+        "watch": permissions.can_watch(user, experience),
         "flag_experience": permissions.can_flag_experience(user, experience) and member_only,
         "flag_reply": permissions.can_flag_reply(user, reply) and member_only,
     }
