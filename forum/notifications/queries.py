@@ -1,8 +1,8 @@
 """Reading a member's notifications: only what they may still see, newest first."""
 
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import Integer, and_, bindparam, false, func, or_, select, true
 from sqlalchemy.orm import aliased
