@@ -287,3 +287,27 @@ def test_notifications_page_through_newest_first(client, people):
 def test_notifications_need_a_token(client):
     assert client.get("/api/v1/notifications").status_code == 401
     assert client.post("/api/v1/notifications/read", json={"all": True}).status_code == 401
+
+
+def test_a_reply_to_many_watchers_costs_one_insert_per_recipient_batch(app, client, people):
+    from sqlalchemy import event
+
+    with app.app_context():
+        for n in range(6):
+            watcher = UserFactory(username=f"watcher{n}")
+            db.session.add(Watch(user_id=watcher.id, experience_id=people["story"]))
+        db.session.commit()
+        statements = []
+
+        def record(conn, cursor, statement, parameters, context, executemany):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            reply(client, people["birch"], people["story"], "Thanks @cedar and @maple")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        inserts = [s for s in statements if s.startswith("INSERT INTO notifications")]
+        assert len(inserts) == 2  # the mentioned members, then the other watchers
+        assert db.session.query(Notification).filter_by(kind="reply").count() == 6
+        assert db.session.query(Notification).filter_by(kind="mention").count() == 2
