@@ -70,21 +70,27 @@ def _joined(query):
     )
 
 
-def unread_count(user: User) -> int:
-    """The bell's number: one count over the member's unread rows (indexed by user, read_at).
+def unread_count(user: User, cap: int | None = None) -> int:
+    """The member's unread notifications: one count over their unread rows (indexed by user,
+    read_at), stopping at `cap` when given (the bell shows "99+").
 
-    The statement is built once per role and run with the member's id, so a page pays for
-    one indexed count and its two primary-key joins, not for building the query.
+    The statement is built once per role and cap and run with the member's id, so a page pays
+    for one indexed count and its two primary-key joins, not for building the query.
     """
-    return db.session.scalar(_unread_statement(is_moderator(user)), {"member_id": user.id})
+    statement = _unread_statement(is_moderator(user), cap)
+    return db.session.scalar(statement, {"member_id": user.id})
 
 
 @cache
-def _unread_statement(moderator: bool):
+def _unread_statement(moderator: bool, cap: int | None):
     member = bindparam("member_id", type_=Integer)
-    return _joined(select(func.count()).select_from(Notification)).where(
-        _visible(member, moderator), Notification.read_at.is_(None)
+    unread = (
+        _joined(select(Notification.id))
+        .where(_visible(member, moderator), Notification.read_at.is_(None))
+        .limit(cap)
+        .subquery()
     )
+    return select(func.count()).select_from(unread)
 
 
 def list_for(user: User, *, unread: bool = False, page: int = 1, per_page: int = PER_PAGE) -> Page:

@@ -11,6 +11,9 @@ from forum.notifications.schemas import KIND_LABELS, MAIL_CHOICE_LABELS
 from forum.notifications.service import is_watching, mail_choices, settings_of
 from forum.notifications.texts import link, text
 
+# The bell stops counting here and shows "99+".
+BELL_CAP = 100
+
 __all__ = [
     "KIND_LABELS",
     "MAIL_CHOICES",
@@ -34,4 +37,5 @@ def bell_context() -> dict:
     """Signed-in members see their unread count on every page; visitors cost no query."""
     if not current_user.is_authenticated:
         return {}
-    return {"unread_notifications": queries.unread_count(current_user)}
+    count = queries.unread_count(current_user, cap=BELL_CAP)
+    return {"unread_notifications": f"{BELL_CAP - 1}+" if count >= BELL_CAP else count}

@@ -158,3 +158,17 @@ def test_deleting_the_account_deletes_notifications_watches_and_choices(client, 
     # birch's notification of maple's reply keeps no name
     [item] = client.get("/api/v1/notifications", headers=world["birch"]).get_json()["items"]
     assert item["text"] == "A former member replied on “Walking after lunch”."
+
+
+def test_the_bell_stops_counting_at_99_plus(app, client, world):
+    with app.app_context():
+        maple = db.session.scalar(db.select(User).filter_by(username="maple"))
+        db.session.add_all(
+            Notification(user_id=maple.id, kind="approved", experience_id=world["story"])
+            for _ in range(100)
+        )
+        db.session.commit()
+    page = _sign_in(client, "maple").get("/experiences").get_data(as_text=True)
+    assert '<span class="badge">99+<' in page
+    answer = client.get("/api/v1/notifications", headers=world["maple"]).get_json()
+    assert answer["unread_count"] == 100
