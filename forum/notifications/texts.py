@@ -14,7 +14,9 @@ def _who(item: Item) -> str:
 
 
 def _with_reason(sentence: str, reason: str | None) -> str:
-    return f"{sentence}: {reason}" if reason else f"{sentence}."
+    if not reason:
+        return f"{sentence}."
+    return f"{sentence}: {reason}" + ("" if reason.rstrip().endswith((".", "!", "?")) else ".")
 
 
 def text(item: Item) -> str:

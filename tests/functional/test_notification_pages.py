@@ -96,7 +96,7 @@ def test_a_rejection_links_to_editing_and_resubmitting(app, client, world):
         db.session.commit()
         story_id = story.id
     page = _sign_in(client, "maple").get("/notifications").get_data(as_text=True)
-    assert "was not approved: Off-topic You can edit it and send it again." in page
+    assert "was not approved: Off-topic. You can edit it and send it again." in page
     assert f'href="/experiences/{story_id}/edit">Edit it and send it again' in page
 
 

@@ -156,7 +156,7 @@ def test_a_hidden_reply_disappears_from_notifications(client, people):
     # the reply's author hears it was hidden, with the reason
     [item] = notes(client, people["birch"])["items"]
     assert item["kind"] == "hidden"
-    assert item["text"] == "Your reply on “Walking after lunch” was hidden: Spam or advertising"
+    assert item["text"] == "Your reply on “Walking after lunch” was hidden: Spam or advertising."
 
 
 def test_moderation_outcomes_notify_the_author(app, client, people):
