@@ -56,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
     from forum.moderation.flag_views import bp as flags_bp
     from forum.moderation.member_views import bp as moderation_members_bp
     from forum.moderation.views import bp as moderation_bp
+    from forum.notifications.views import bp as notifications_bp
     from forum.search.views import bp as search_bp
     from forum.web.routing import init_routing
 
@@ -71,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
         moderation_bp,
         moderation_members_bp,
         flags_bp,
+        notifications_bp,
         search_bp,
     ):
         app.register_blueprint(blueprint)
@@ -100,11 +102,13 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_context(app: Flask) -> None:
     from forum.moderation import templating
+    from forum.notifications import templating as notification_templating
     from forum.web import demo_banner
     from forum.web.context import init_template_context
 
     init_template_context(app)
     templating.init_templating(app)
+    notification_templating.init_templating(app)
     demo_banner.init_templating(app)
 
 

@@ -13,6 +13,7 @@ from forum.errors import DomainError
 from forum.mail import commands as mail_commands
 from forum.moderation import members as moderation_members
 from forum.moderation.schemas import RoleSchema
+from forum.notifications import commands as notification_commands
 from forum.validation import load
 from forum.vocabulary import ROLE
 
@@ -143,3 +144,4 @@ def check_index(dry_run: bool) -> None:
 
 forum_cli.add_command(mail_commands.mail_worker)
 forum_cli.add_command(mail_commands.mail_status)
+forum_cli.add_command(notification_commands.send_digests)

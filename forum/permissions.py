@@ -191,6 +191,22 @@ def ensure_can_mark_me_too(user: User | None, experience: Experience) -> None:
         raise Forbidden("You cannot mark your own experience.")
 
 
+def can_watch(user: User | None, experience: Experience) -> bool:
+    """Signed in, on a published experience, or on one's own (authors watch from the start)."""
+    if user is None or not user.is_authenticated or not can_view_experience(user, experience):
+        return False
+    return experience.status == Status.PUBLISHED or is_author(user, experience)
+
+
+def ensure_can_watch(user: User | None, experience: Experience) -> None:
+    """Raise exactly when can_watch is False: Forbidden, or NotFound if unseen."""
+    if user is None or not user.is_authenticated:
+        raise Forbidden("Sign in first.")
+    ensure_can_view_experience(user, experience)
+    if not can_watch(user, experience):
+        raise Forbidden("Only published experiences can be watched.")
+
+
 def can_flag_experience(user: User | None, experience: Experience) -> bool:
     """A published experience one can see, not one's own."""
     return (

@@ -2,10 +2,12 @@
 
 import html
 import re
+from collections.abc import Iterator, Mapping
 from functools import lru_cache, partial
 from urllib.parse import urlsplit
 
 import bleach
+from bleach.html5lib_shim import Filter
 from bleach.linkifier import LinkifyFilter, build_url_re
 from markdown_it import MarkdownIt
 
@@ -53,26 +55,86 @@ def _set_link_rel(attrs: dict, new: bool = False) -> dict:
     return attrs
 
 
-_cleaner = bleach.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=True,
-    strip_comments=True,
-    filters=[
-        partial(
-            LinkifyFilter,
-            callbacks=[_only_allowed_schemes, _set_link_rel],
-            skip_tags={"pre", "code"},
-            url_re=_LINKABLE_URL,
-        )
-    ],
+_LINKIFY = partial(
+    LinkifyFilter,
+    callbacks=[_only_allowed_schemes, _set_link_rel],
+    skip_tags={"pre", "code"},
+    url_re=_LINKABLE_URL,
 )
 
 
-def render_markdown(source: str) -> str:
-    """Safe HTML for a member's Markdown: only the allow-list survives, links get rel."""
-    return _cleaner.clean(_markdown.render(source))
+def _cleaner_with(*filters) -> bleach.Cleaner:
+    return bleach.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=True,
+        strip_comments=True,
+        filters=[_LINKIFY, *filters],
+    )
+
+
+_cleaner = _cleaner_with()
+
+# "@maple" in running text; not inside an e-mail address or a path ("a@b", "/@x").
+MENTION = re.compile(r"(?<![\w@/.-])@([A-Za-z0-9_-]{3,30})(?![\w-])")
+
+
+class _MentionFilter(Filter):
+    """Turn "@name" in text (not in links or code) into a link, for the names given only.
+
+    Runs on the cleaned token stream; the only attribute it writes is the href it was given.
+    """
+
+    def __init__(self, source, mentions: Mapping[str, str]):
+        super().__init__(source)
+        self.mentions = mentions
+
+    def __iter__(self) -> Iterator[dict]:
+        skipping = 0
+        for token in super().__iter__():
+            kind = token["type"]
+            if kind in ("StartTag", "EndTag") and token["name"] in ("a", "code", "pre"):
+                skipping += 1 if kind == "StartTag" else -1
+            if kind != "Characters" or skipping:
+                yield token
+                continue
+            yield from self._split(token["data"])
+
+    def _split(self, text: str) -> Iterator[dict]:
+        position = 0
+        for match in MENTION.finditer(text):
+            href = self.mentions.get(match.group(1).lower())
+            if href is None:
+                continue
+            if match.start() > position:
+                yield {"type": "Characters", "data": text[position : match.start()]}
+            yield {
+                "type": "StartTag",
+                "name": "a",
+                "data": {(None, "href"): href, (None, "class"): "mention"},
+            }
+            yield {"type": "Characters", "data": match.group(0)}
+            yield {"type": "EndTag", "name": "a"}
+            position = match.end()
+        if position < len(text):
+            yield {"type": "Characters", "data": text[position:]}
+
+
+def mentioned_names(source: str) -> set[str]:
+    """The lower-cased names written as "@name" in a member's text."""
+    return {match.group(1).lower() for match in MENTION.finditer(source)}
+
+
+def render_markdown(source: str, mentions: Mapping[str, str] | None = None) -> str:
+    """Safe HTML for a member's Markdown: only the allow-list survives, links get rel.
+
+    `mentions` maps lower-cased names to the link a "@name" in the text becomes.
+    """
+    if not mentions:
+        return _cleaner.clean(_markdown.render(source))
+    cleaner = _cleaner_with(partial(_MentionFilter, mentions=mentions))
+    return cleaner.clean(_markdown.render(source))
 
 
 def plain_text(rendered_html: str) -> str:

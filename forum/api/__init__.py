@@ -13,6 +13,7 @@ def register_api(app: Flask) -> None:
     from forum.api.experiences import bp as experiences_bp
     from forum.api.insights import bp as insights_bp
     from forum.api.moderation import bp as moderation_bp
+    from forum.api.notifications import bp as notifications_bp
     from forum.api.openapi import bp as openapi_bp
     from forum.api.openapi import create_api
     from forum.api.privacy import bp as privacy_bp
@@ -27,6 +28,7 @@ def register_api(app: Flask) -> None:
         experiences_bp,
         insights_bp,
         moderation_bp,
+        notifications_bp,
         privacy_bp,
         search_bp,
     )

@@ -18,6 +18,7 @@ from forum.experiences.schemas import (
     QuickAnswerSchema,
     ReplySchema,
 )
+from forum.models import MAIL_CHOICES, NOTIFICATION_KINDS
 from forum.validation import OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -193,6 +194,9 @@ class OwnUserShape(Answer, OwnUserSchema):
         "created_at": moment(),
         "suspended_until": moment(allow_none=True),
         "email_verified": fields.Boolean(),
+        # Notification kind → off | now | daily (CONTRACT.md §6).
+        "mail": fields.Dict(keys=one_of(NOTIFICATION_KINDS), values=one_of(MAIL_CHOICES)),
+        "watch_replies": fields.Boolean(),
     }
 
 

@@ -14,6 +14,7 @@ from forum.api.answers import (
 )
 from forum.api.moderation_answers import TargetShape
 from forum.insights.schemas import ComparisonResponseSchema, InsightsResponseSchema
+from forum.models import MAIL_CHOICES, NOTIFICATION_KINDS
 from forum.moderation.schemas import LOG_ACTIONS
 from forum.vocabulary import (
     FLAG_REASON,
@@ -127,6 +128,25 @@ class ExportedTokenShape(Answer):
     revoked_at = moment(allow_none=True)
 
 
+class ExportedNotificationShape(Answer):
+    id = fields.Integer()
+    kind = one_of(NOTIFICATION_KINDS)
+    created_at = moment()
+    read = fields.Boolean()
+    experience_id = fields.Integer(allow_none=True)
+    text = fields.String()
+
+
+class ExportedWatchShape(Answer):
+    experience_id = fields.Integer()
+    created_at = moment()
+
+
+class ExportedNotificationSettingsShape(Answer):
+    mail = fields.Dict(keys=one_of(NOTIFICATION_KINDS), values=one_of(MAIL_CHOICES))
+    watch_replies = fields.Boolean()
+
+
 class ExportShape(Answer):
     format_version = fields.Integer()
     exported_at = moment()
@@ -139,3 +159,6 @@ class ExportShape(Answer):
     flags_raised = fields.List(fields.Nested(ExportedFlagShape))
     moderation_decisions = fields.List(fields.Nested(ExportedDecisionShape))
     api_tokens = fields.List(fields.Nested(ExportedTokenShape))
+    notifications = fields.List(fields.Nested(ExportedNotificationShape))
+    watches = fields.List(fields.Nested(ExportedWatchShape))
+    notification_settings = fields.Nested(ExportedNotificationSettingsShape)

@@ -22,6 +22,7 @@ from forum.models import (
     Reply,
     User,
 )
+from forum.notifications.data import export_data as notification_data
 
 FORMAT_VERSION = 1
 
@@ -164,7 +165,8 @@ def _tokens(user: User) -> list[dict]:
 
 def export_member_data(user: User) -> dict:
     """Profile, experiences (drafts too) with revisions, replies with their earlier texts,
-    follow-ups, quick answers, marks, flags, decisions, token dates."""
+    follow-ups, quick answers, marks, flags, decisions, token dates, notifications, watches
+    and mail choices."""
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": isoformat(utcnow()),
@@ -177,4 +179,6 @@ def export_member_data(user: User) -> dict:
         "flags_raised": _flags(user),
         "moderation_decisions": _decisions(user),
         "api_tokens": _tokens(user),
+        # notifications, watches, notification_settings
+        **notification_data(user),
     }

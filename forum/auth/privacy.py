@@ -24,6 +24,7 @@ from forum.models import (
     User,
 )
 from forum.models.user import new_session_token
+from forum.notifications import data as notification_data
 
 WRONG_PASSWORD = "That is not your current password."  # noqa: S105 (a message)
 
@@ -79,6 +80,7 @@ def delete_account(user: User, values: dict) -> None:
     touched |= _remove_me_too_marks(user)
     touched |= _remove_follow_ups(user, values["experiences"])
     _remove_quick_answers(user)
+    notification_data.forget_member(user)
     db.session.execute(update(Revision).where(Revision.editor_id == user.id).values(editor_id=None))
     _end_sessions(user)
     mail.cancel_for_user(user)

@@ -4,6 +4,8 @@ from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
 from forum.fields import vocabulary_choice
+from forum.notifications.schemas import MailChoicesSchema
+from forum.notifications.service import mail_choices, settings_of
 from forum.validation import InputSchema
 from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM, VISIBILITY
 
@@ -125,6 +127,9 @@ class ProfileSchema(InputSchema):
     # What new experiences start with (each can be changed on the story itself).
     default_visibility = vocabulary_choice(VISIBILITY)
     default_share_profile = fields.Boolean()
+    # Notification settings (forum/notifications): kind → off | now | daily; watch on reply.
+    mail = fields.Nested(MailChoicesSchema)
+    watch_replies = fields.Boolean()
 
     @pre_load
     def blank_means_unset(self, data, **kwargs):
@@ -160,3 +165,5 @@ class OwnUserSchema(UserSchema):
     suspended_until = fields.Function(
         lambda user: isoformat(user.suspended_until) if user.is_suspended() else None
     )
+    mail = fields.Function(mail_choices)
+    watch_replies = fields.Function(lambda user: settings_of(user).watch_replies)

@@ -15,6 +15,7 @@ from forum.clock import utcnow
 from forum.errors import Conflict
 from forum.extensions import db
 from forum.models import ApiToken, User
+from forum.notifications import service as notification_service
 from forum.validation import load
 from forum.vocabulary import PUBLIC
 
@@ -172,6 +173,10 @@ def revoke_token(record: ApiToken) -> None:
 
 def update_profile(user: User, values: dict) -> User:
     """Change the profile fields given (loaded by ProfileSchema, partial); null clears one."""
+    values = dict(values)
+    settings = {key: values.pop(key) for key in ("mail", "watch_replies") if key in values}
+    if settings:
+        notification_service.update_settings(user, settings)
     for field, value in values.items():
         setattr(user, field, value)
     db.session.commit()

@@ -8,7 +8,7 @@ from forum.clock import utcnow
 from forum.experiences.queries import visible_experience
 from forum.extensions import db
 from forum.models import Experience, MeToo, Reply, Status, User
-from forum.sanitize import render_markdown
+from forum.notifications import events
 
 
 def add_reply(author: User, experience_id: int, values: dict) -> Reply:
@@ -20,17 +20,19 @@ def add_reply(author: User, experience_id: int, values: dict) -> Reply:
     experience = visible_experience(author, experience_id)
     permissions.ensure_can_reply(author, experience)
     now = utcnow()
+    mentioned = events.mentioned_members(values["body"], author)
     reply = Reply(
         experience_id=experience.id,
         author=author,
         body=values["body"],
-        body_html=render_markdown(values["body"]),
+        body_html=events.render_reply(values["body"], mentioned),
         status=Status.PENDING if permissions.reply_needs_review(author) else Status.PUBLISHED,
         created_at=now,
         updated_at=now,
     )
     db.session.add(reply)
     db.session.flush()
+    events.reply_added(reply, mentioned)
     experience.reply_count = _count(Reply, experience, Reply.status == Status.PUBLISHED)
     db.session.commit()
     return reply
@@ -60,6 +62,8 @@ def set_me_too(user: User, experience_id: int, marked: bool) -> tuple[bool, int]
         db.session.flush()
     # Counted, not incremented, so the number can never drift from the marks.
     experience.me_too_count = _count(MeToo, experience)
+    if marked:
+        events.me_too_marked(experience)
     search.note_changed(experience.id)
     unit_of_work.commit()
     return marked, experience.me_too_count

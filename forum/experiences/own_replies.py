@@ -13,7 +13,7 @@ from forum.clock import utcnow
 from forum.errors import NotFound
 from forum.extensions import db
 from forum.models import Experience, Reply, ReplyRevision, Status, User
-from forum.sanitize import render_markdown
+from forum.notifications import events
 
 
 def _reply(reply_id: int) -> Reply:
@@ -55,7 +55,10 @@ def edit_reply(editor: User, reply_id: int, values: dict) -> Reply:
         )
     )
     reply.body = values["body"]
-    reply.body_html = render_markdown(values["body"])
+    # Mentions stay links; naming someone new in an edit does not notify them again.
+    reply.body_html = events.render_reply(
+        values["body"], events.mentioned_members(values["body"], editor)
+    )
     reply.edited_at = reply.updated_at = now
     if reply.status == Status.REJECTED or (
         reply.status == Status.PUBLISHED and permissions.reply_needs_review(editor)

@@ -10,6 +10,7 @@ from forum.experiences.queries import visible_experience
 from forum.experiences.schemas import PRIVACY_CHOICES
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
+from forum.notifications import events
 from forum.sanitize import render_markdown
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
 
@@ -48,6 +49,7 @@ def submit_experience(author: User, values: dict) -> Experience:
         experience.published_at = now
     db.session.add(experience)
     db.session.flush()
+    events.author_watches(experience)
     if experience.status == Status.PUBLISHED:
         search.note_changed(experience.id)
     unit_of_work.commit()

@@ -11,12 +11,23 @@ from forum.models.experience import (
 )
 from forum.models.mail import MailMessage
 from forum.models.moderation import Flag, ModerationAction
+from forum.models.notification import (
+    DEFAULT_MAIL,
+    MAIL_CHOICES,
+    NOTIFICATION_KINDS,
+    Notification,
+    NotificationSettings,
+    Watch,
+)
 from forum.models.over_time import FollowUp, QuickAnswer
 from forum.models.search import SearchChange
 from forum.models.status import Status
 from forum.models.user import ApiToken, User
 
 __all__ = [
+    "DEFAULT_MAIL",
+    "MAIL_CHOICES",
+    "NOTIFICATION_KINDS",
     "ApiToken",
     "ContentVersion",
     "Experience",
@@ -27,6 +38,8 @@ __all__ = [
     "MeToo",
     "ModerationAction",
     "QuickAnswer",
+    "Notification",
+    "NotificationSettings",
     "Reply",
     "ReplyRevision",
     "Revision",
@@ -34,6 +47,7 @@ __all__ = [
     "Status",
     "Tag",
     "User",
+    "Watch",
     "content_version",
     "experience_tags",
 ]

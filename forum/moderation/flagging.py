@@ -10,6 +10,7 @@ from forum.errors import Conflict, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, Reply, User
 from forum.moderation.service import recount_replies
+from forum.notifications import events
 from forum.permissions import (
     NO_EXPERIENCE,
     NO_REPLY,
@@ -81,6 +82,7 @@ def _count_and_maybe_hide(model, item, flag_column) -> bool:
         reason=_most_flagged_reason(flag_column, item.id),
         note=f"Hidden automatically after {count} flags from different members.",
     )
+    events.item_hidden(item, AUTO_HIDDEN_REASON)
     return True
 
 

@@ -11,6 +11,7 @@ from forum.clock import utcnow
 from forum.errors import Conflict, Forbidden, NotFound
 from forum.extensions import db
 from forum.models import User
+from forum.notifications import events
 from forum.permissions import ensure_can_moderate, ensure_can_write, is_admin
 from forum.vocabulary import ROLE
 
@@ -53,6 +54,7 @@ def suspend(moderator: User, username: str, values: dict) -> User:
         subject_id=member.id,
         note=f"For {values['days']} days, until {until}: {values['reason']}",
     )
+    events.member_suspended(member)
     db.session.commit()
     return member
 

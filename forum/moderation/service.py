@@ -9,6 +9,7 @@ from forum.errors import Conflict, NotFound
 from forum.extensions import db
 from forum.models import Experience, Flag, FollowUp, Reply, Status, User
 from forum.moderation.schemas import DECISION_REASON
+from forum.notifications import events
 from forum.permissions import (
     NO_EXPERIENCE,
     NO_FOLLOW_UP,
@@ -110,6 +111,7 @@ def decide(moderator: User, experience_id: int, values: dict) -> Experience:
         reason=reason,
         note=note,
     )
+    events.experience_decided(experience, action, old_status)
     if Status.PUBLISHED in (old_status, experience.status):
         search.note_changed(experience_id)
     unit_of_work.commit()
@@ -146,6 +148,7 @@ def decide_reply(moderator: User, reply_id: int, values: dict) -> Reply:
     record_action(
         moderator, action, "reply", reply_id, subject_id=reply.author_id, reason=reason, note=note
     )
+    events.reply_decided(reply, action, changes["status_reason"])
     db.session.commit()
     return db.session.get(Reply, reply_id)
 
@@ -189,6 +192,8 @@ def decide_follow_up(moderator: User, follow_up_id: int, values: dict) -> Follow
         reason=reason,
         note=note,
     )
+    if action == "approve":
+        events.follow_up_approved(follow_up.author_id, follow_up.experience_id)
     if Status.PUBLISHED in (old_status, changes["status"]):
         search.note_changed(follow_up.experience_id)
     unit_of_work.commit()

@@ -1,1 +1,1 @@
-"""Notifications: what a member hears back (in the app and by e-mail), watching, preferences."""
+"""Notifications: what members hear back (in the app, by e-mail), watching, mail choices."""

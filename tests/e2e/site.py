@@ -11,7 +11,7 @@ PAGE_NAMES = [
 # Pages checked by axe-core as well, beyond the main ones.
 OTHER_PAGE_NAMES = [
     "my-experiences", "edit-experience", "compare-groups", "moderation-log", "password",
-    "delete-account", "edit-draft", "edit-reply",
+    "delete-account", "edit-draft", "edit-reply", "notifications",
 ]  # fmt: skip
 # New pages of drafts and own replies, checked at phone width too.
 DRAFT_PAGE_NAMES = ["my-experiences", "edit-draft", "edit-reply"]
@@ -96,6 +96,7 @@ def other_pages(showcase: dict) -> list[MainPage]:
         MainPage("delete-account", "/profile/delete", SHOWCASE_MEMBER),
         MainPage("edit-draft", f"/experiences/{showcase['draft_id']}/edit", SHOWCASE_MEMBER),
         MainPage("edit-reply", f"/replies/{showcase['reply_id']}/edit", SHOWCASE_MEMBER),
+        MainPage("notifications", "/notifications", SHOWCASE_MEMBER),
     ]
 
 

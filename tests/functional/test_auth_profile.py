@@ -19,9 +19,11 @@ def test_the_profile_page_needs_a_signed_in_member(client):
 
 def test_the_profile_page_offers_every_contract_key_in_a_fieldset(client, maple):
     page = client.get("/profile").get_data(as_text=True)
-    # The profile fields, then the defaults of new stories' two privacy choices.
-    assert page.count("<fieldset") == len(PROFILE_FIELDS) + 2
-    assert page.count("<legend>") == len(PROFILE_FIELDS) + 2
+    # The profile form (the profile fields, then the defaults of new stories' two privacy
+    # choices); the notification settings follow it in their own section.
+    profile_form = page.split('id="notification-settings"')[0]
+    assert profile_form.count("<fieldset") == len(PROFILE_FIELDS) + 2
+    assert profile_form.count("<legend>") == len(PROFILE_FIELDS) + 2
     for field, vocabulary in PROFILE_FIELDS.items():
         for key in vocabulary:
             assert f'name="{field}" value="{key}"' in page

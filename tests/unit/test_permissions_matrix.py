@@ -17,6 +17,7 @@ from forum.extensions import db
 from forum.models import Status, User
 from forum.moderation import flagging
 from forum.moderation import service as moderation
+from forum.notifications import service as watching
 from forum.workflow import DECISIONS, EXPERIENCE_TRANSITIONS, REPLY_TRANSITIONS
 from tests.conftest import serving
 from tests.factories import (
@@ -74,6 +75,10 @@ ACTIONS = {
     "me_too": (
         lambda user, experience, reply: permissions.can_mark_me_too(user, experience),
         lambda user, experience, reply: discussion.set_me_too(user, experience.id, True),
+    ),
+    "watch": (
+        lambda user, experience, reply: permissions.can_watch(user, experience),
+        lambda user, experience, reply: watching.watch(user, experience.id),
     ),
     "flag_experience": (
         lambda user, experience, reply: permissions.can_flag_experience(user, experience),
