@@ -20,10 +20,13 @@ from forum.vocabulary import (
     FLARE,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
     OUTCOME,
     ROLE,
+    SEVERITY,
     STATUS,
     SYMPTOM,
+    YEARS_ILL,
 )
 
 REPLY_STATUSES = ("published", "hidden", "deleted")
@@ -96,6 +99,9 @@ class ExperienceShape(Answer, ExperienceSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
+    severity = one_of(SEVERITY, allow_none=True)
+    years_ill = one_of(YEARS_ILL, allow_none=True)
     status = one_of(STATUS)
     DOCUMENTED_AS = {
         "tags": fields.List(fields.String()),
@@ -116,6 +122,9 @@ class OwnUserShape(Answer, OwnUserSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
+    severity = one_of(SEVERITY, allow_none=True)
+    years_ill = one_of(YEARS_ILL, allow_none=True)
     DOCUMENTED_AS = {"created_at": moment(), "suspended_until": moment(allow_none=True)}
 
 
@@ -132,6 +141,7 @@ class TaxonomyEntryShape(Answer):
     key = fields.String()
     label = fields.String()
     score = fields.Integer(metadata={"optional": True, "description": "outcome list only"})
+    onset = one_of(ONSET, metadata={"optional": True, "description": "onset_detail list only"})
 
 
 TaxonomyShape = Answer.from_dict(
@@ -142,6 +152,7 @@ TaxonomyShape = Answer.from_dict(
         )
         for name in ("onset", "condition", "symptom", "age_band", "exercise", "intensity")
         + ("outcome", "flare", "effect", "status", "role", "flag_reason")
+        + ("onset_detail", "severity", "years_ill")
     },
     name="TaxonomyShape",
 )

@@ -3,9 +3,18 @@
 from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
-from forum.fields import vocabulary_choice
+from forum.fields import OnsetDetailRule, vocabulary_choice
 from forum.validation import InputSchema
-from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    ONSET,
+    ONSET_DETAIL,
+    ROLE,
+    SEVERITY,
+    SYMPTOM,
+    YEARS_ILL,
+)
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
 USERNAME_PATTERN = r"\A[A-Za-z0-9_-]{3,30}\Z"
@@ -71,11 +80,14 @@ class LoginFormSchema(CredentialsSchema):
     remember = fields.Boolean(load_default=False)
 
 
-class ProfileSchema(InputSchema):
+class ProfileSchema(OnsetDetailRule, InputSchema):
     onset = vocabulary_choice(ONSET, allow_none=True)
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
+    severity = vocabulary_choice(SEVERITY, allow_none=True)
+    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
 
     @pre_load
     def blank_means_unset(self, data, **kwargs):
@@ -100,6 +112,9 @@ class UserSchema(InputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    onset_detail = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True)
+    years_ill = fields.String(allow_none=True)
     created_at = fields.Function(lambda user: isoformat(user.created_at))
 
 

@@ -15,6 +15,7 @@ from forum.errors import Conflict
 from forum.extensions import db
 from forum.models import ApiToken, User
 from forum.validation import load
+from forum.vocabulary import detail_within
 
 USERNAME_TAKEN = "That username is taken."
 EMAIL_TAKEN = "That e-mail address cannot be used for a new account."
@@ -162,5 +163,6 @@ def update_profile(user: User, values: dict) -> User:
     """Change the profile fields given (loaded by ProfileSchema, partial); null clears one."""
     for field, value in values.items():
         setattr(user, field, value)
+    user.onset_detail = detail_within(user.onset, user.onset_detail)
     db.session.commit()
     return user

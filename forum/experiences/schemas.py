@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate, validates
 
 from forum.clock import isoformat
-from forum.fields import CleanText, TagName, WholeNumber, vocabulary_choice
+from forum.fields import CleanText, OnsetDetailRule, TagName, WholeNumber, vocabulary_choice
 from forum.validation import InputSchema, OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -13,8 +13,11 @@ from forum.vocabulary import (
     FLARE,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
     OUTCOME,
+    SEVERITY,
     SYMPTOM,
+    YEARS_ILL,
 )
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -48,7 +51,7 @@ class EffectsField(fields.Nested):
         return super()._deserialize(value, attr, data, partial=partial, **kwargs)
 
 
-class ExperienceInputSchema(InputSchema):
+class ExperienceInputSchema(OnsetDetailRule, InputSchema):
     """What a member writes; PATCH loads it with partial=True."""
 
     title = CleanText(
@@ -89,6 +92,9 @@ class ExperienceInputSchema(InputSchema):
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
+    severity = vocabulary_choice(SEVERITY, allow_none=True)
+    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
 
     @validates("exercises")
     def no_duplicate_exercises(self, value: list[str], **kwargs) -> None:
@@ -151,6 +157,9 @@ class ExperienceSchema(OutputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    onset_detail = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True)
+    years_ill = fields.String(allow_none=True)
     status = fields.String()
     author = fields.Function(author_of)
     me_too_count = fields.Integer()

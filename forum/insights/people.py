@@ -60,8 +60,8 @@ class Answer(NamedTuple):
 
 def answer_from(row) -> Answer | None:
     """An Answer from a row of queries.answers_query; None for keys outside the vocabulary."""
-    experience_id, author_id, exercise, *profile, published_at = row[:8]
-    intensity, outcome, flare, is_demo, combined = row[8:]
+    experience_id, author_id, exercise, *profile, published_at = row[: 4 + len(PROFILE_FIELDS)]
+    intensity, outcome, flare, is_demo, combined = row[4 + len(PROFILE_FIELDS) :]
     if exercise not in EXERCISE_AT or (intensity, outcome) not in CELL:
         return None
     person = author_id if author_id is not None else -experience_id

@@ -7,10 +7,12 @@ from sqlalchemy import Connection, Select, func, or_, select
 
 from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, SearchChange, Status
+from forum.vocabulary import PROFILE_FIELDS
 
-# The member profile copied onto each experience: onset, condition, symptom, age band.
-Profile = tuple[str | None, str | None, str | None, str | None]
-PROFILE_COLUMNS = (Experience.onset, Experience.condition, Experience.symptom, Experience.age_band)
+# The member profile copied onto each experience (onset, condition, symptom, age band, onset
+# detail, severity, years ill), in the order of PROFILE_FIELDS: the groups' dimensions.
+Profile = tuple[str | None, ...]
+PROFILE_COLUMNS = tuple(getattr(Experience, name) for name in PROFILE_FIELDS)
 PUBLISHED = Experience.status == Status.PUBLISHED
 
 

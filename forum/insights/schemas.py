@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate
 
 from forum.errors import Invalid
-from forum.fields import vocabulary_choice
+from forum.fields import OnsetDetailRule, vocabulary_choice
 from forum.validation import InputSchema, OutputSchema, load
 from forum.vocabulary import (
     AGE_BAND,
@@ -11,8 +11,11 @@ from forum.vocabulary import (
     EXERCISE,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
     PROFILE_FIELDS,
+    SEVERITY,
     SYMPTOM,
+    YEARS_ILL,
 )
 
 GROUP_FIELDS = tuple(PROFILE_FIELDS)
@@ -20,13 +23,19 @@ GROUP_FIELDS = tuple(PROFILE_FIELDS)
 EVERYONE = "everyone"
 
 
-class GroupSchema(InputSchema):
-    """A group of members: any combination of onset, condition, symptom and age band."""
+class GroupSchema(OnsetDetailRule, InputSchema):
+    """A group of members: any combination of the profile fields (PROFILE_FIELDS). An onset
+    detail is a sub-group of its family: with `onset` it must belong to it."""
 
     onset = vocabulary_choice(ONSET)
     condition = vocabulary_choice(CONDITION)
     symptom = vocabulary_choice(SYMPTOM)
     age_band = vocabulary_choice(AGE_BAND)
+    onset_detail = vocabulary_choice(ONSET_DETAIL)
+    severity = vocabulary_choice(SEVERITY)
+    years_ill = vocabulary_choice(YEARS_ILL)
+
+    infer_onset_family = False
 
 
 def detail_field() -> fields.String:

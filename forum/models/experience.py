@@ -72,6 +72,9 @@ class Experience(db.Model):
             "outcome",
             "flare",
             "is_demo",
+            "onset_detail",
+            "severity",
+            "years_ill",
             "id",
         ),
         # "Most me too" list order read from the index instead of sorting every published row.
@@ -102,6 +105,9 @@ class Experience(db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    onset_detail: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    years_ill: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[Status] = mapped_column(StatusType(), default=Status.PENDING)
     # Why a moderator rejected or hid it; shown to the author.
     status_reason: Mapped[str | None] = mapped_column(String(1000))

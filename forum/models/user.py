@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    # Second level of onset (a detail of the family in `onset`), ME/CFS severity, years ill.
+    onset_detail: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    years_ill: Mapped[str | None] = mapped_column(String(20))
     # Approvals since the last rejection or hide; trust is reached at TRUST_THRESHOLD.
     approvals_toward_trust: Mapped[int] = mapped_column(default=0)
     suspended_until: Mapped[datetime | None]
@@ -66,6 +70,9 @@ class User(UserMixin, db.Model):
             "condition": self.condition,
             "symptom": self.symptom,
             "age_band": self.age_band,
+            "onset_detail": self.onset_detail,
+            "severity": self.severity,
+            "years_ill": self.years_ill,
         }
 
     def is_suspended(self, now: datetime | None = None) -> bool:

@@ -10,13 +10,15 @@ from whoosh.system import pack_uint
 
 # Structured fields members filter on; each holds one contract key.
 KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", "age_band")
+KEY_FIELDS += ("onset_detail", "severity", "years_ill")
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
 # Bumped whenever documents change shape, and whenever TermCounts moves: whoosh pickles the
 # schema, field classes by module path, into every index. An index of another version is
 # never opened, only rebuilt. 3: TermCounts moved from forum.search.documents to here.
-SCHEMA_VERSION = 3
+# 4: onset_detail, severity and years_ill key fields.
+SCHEMA_VERSION = 4
 
 
 class TermCounts(fields.KEYWORD):
