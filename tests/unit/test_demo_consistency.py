@@ -85,7 +85,8 @@ def test_exercises_and_words_agree_with_the_intensity(community):
         if item.intensity == "gentle":
             assert not RUNNING_WORDS.search(text), (item.index, item.title)
         else:
-            named = re.findall(r"\b(?:%s) (?:yoga|stretches)\b" % "|".join(SOFT_WORDS), text, re.I)
+            soft = "|".join(SOFT_WORDS)
+            named = re.findall(rf"\b(?:{soft}) (?:yoga|stretches)\b", text, re.I)
             assert not named, (item.index, named)
 
 
