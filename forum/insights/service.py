@@ -63,12 +63,22 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
     group and the answers dropped.
     """
     given = [name for name in PROFILE_FIELDS if answers.get(name)]
-    for dropped_count in range(len(given) + 1):
-        candidates = [
+    own = {name: answers[name] for name in given}
+    levels = [
+        [
             ({name: answers[name] for name in given if name not in dropped}, list(dropped))
             for dropped in combinations(given, dropped_count)
+            # Without onset but with its detail: the same group as with both, tried already.
+            if not (
+                "onset" in dropped and "onset_detail" in given and "onset_detail" not in dropped
+            )
         ]
-        sizes = app_cube().sizes(*(group for group, _ in candidates))
+        for dropped_count in range(len(given) + 1)
+    ]
+    # Every candidate sized at once: one pass over the profiles (memoized per group).
+    app_cube().sizes_within(own, [group for level in levels for group, _ in level])
+    for candidates in levels:
+        sizes = app_cube().sizes_within(own, [group for group, _ in candidates])
         big_enough = [
             (size, position)
             for position, size in enumerate(sizes)
