@@ -3,10 +3,23 @@ the structured filters that lists, search and their API twins all accept."""
 
 import re
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import ValidationError, fields, post_load, validate
 
 from forum.validation import InputSchema
-from forum.vocabulary import AGE_BAND, CONDITION, EXERCISE, INTENSITY, ONSET, OUTCOME, SYMPTOM
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    EXERCISE,
+    INTENSITY,
+    ONSET,
+    ONSET_DETAIL,
+    ONSET_DETAILS,
+    ONSET_FAMILY,
+    OUTCOME,
+    SEVERITY,
+    SYMPTOM,
+    YEARS_ILL,
+)
 
 TAG_PATTERN = re.compile(r"[a-z0-9-]{2,30}")
 _WHOLE_NUMBER = re.compile(r"\s*[-+]?\d+\s*")
@@ -57,6 +70,39 @@ def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
     )
 
 
+def check_onset_detail(values: dict, *, infer_family: bool = True) -> dict:
+    """The one rule for `onset_detail`, whatever the surface: a detail belongs to one family.
+
+    A detail outside the `onset` given is refused, naming `onset_detail`. A detail given
+    without `onset` (missing or blank) names its family: input that stores both (profile,
+    experience) gets `onset` filled in (`infer_family`); filters and groups leave it out, as
+    the detail alone is already a sub-group of its family.
+    """
+    detail, onset = values.get("onset_detail"), values.get("onset")
+    if not detail:
+        return values
+    family = ONSET_FAMILY[detail]
+    if onset and onset != family:
+        details = ", ".join(ONSET_DETAILS.get(onset, ())) or "none"
+        raise ValidationError(
+            f"{detail} is a kind of {family} onset, not {onset} (details of {onset}: {details}).",
+            "onset_detail",
+        )
+    if infer_family and not onset:
+        values = {**values, "onset": family}
+    return values
+
+
+class OnsetDetailRule:
+    """Mixed into every schema that takes `onset` and `onset_detail` (check_onset_detail)."""
+
+    infer_onset_family = True
+
+    @post_load
+    def _onset_detail_in_family(self, data, **kwargs):
+        return check_onset_detail(data, infer_family=self.infer_onset_family)
+
+
 # Each filter of an experience list or a search: its name and the vocabulary of its keys.
 FILTER_VOCABULARIES = {
     "exercise": EXERCISE,
@@ -66,10 +112,13 @@ FILTER_VOCABULARIES = {
     "age_band": AGE_BAND,
     "outcome": OUTCOME,
     "intensity": INTENSITY,
+    "onset_detail": ONSET_DETAIL,
+    "severity": SEVERITY,
+    "years_ill": YEARS_ILL,
 }
 
 
-class ExperienceFilterSchema(InputSchema):
+class ExperienceFilterSchema(OnsetDetailRule, InputSchema):
     """The structured filters lists and search share: one vocabulary key each, and a tag."""
 
     exercise = vocabulary_choice(EXERCISE)
@@ -79,4 +128,9 @@ class ExperienceFilterSchema(InputSchema):
     age_band = vocabulary_choice(AGE_BAND)
     outcome = vocabulary_choice(OUTCOME)
     intensity = vocabulary_choice(INTENSITY)
+    onset_detail = vocabulary_choice(ONSET_DETAIL)
+    severity = vocabulary_choice(SEVERITY)
+    years_ill = vocabulary_choice(YEARS_ILL)
     tag = TagName()
+
+    infer_onset_family = False

@@ -14,6 +14,58 @@ ONSET = MappingProxyType(
         "other": "Something else",
     }
 )
+# The second level of onset: each detail belongs to one family (a key of ONSET); gradual and
+# other have none. A detail outside the family given is refused (forum.fields.OnsetDetailRule).
+ONSET_DETAILS = {
+    "injury": {
+        "car_collision": "Car or road collision",
+        "fall": "A fall",
+        "sports_injury": "Sports injury",
+        "surgery": "Surgery",
+        "work_injury": "Injury at work",
+        "other_injury": "Another injury",
+    },
+    "sedentary": {
+        "desk_job": "Years at a desk job",
+        "long_driving": "Long hours of driving",
+        "other_sedentary": "Other long sitting",
+    },
+    "illness": {
+        "viral_infection": "A viral infection (flu, glandular fever...)",
+        "covid": "COVID-19",
+        "other_illness": "Another illness",
+    },
+    "stress": {"emotional_stress": "Emotional stress", "trauma": "Trauma"},
+}
+ONSET_DETAIL = MappingProxyType(
+    {key: text for details in ONSET_DETAILS.values() for key, text in details.items()}
+)
+ONSET_FAMILY = MappingProxyType(
+    {key: family for family, details in ONSET_DETAILS.items() for key in details}
+)
+ONSET_DETAILS = MappingProxyType(
+    {family: MappingProxyType(details) for family, details in ONSET_DETAILS.items()}
+)
+# How ill: the usual ME/CFS severity scale (NICE 2021), in the members' words.
+SEVERITY = MappingProxyType(
+    {
+        "mild": "Mild: looking after yourself and light tasks, often still working or studying "
+        "by giving up leisure and social life",
+        "moderate": "Moderate: reduced mobility, everyday activities limited, "
+        "usually no longer working or studying, rest needed often",
+        "severe": "Severe: only the smallest daily tasks (washing, brushing teeth), "
+        "mostly housebound, a wheelchair when out",
+        "very_severe": "Very severe: in bed all day, depending on care",
+    }
+)
+YEARS_ILL = MappingProxyType(
+    {
+        "under_1": "Less than a year",
+        "1_to_5": "1 to 5 years",
+        "5_to_10": "5 to 10 years",
+        "over_10": "More than 10 years",
+    }
+)
 CONDITION = MappingProxyType(
     {
         "fibromyalgia": "Fibromyalgia",
@@ -123,12 +175,33 @@ def share_profile_choice(shared: bool) -> str:
 # The member profile fields that "people like me" groups on: a story's "about me", which
 # share_profile=False hides from all but its author and moderators (and from their filters).
 PROFILE_FIELDS = MappingProxyType(
-    {"onset": ONSET, "condition": CONDITION, "symptom": SYMPTOM, "age_band": AGE_BAND}
+    {
+        "onset": ONSET,
+        "condition": CONDITION,
+        "symptom": SYMPTOM,
+        "age_band": AGE_BAND,
+        "onset_detail": ONSET_DETAIL,
+        "severity": SEVERITY,
+        "years_ill": YEARS_ILL,
+    }
+)
+
+# The groups insights answer for: the filter lattice whose every count is protected by
+# suppression (forum/insights/suppression.py). Severity and years ill are not insights groups:
+# each multiplies the lattice by five and the protection's cost with it.
+INSIGHTS_FIELDS = MappingProxyType(
+    {
+        name: PROFILE_FIELDS[name]
+        for name in ("onset", "onset_detail", "condition", "symptom", "age_band")
+    }
 )
 
 TAXONOMY = MappingProxyType(
     {
         "onset": ONSET,
+        "onset_detail": ONSET_DETAIL,
+        "severity": SEVERITY,
+        "years_ill": YEARS_ILL,
         "condition": CONDITION,
         "symptom": SYMPTOM,
         "age_band": AGE_BAND,
@@ -143,6 +216,12 @@ TAXONOMY = MappingProxyType(
         "stop_reason": STOP_REASON,
     }
 )
+
+
+def detail_within(onset: str | None, detail: str | None) -> str | None:
+    """The detail when it belongs to the onset family, else None: changing the family alone
+    (a partial edit, a profile default) drops a detail of another family."""
+    return detail if detail and ONSET_FAMILY.get(detail) == onset else None
 
 
 def label(vocabulary: str, key: str | None) -> str:

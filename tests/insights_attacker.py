@@ -22,16 +22,16 @@ from collections import defaultdict
 from itertools import product
 
 from forum.insights.vectors import INTENSITIES, UNSTATED
-from forum.vocabulary import EXERCISE, INTENSITY, PROFILE_FIELDS
+from forum.vocabulary import EXERCISE, INSIGHTS_FIELDS, INTENSITY
 
 ALL, EMPTY = "*", "?"
 PRIME = 2**61 - 1
-DIMENSIONS = list(PROFILE_FIELDS)
+DIMENSIONS = list(INSIGHTS_FIELDS)
 
 
 def lattice() -> list[tuple]:
     """Every group the API can be asked for: each dimension a key or ALL."""
-    return list(product(*([ALL, *keys] for keys in PROFILE_FIELDS.values())))
+    return list(product(*([ALL, *keys] for keys in INSIGHTS_FIELDS.values())))
 
 
 def as_filters(group: tuple) -> dict:
@@ -67,11 +67,11 @@ def truth(answers) -> dict:
 def relations() -> list[tuple]:
     """(parent cell, child cells, empty cell) for every line of every table."""
     lines = []
-    coordinates = [[ALL, *keys] for keys in PROFILE_FIELDS.values()]
+    coordinates = [[ALL, *keys] for keys in INSIGHTS_FIELDS.values()]
     kinds = [("size",)]
     kinds += [("row", exercise) for exercise in EXERCISE]
     kinds += [("int", exercise, intensity) for exercise in EXERCISE for intensity in INTENSITIES]
-    for position, keys in enumerate(PROFILE_FIELDS.values()):
+    for position, keys in enumerate(INSIGHTS_FIELDS.values()):
         others = [[ALL] if p == position else c for p, c in enumerate(coordinates)]
         for group in product(*others):
 

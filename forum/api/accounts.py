@@ -8,7 +8,7 @@ from forum.auth import service
 from forum.auth.schemas import CredentialsSchema, ProfileSchema, RegistrationSchema
 from forum.clock import isoformat
 from forum.errors import Unauthorized
-from forum.vocabulary import OUTCOME_SCORE, TAXONOMY
+from forum.vocabulary import ONSET_FAMILY, OUTCOME_SCORE, TAXONOMY
 
 bp = ApiBlueprint("api_accounts", __name__, url_prefix="/api/v1", description="accounts")
 
@@ -74,4 +74,6 @@ def taxonomy():
     }
     for item in lists["outcome"]:
         item["score"] = OUTCOME_SCORE[item["key"]]
+    for item in lists["onset_detail"]:
+        item["onset"] = ONSET_FAMILY[item["key"]]
     return lists

@@ -28,12 +28,15 @@ from forum.vocabulary import (
     FLARE,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
     OUTCOME,
     ROLE,
+    SEVERITY,
     STATUS,
     STOP_REASON,
     SYMPTOM,
     VISIBILITY,
+    YEARS_ILL,
 )
 
 REPLY_STATUSES = ("pending", "published", "rejected", "hidden", "deleted")
@@ -125,6 +128,9 @@ class QuickAnswerShape(Answer, QuickAnswerSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
+    severity = one_of(SEVERITY, allow_none=True)
+    years_ill = one_of(YEARS_ILL, allow_none=True)
     DOCUMENTED_AS = {"created_at": moment(), "updated_at": moment()}
 
 
@@ -146,6 +152,9 @@ class ExperienceShape(Answer, ExperienceSchema):
     share_profile = fields.Boolean(
         metadata={"optional": True, "description": "Shown to the author and moderators only."}
     )
+    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
+    severity = one_of(SEVERITY, allow_none=True)
+    years_ill = one_of(YEARS_ILL, allow_none=True)
     status = one_of(STATUS)
     follow_ups = fields.List(
         fields.Nested(FollowUpShape),
@@ -189,6 +198,9 @@ class OwnUserShape(Answer, OwnUserSchema):
     condition = one_of(CONDITION, allow_none=True)
     symptom = one_of(SYMPTOM, allow_none=True)
     age_band = one_of(AGE_BAND, allow_none=True)
+    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
+    severity = one_of(SEVERITY, allow_none=True)
+    years_ill = one_of(YEARS_ILL, allow_none=True)
     default_visibility = one_of(VISIBILITY)
     DOCUMENTED_AS = {
         "created_at": moment(),
@@ -213,6 +225,7 @@ class TaxonomyEntryShape(Answer):
     key = fields.String()
     label = fields.String()
     score = fields.Integer(metadata={"optional": True, "description": "outcome list only"})
+    onset = one_of(ONSET, metadata={"optional": True, "description": "onset_detail list only"})
 
 
 TaxonomyShape = Answer.from_dict(
@@ -223,6 +236,7 @@ TaxonomyShape = Answer.from_dict(
         )
         for name in ("onset", "condition", "symptom", "age_band", "exercise", "intensity")
         + ("outcome", "flare", "effect", "status", "role", "flag_reason", "stop_reason")
+        + ("onset_detail", "severity", "years_ill")
     },
     name="TaxonomyShape",
 )

@@ -13,7 +13,7 @@ from forum.api.blueprint import ERROR_NAMES
 from forum.api.moderation_answers import QueueFlagsShape
 from forum.auth.schemas import USERNAME_PATTERN
 from forum.fields import CleanText, TagName
-from forum.insights.schemas import GroupSpec
+from forum.insights.schemas import GROUP_FIELDS, GroupSpec
 from forum.web.routing import MAX_ID, DatabaseIdConverter
 
 bp = Blueprint("api_openapi", __name__, url_prefix="/api")
@@ -45,8 +45,7 @@ ERROR_HEADERS = {
 FIELD_PATTERNS = {
     CleanText: "^[^\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]*$",  # tab and newlines are fine
     TagName: "^[A-Za-z0-9-]{2,30}$",  # lower-cased when read
-    GroupSpec: "^(everyone|((onset|condition|symptom|age_band):[a-z0-9_]+,)*"
-    "(onset|condition|symptom|age_band):[a-z0-9_]+)$",
+    GroupSpec: "^(everyone|(({0}):[a-z0-9_]+,)*({0}):[a-z0-9_]+)$".format("|".join(GROUP_FIELDS)),
 }
 DESCRIPTION = (
     "The JSON API of Movement Notes. Send `Authorization: Bearer <token>` (from "

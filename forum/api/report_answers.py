@@ -44,6 +44,7 @@ class FacetsShape(Answer):
     exercise = counts(metadata={"optional": True})
     onset = counts(metadata={"optional": True})
     outcome = counts(metadata={"optional": True})
+    onset_detail = counts(metadata={"optional": True})
 
 
 class SearchResultsShape(Answer):

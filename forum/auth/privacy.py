@@ -207,6 +207,7 @@ def _forget_identity(user: User, now) -> None:
     user.email_verified_at = None
     user.password_hash = None
     user.onset = user.condition = user.symptom = user.age_band = None
+    user.onset_detail = user.severity = user.years_ill = None
     user.deleted_at = now
 
 

@@ -3,11 +3,21 @@
 from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
-from forum.fields import vocabulary_choice
+from forum.fields import OnsetDetailRule, vocabulary_choice
 from forum.notifications.schemas import MailChoicesSchema
 from forum.notifications.service import mail_choices, settings_of
 from forum.validation import InputSchema
-from forum.vocabulary import AGE_BAND, CONDITION, ONSET, ROLE, SYMPTOM, VISIBILITY
+from forum.vocabulary import (
+    AGE_BAND,
+    CONDITION,
+    ONSET,
+    ONSET_DETAIL,
+    ROLE,
+    SEVERITY,
+    SYMPTOM,
+    VISIBILITY,
+    YEARS_ILL,
+)
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
 USERNAME_PATTERN = r"\A[A-Za-z0-9_-]{3,30}\Z"
@@ -119,11 +129,14 @@ class EmailChangeSchema(InputSchema):
         return _lower_email(data)
 
 
-class ProfileSchema(InputSchema):
+class ProfileSchema(OnsetDetailRule, InputSchema):
     onset = vocabulary_choice(ONSET, allow_none=True)
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
+    severity = vocabulary_choice(SEVERITY, allow_none=True)
+    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
     # What new experiences start with (each can be changed on the story itself).
     default_visibility = vocabulary_choice(VISIBILITY)
     default_share_profile = fields.Boolean()
@@ -154,6 +167,9 @@ class UserSchema(InputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    onset_detail = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True)
+    years_ill = fields.String(allow_none=True)
     created_at = fields.Function(lambda user: isoformat(user.created_at))
 
 

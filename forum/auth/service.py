@@ -17,7 +17,7 @@ from forum.extensions import db
 from forum.models import ApiToken, User
 from forum.notifications import service as notification_service
 from forum.validation import load
-from forum.vocabulary import PUBLIC
+from forum.vocabulary import PUBLIC, detail_within
 
 USERNAME_TAKEN = "That username is taken."
 EMAIL_TAKEN = "That e-mail address cannot be used for a new account."
@@ -179,6 +179,7 @@ def update_profile(user: User, values: dict) -> User:
         notification_service.update_settings(user, settings)
     for field, value in values.items():
         setattr(user, field, value)
+    user.onset_detail = detail_within(user.onset, user.onset_detail)
     db.session.commit()
     return user
 

@@ -17,11 +17,12 @@ from forum.demo.members import SPAN_MINUTES, DemoMember, member_count, members, 
 from forum.demo.sentences import FLAG_NOTES
 from forum.demo.words import (
     CONDITION_WORDS,
+    EXERCISE_PLACES,
     EXERCISE_WORDS,
-    ONSET_EVENTS,
     PEOPLE,
     PLACES,
-    TAGS,
+    PROFILE_TAGS,
+    TAGS_ANY,
     TIMES_OF_DAY,
 )
 from forum.models.status import Status
@@ -32,7 +33,8 @@ EXERCISE_WEIGHTS = {
     "swimming": 6, "aquatic_therapy": 6, "cycling": 6, "strength": 7, "running": 5, "hiit": 4,
     "dance": 4, "physio": 6, "other": 3,
 }  # fmt: skip
-ONSET_TAGS = {"injury": "after-injury", "sedentary": "desk-job", "illness": "post-viral"}
+# Words that promise an easy session: only in stories of gentle intensity.
+SOFT_WORDS = ("gentle", "restorative", "chair", "yin", "slow")
 FLAG_REASONS = ("spam", "misinformation", "personal_info", "other")
 
 __all__ = ["DemoExperience", "DemoMember", "experience", "generate", "member_count", "members"]
@@ -75,6 +77,9 @@ class DemoExperience:
     age_band: str | None
     status: Status  # published or pending
     minutes_ago: int
+    onset_detail: str | None = None
+    severity: str | None = None
+    years_ill: str | None = None
     me_too: tuple[int, ...] = ()  # member indices
     replies: tuple[DemoReply, ...] = ()
     flags: tuple[DemoFlag, ...] = field(default=())
@@ -118,31 +123,50 @@ def _optional(rng: random.Random, value: int) -> int | None:
     return None if rng.random() < 0.08 else value
 
 
-def _slots(rng: random.Random, author: DemoMember, exercises: list[str], dose: tuple) -> dict:
+def exercise_word(rng: random.Random, exercise: str, intensity: str) -> str:
+    """How the member names the exercise: "gentle yoga" only when the session was gentle."""
+    words = EXERCISE_WORDS[exercise]
+    if intensity != "gentle":
+        words = [w for w in words if not any(soft in w for soft in SOFT_WORDS)] or words
+    return rng.choice(words)
+
+
+def _slots(
+    rng: random.Random, author: DemoMember, exercises: list[str], intensity: str, dose: tuple
+) -> dict:
     minutes, sessions, weeks = dose
-    word = rng.choice(EXERCISE_WORDS[exercises[0]])
-    second = exercises[1] if len(exercises) > 1 else rng.choice(("walking", "stretching"))
+    word = exercise_word(rng, exercises[0], intensity)
+    second = exercise_word(rng, exercises[1], intensity) if len(exercises) > 1 else None
     return {
         "ex": word,
         "Ex": word[:1].upper() + word[1:],
-        "ex2": rng.choice(EXERCISE_WORDS[second]),
+        "ex2": second,
         "condition": rng.choice(CONDITION_WORDS[author.condition]),
-        "event": rng.choice(ONSET_EVENTS[author.onset]),
+        "event": author.event,
+        "onset_year": author.onset_year,
+        "detail": author.onset_detail,
         "person": rng.choice(PEOPLE),
         "minutes": minutes,
         "weeks": weeks,
-        "years": rng.randint(2, 15),
         "rest_days": rng.randint(2, 3),
         "per_week": _per_week_text(sessions),
         "time_of_day": rng.choice(TIMES_OF_DAY),
-        "place": rng.choice(PLACES),
+        "place": rng.choice(EXERCISE_PLACES[exercises[0]]),
     }
 
 
-def _tags(rng: random.Random, onset: str, flare: str) -> tuple[str, ...]:
-    chosen = set(rng.sample(TAGS, k=rng.choice((0, 1, 1, 2, 2, 3, 4))))
-    if onset in ONSET_TAGS and rng.random() < 0.4:
-        chosen.add(ONSET_TAGS[onset])
+def _tags(rng: random.Random, author: DemoMember, slots: dict, flare: str) -> tuple[str, ...]:
+    """Tags that follow the story: its place, the author's onset and age, its flares."""
+    chosen = set(rng.sample(TAGS_ANY, k=rng.choice((0, 1, 1, 2, 2, 3))))
+    profile_tag = PROFILE_TAGS.get(author.onset_detail) or PROFILE_TAGS.get(author.onset)
+    if profile_tag and rng.random() < 0.4:
+        chosen.add(profile_tag)
+    if PLACES[slots["place"]] and rng.random() < 0.4:
+        chosen.add(PLACES[slots["place"]])
+    if author.age_band == "60_plus" and rng.random() < 0.2:
+        chosen.add("over-60")
+    if author.age_band in ("40s", "50s") and rng.random() < 0.05:
+        chosen.add("menopause")
     if flare != "none" and rng.random() < 0.3:
         chosen.add("flares")
     return tuple(sorted(chosen))
@@ -177,18 +201,19 @@ def experience(index: int, count: int, seed: int, community: tuple) -> DemoExper
     """Experience number `index` of a community of `count`; the same inputs give the same one."""
     rng = random.Random(f"{seed}/experience/{index}")
     author = community[int(len(community) * rng.random() ** 1.5)]
-    main = weighted(rng, EXERCISE_WEIGHTS)
+    main = weighted(rng, patterns.exercise_weights(EXERCISE_WEIGHTS, author.severity))
     exercises = [main]
-    if rng.random() < 0.3:
-        extra = [key for key in EXERCISE_WEIGHTS if key != main]
-        exercises += rng.sample(extra, k=rng.randint(1, 2))
     intensity = patterns.pick_intensity(rng, main)
-    value = patterns.score(rng, author.onset, author.condition, main, intensity)
+    if rng.random() < 0.3:
+        # Combined only with exercises done at the same intensity (no HIIT beside gentle yoga).
+        extra = [key for key in EXERCISE_WEIGHTS if key != main and patterns.fits(key, intensity)]
+        exercises += rng.sample(extra, k=rng.randint(1, 2))
+    value = patterns.score(rng, author.onset, author.condition, main, intensity, author.severity)
     outcome = patterns.outcome_for(value)
     flare = patterns.flare_for(rng, value, intensity, author.condition)
     effects = patterns.effects_for(rng, value, main)
     dose = _dose(rng, main)
-    slots = _slots(rng, author, exercises, dose)
+    slots = _slots(rng, author, exercises, intensity, dose)
     points = OUTCOME_SCORE[outcome]
     sign = "positive" if points > 0 else "negative" if points < 0 else "neutral"
     # The newest few wait for review; a steady trickle of published ones carry flags.
@@ -217,11 +242,14 @@ def experience(index: int, count: int, seed: int, community: tuple) -> DemoExper
         outcome=outcome,
         flare=flare,
         effects=effects,
-        tags=_tags(rng, author.onset, flare),
+        tags=_tags(rng, author, slots, flare),
         onset=author.onset,
         condition=author.condition,
         symptom=author.symptom,
         age_band=author.age_band,
+        onset_detail=author.onset_detail,
+        severity=author.severity,
+        years_ill=author.years_ill,
         status=Status.PENDING if pending else Status.PUBLISHED,
         minutes_ago=minutes_ago,
         **extras,

@@ -9,7 +9,10 @@ The leans are made up so that the insights page has patterns to show:
   tends to help; vigorous exercise (HIIT, running, strength) tends to flare;
 - sedentary onset: the reverse tendency, vigorous exercise doing better than gentle;
 - illness onset: gentle helps a little, vigorous does badly (a post-exertional-crash story);
-- stress, gradual and other onsets: mild leans only.
+- stress, gradual and other onsets: mild leans only;
+- severity: the more severe the illness, the worse hard sessions go (vigorous intensity and
+  vigorous exercises), most of all with ME/CFS; severe members also pick vigorous exercise
+  less often.
 """
 
 import math
@@ -30,6 +33,11 @@ LEAN = {
 INTENSITY_LEAN = {"gentle": 0.1, "moderate": 0.0, "vigorous": -0.2}
 # Members with ME/CFS pay more for hard sessions in this invented world.
 ME_CFS_VIGOROUS_LEAN = -0.4
+# Invented: what a hard session (vigorous intensity or a vigorous exercise) costs per severity,
+# half again with ME/CFS; and how often each severity picks a vigorous exercise at all.
+SEVERITY_HARD_LEAN = {"mild": 0.0, "moderate": -0.3, "severe": -1.0, "very_severe": -1.4}
+SEVERITY_GENTLE_LEAN = {"severe": 0.2, "very_severe": 0.2}
+SEVERITY_VIGOROUS_CHOICE = {"moderate": 0.7, "severe": 0.35, "very_severe": 0.1}
 NOISE = 0.9
 
 # How often each intensity is reported for each exercise class.
@@ -55,13 +63,37 @@ def pick_intensity(rng: random.Random, exercise: str) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
-def score(rng: random.Random, onset: str, condition: str, exercise: str, intensity: str) -> float:
+def score(
+    rng: random.Random,
+    onset: str,
+    condition: str,
+    exercise: str,
+    intensity: str,
+    severity: str | None = None,
+) -> float:
     """The hidden outcome score of one experience: invented lean plus noise."""
-    lean = LEAN.get(onset, LEAN["other"])[exercise_class(exercise)]
+    kind = exercise_class(exercise)
+    lean = LEAN.get(onset, LEAN["other"])[kind]
     lean += INTENSITY_LEAN[intensity]
-    if intensity == "vigorous" and condition in ("me_cfs", "both"):
+    me_cfs = condition in ("me_cfs", "both")
+    if intensity == "vigorous" and me_cfs:
         lean += ME_CFS_VIGOROUS_LEAN
+    if intensity == "vigorous" or kind == "vigorous":
+        lean += SEVERITY_HARD_LEAN.get(severity, 0.0) * (1.5 if me_cfs else 1.0)
+    elif intensity == "gentle":
+        lean += SEVERITY_GENTLE_LEAN.get(severity, 0.0)
     return lean + rng.gauss(0.0, NOISE)
+
+
+def exercise_weights(weights: dict[str, int], severity: str | None) -> dict[str, float]:
+    """The exercise weights a member of this severity picks from (vigorous ones rarer)."""
+    factor = SEVERITY_VIGOROUS_CHOICE.get(severity, 1.0)
+    return {key: w * (factor if key in VIGOROUS else 1) for key, w in weights.items()}
+
+
+def fits(exercise: str, intensity: str) -> bool:
+    """Whether anyone reports this exercise at this intensity (no gentle HIIT, vigorous qigong)."""
+    return INTENSITY_WEIGHTS[exercise_class(exercise)][intensity] > 0
 
 
 def outcome_for(value: float) -> str:

@@ -1,8 +1,9 @@
 """Sentence fragments for demo texts: opener × core × tail per topic gives many templates.
 
-Cores use slots filled per experience: {ex} exercise as the member names it, {ex2} a second
-one, {condition}, {event}, {person}, {minutes}, {weeks}, {years}, {rest_days}, {per_week},
-{time_of_day}, {place}.
+Cores use slots filled per experience: {ex} exercise as the member names it, {ex2} the exercise
+combined with it (cores using it are left out of single-exercise stories), {condition},
+{event} and {onset_year} (the member's one onset story), {person}, {minutes}, {weeks},
+{rest_days}, {per_week}, {time_of_day}, {place}.
 """
 
 OPENERS = {
@@ -38,11 +39,25 @@ CORES = {
         "my {condition} started after {event}",
         "the {condition} came on after {event}",
         "everything changed after {event}",
-        "I was diagnosed with {condition} about {years} years after {event}",
+        "I was diagnosed with {condition} a while after {event} in {onset_year}",
         "I trace my {condition} back to {event}",
         "looking back, the pain and exhaustion began with {event}",
-        "I have lived with {condition} for {years} years, since {event}",
+        "I have lived with {condition} since {event} in {onset_year}",
         "the doctors link my {condition} to {event}",
+    ),
+    # The seed's two archetypes, in the words of its author.
+    "onset_desk_job": (
+        "my {condition} symptoms coincided with {event}",
+        "it crept in after {event}, and by {onset_year} I could not ignore it",
+        "the pain and the exhaustion built up slowly after {event}, from {onset_year} on",
+        "I blame {event}: from {onset_year} the aches never left",
+    ),
+    "onset_car_collision": (
+        "I had {event} in {onset_year}, and even after physical therapy the pain did not subside",
+        "after {event} in {onset_year} the pain never settled, "
+        "and then it got harder and harder to sleep",
+        "it began with {event} in {onset_year}: the physio fixed my neck, "
+        "but not the pain everywhere else",
     ),
     "start": (
         "I started {ex} {place}, about {minutes} minutes {per_week}",

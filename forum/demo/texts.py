@@ -17,6 +17,14 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _cores(core_key: str, slots: dict) -> tuple[str, ...]:
+    """The cores of a topic this story can use: none naming a second exercise it lacks."""
+    cores = s.CORES[core_key]
+    if slots.get("ex2") is None:
+        cores = tuple(core for core in cores if "{ex2}" not in core)
+    return cores
+
+
 def sentence(
     rng: random.Random,
     core_key: str,
@@ -26,14 +34,15 @@ def sentence(
 ) -> str:
     """One sentence: an opener, a core about the topic, a tail, a full stop."""
     opener = rng.choice(s.OPENERS[core_key.split("_")[0]]) if opener is None else opener
-    text = " ".join(part for part in (opener, core or rng.choice(s.CORES[core_key])) if part)
+    text = " ".join(part for part in (opener, core or rng.choice(_cores(core_key, slots))) if part)
     text += rng.choice(s.tails_for(core_key))
     return _capitalise(_fill(text, slots)) + "."
 
 
 def _sentences(rng: random.Random, core_key: str, slots: dict, how_many: int) -> list[str]:
     """Several sentences on one topic, never the same core or opener twice."""
-    cores = rng.sample(s.CORES[core_key], k=min(how_many, len(s.CORES[core_key])))
+    usable = _cores(core_key, slots)
+    cores = rng.sample(usable, k=min(how_many, len(usable)))
     openers = rng.sample(s.OPENERS[core_key.split("_")[0]], k=len(cores))
     pairs = zip(cores, openers, strict=True)
     return [sentence(rng, core_key, slots, core, opener) for core, opener in pairs]
@@ -51,14 +60,16 @@ def _routine(rng: random.Random, slots: dict) -> str:
     lines = [
         f"- {slots['minutes']} minutes of {slots['ex']}",
         f"- {rng.choice((5, 10, 15, 20))} minutes lying down afterwards",
-        f"- {slots['ex2']} on the in-between days",
+        f"- {slots['ex2']} on the in-between days" if slots.get("ex2") else "- rest days between",
     ]
     return "My routine:\n\n" + "\n".join(lines)
 
 
 def body(rng: random.Random, slots: dict, outcome_sign: str, flare: str, effects: dict) -> str:
     """A Markdown body of three or four paragraphs: story, practice, outcome, advice."""
-    story = [sentence(rng, "onset", slots), sentence(rng, "start", slots)]
+    onset_key = f"onset_{slots.get('detail')}"
+    onset_key = onset_key if onset_key in s.CORES and rng.random() < 0.6 else "onset"
+    story = [sentence(rng, onset_key, slots), sentence(rng, "start", slots)]
     practice = _sentences(rng, "pacing", slots, rng.randint(1, 2))
     outcome = _sentences(rng, f"outcome_{outcome_sign}", slots, rng.randint(1, 2))
     outcome.append(sentence(rng, f"flare_{flare}", slots))

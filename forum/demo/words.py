@@ -61,38 +61,52 @@ CONDITION_WORDS = {
     "other": ("chronic widespread pain", "widespread pain", "chronic pain"),
 }
 
+# How members tell their onset, per detail (per family for gradual and other, which have none).
 ONSET_EVENTS = {
-    "sedentary": (
+    "desk_job": (
         "taking a desk job and sitting for 8-10 hours a day",
-        "years of long commutes and longer hours at a desk",
-        "a work-from-home job where I barely left the chair",
-        "a long stretch of sitting after a promotion to a desk role",
+        "years at a desk, 8-10 hours a day without moving much",
+        "a work-from-home desk job where I barely left the chair",
+        "a promotion to a desk role and years of long days sitting",
     ),
-    "injury": (
+    "long_driving": (
+        "years of driving a delivery van ten hours a day",
+        "long days behind the wheel as a lorry driver",
+        "a job with three hours of driving every day",
+    ),
+    "other_sedentary": (
+        "a long stretch of sitting while I studied for exams",
+        "months on the sofa after I lost my job",
+    ),
+    "car_collision": (
         "a car collision",
-        "a fall down the stairs",
-        "a back operation",
-        "a cycling accident",
-        "a whiplash injury",
-        "knee surgery",
-        "a bad fall on ice",
+        "a rear-end collision at a red light",
+        "a motorway crash",
+        "a car accident that left me with whiplash",
     ),
-    "illness": (
+    "fall": ("a bad fall on ice", "a fall down the stairs", "a fall from a ladder"),
+    "sports_injury": (
+        "a rugby injury",
+        "tearing a ligament playing football",
+        "a cycling accident",
+    ),
+    "surgery": ("a back operation", "knee surgery", "a hysterectomy"),
+    "work_injury": ("a lifting injury at work", "an accident in the warehouse where I worked"),
+    "other_injury": ("a crush injury to my foot", "an injury I would rather not go into"),
+    "viral_infection": (
         "a nasty bout of glandular fever",
         "a flu that never really left",
-        "covid in the first wave",
-        "a chest infection",
         "a viral infection",
-        "Lyme disease",
     ),
-    "stress": (
+    "covid": ("covid in the first wave", "a covid infection", "catching covid at work"),
+    "other_illness": ("Lyme disease", "a chest infection", "a bout of pneumonia"),
+    "emotional_stress": (
         "a divorce",
         "losing my dad",
         "burnout at work",
         "a very stressful year of caring for my mother",
-        "a traumatic birth",
-        "years in a job that wore me down",
     ),
+    "trauma": ("a traumatic birth", "a house fire", "a frightening stay in intensive care"),
     "gradual": (
         "nothing I could point to",
         "no clear trigger at all",
@@ -124,15 +138,40 @@ TIMES_OF_DAY = (
     "before bed",
     "mid-morning",
 )
-PLACES = (
-    "at home",
-    "in the living room",
-    "at a local class",
-    "in the park",
-    "at the leisure centre",
-    "with an online video",
-    "in the garden",
-)
+# Where members do each exercise, with the tag a place implies (None: no tag).
+PLACES = {
+    "at home": "at-home",
+    "in the living room": "at-home",
+    "at a local class": "class",
+    "at the community centre": "group",
+    "with an online video": "online-video",
+    "in the park": "outdoors",
+    "in the garden": "outdoors",
+    "round the block": "outdoors",
+    "at the leisure centre pool": "warm-water",
+    "at the hydrotherapy pool": "warm-water",
+    "at the local pool": None,
+    "at the gym": None,
+    "at the physio's clinic": "physio-led",
+}
+_INDOORS = ("at home", "in the living room", "at a local class", "with an online video")
+EXERCISE_PLACES = {
+    "walking": ("in the park", "round the block"),
+    "yoga": (*_INDOORS, "at the community centre"),
+    "tai_chi": ("in the park", "at a local class", "at the community centre", "in the garden"),
+    "qigong": ("at home", "in the garden", "at a local class", "with an online video"),
+    "stretching": ("at home", "in the living room", "with an online video"),
+    "pilates": _INDOORS,
+    "swimming": ("at the local pool", "at the leisure centre pool"),
+    "aquatic_therapy": ("at the hydrotherapy pool", "at the leisure centre pool"),
+    "cycling": ("at home", "at the gym"),
+    "strength": ("at home", "at the gym"),
+    "running": ("in the park", "round the block"),
+    "hiit": ("at the gym", "at a local class", "with an online video"),
+    "dance": ("at a local class", "at the community centre", "in the living room"),
+    "physio": ("at home", "at the physio's clinic"),
+    "other": ("at home", "in the garden"),
+}
 
 USERNAME_FIRST = (
     "quiet", "slow", "gentle", "brave", "misty", "sunny", "tired", "hopeful", "steady", "calm",
@@ -146,9 +185,24 @@ USERNAME_SECOND = (
     "oak",
 )  # fmt: skip
 
-TAGS = (
-    "pacing", "mornings", "evenings", "flares", "sleep", "warm-water", "beginners", "desk-job",
-    "after-injury", "post-viral", "winter", "heat", "breathing", "journaling", "class", "at-home",
-    "outdoors", "spoons", "boom-bust", "physio-led", "online-video", "heart-rate", "brain-fog",
-    "weekends", "group", "balance", "posture", "long-covid", "menopause", "over-60",
+# Tags any story may carry; the others follow from the story (PROFILE_TAGS, place, exercise).
+TAGS_ANY = (
+    "pacing", "mornings", "evenings", "sleep", "beginners", "winter", "heat", "breathing",
+    "journaling", "spoons", "boom-bust", "heart-rate", "brain-fog", "weekends", "balance",
+    "posture",
 )  # fmt: skip
+# An onset detail (or, without one, a family) and the tag it gives some of its stories.
+PROFILE_TAGS = {
+    "desk_job": "desk-job",
+    "long_driving": "sitting",
+    "car_collision": "car-accident",
+    "viral_infection": "post-viral",
+    "covid": "long-covid",
+    "injury": "after-injury",
+}
+TAGS = tuple(
+    dict.fromkeys(
+        (*TAGS_ANY, "flares", "over-60", "menopause", "after-injury", *PROFILE_TAGS.values())
+        + tuple(tag for tag in PLACES.values() if tag)
+    )
+)

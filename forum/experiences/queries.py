@@ -67,7 +67,11 @@ def _paginate(query: Select, page: int, per_page: int, total: int | None = None)
 
 
 def _filtered(query: Select, filters: dict) -> Select:
-    for name in ("onset", "condition", "symptom", "age_band", "outcome", "intensity"):
+    for name in ("onset", "condition", "symptom", "age_band", "outcome", "intensity") + (
+        "onset_detail",
+        "severity",
+        "years_ill",
+    ):
         if filters.get(name):
             query = query.where(getattr(Experience, name) == filters[name])
     if filters.get("exercise"):

@@ -4,7 +4,7 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates,
 
 from forum import permissions
 from forum.clock import isoformat
-from forum.fields import CleanText, TagName, WholeNumber, vocabulary_choice
+from forum.fields import CleanText, OnsetDetailRule, TagName, WholeNumber, vocabulary_choice
 from forum.validation import InputSchema, OutputSchema
 from forum.vocabulary import (
     AGE_BAND,
@@ -14,11 +14,14 @@ from forum.vocabulary import (
     FLARE,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
     OUTCOME,
     PROFILE_FIELDS,
+    SEVERITY,
     STOP_REASON,
     SYMPTOM,
     VISIBILITY,
+    YEARS_ILL,
 )
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -64,7 +67,7 @@ class EffectsField(fields.Nested):
         return super()._deserialize(value, attr, data, partial=partial, **kwargs)
 
 
-class ExperienceInputSchema(InputSchema):
+class ExperienceInputSchema(OnsetDetailRule, InputSchema):
     """What a member writes; PATCH loads it with partial=True."""
 
     title = CleanText(
@@ -105,6 +108,9 @@ class ExperienceInputSchema(InputSchema):
     condition = vocabulary_choice(CONDITION, allow_none=True)
     symptom = vocabulary_choice(SYMPTOM, allow_none=True)
     age_band = vocabulary_choice(AGE_BAND, allow_none=True)
+    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
+    severity = vocabulary_choice(SEVERITY, allow_none=True)
+    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
     # Left out: the author's profile defaults. Changing them is not a content edit.
     visibility = vocabulary_choice(VISIBILITY, metadata={"description": VISIBILITY_RULE})
     share_profile = fields.Boolean(metadata={"description": SHARE_PROFILE_RULE})
@@ -229,6 +235,9 @@ class ExperienceSchema(OutputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    onset_detail = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True)
+    years_ill = fields.String(allow_none=True)
     visibility = fields.String(metadata={"description": VISIBILITY_RULE})
     share_profile = fields.Boolean(
         metadata={"optional": True, "description": "Shown to the author and moderators only."}
@@ -303,5 +312,8 @@ class QuickAnswerSchema(OutputSchema):
     condition = fields.String(allow_none=True)
     symptom = fields.String(allow_none=True)
     age_band = fields.String(allow_none=True)
+    onset_detail = fields.String(allow_none=True)
+    severity = fields.String(allow_none=True)
+    years_ill = fields.String(allow_none=True)
     created_at = fields.Function(lambda item: isoformat(item.created_at))
     updated_at = fields.Function(lambda item: isoformat(item.updated_at))

@@ -12,7 +12,7 @@ from forum.extensions import db
 from forum.models import Experience, ExperienceExercise, Revision, Status, Tag, User
 from forum.notifications import events
 from forum.sanitize import render_markdown
-from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS
+from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS, detail_within
 
 CHANGED_MEANWHILE = "This experience changed in the meantime. Reload it and try again."
 SCALAR_FIELDS = (
@@ -180,6 +180,7 @@ def _apply(experience: Experience, values: dict) -> None:
     for field in SCALAR_FIELDS:
         if field in values:
             setattr(experience, field, values[field])
+    experience.onset_detail = detail_within(experience.onset, experience.onset_detail)
     if "body" in values:
         experience.body = values["body"]
         experience.body_html = render_markdown(values["body"])

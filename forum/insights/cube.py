@@ -63,6 +63,21 @@ class Cube:
         """How many people each group has, after every change committed so far."""
         return self._per_group(self._sizes, "size", groups, view)
 
+    def sizes_within(self, answers: Group, groups: list[Group]) -> list[int]:
+        """`sizes` of groups that each keep some of `answers` (PeopleTable.sizes_within), in
+        the view of every answer."""
+        with self._lock:
+            self._current()
+            keys = [("all", *sorted(group.items())) for group in groups]
+            missing = [
+                group for group, key in zip(groups, keys, strict=True) if key not in self._sizes
+            ]
+            if missing:
+                found = self._tables["all"].sizes_within(answers, missing)
+                for group, size in zip(missing, found, strict=True):
+                    self._sizes[("all", *sorted(group.items()))] = size
+            return [self._sizes[key] for key in keys]
+
     def _per_group(
         self, memo: dict, measure: str, groups: tuple[Group, ...], view: str = "all"
     ) -> list:

@@ -23,6 +23,7 @@ account anonymously is its own person (nothing tells whose it was).
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from operator import itemgetter
 from typing import NamedTuple
 
 from forum.insights.queries import FOLLOW_UP, QUICK, STORY, Profile
@@ -44,10 +45,10 @@ from forum.insights.vectors import (
     GroupCounts,
     counts_from,
 )
-from forum.vocabulary import PROFILE_FIELDS
+from forum.vocabulary import INSIGHTS_FIELDS
 
 Group = dict[str, str]
-PROFILE_POSITION = {name: position for position, name in enumerate(PROFILE_FIELDS)}
+PROFILE_POSITION = {name: position for position, name in enumerate(INSIGHTS_FIELDS)}
 EARLIEST = datetime.min
 
 
@@ -76,8 +77,8 @@ KIND_ORDER = {STORY: 0, FOLLOW_UP: 1, QUICK: 2}
 def answer_from(row) -> Answer | None:
     """An Answer from a row of queries.answers; None for keys outside the vocabulary."""
     *row, kind, stop_reason, long_term = row
-    experience_id, author_id, exercise, *profile, published_at = row[:8]
-    intensity, outcome, flare, is_demo, combined = row[8:]
+    experience_id, author_id, exercise, *profile, published_at = row[: 4 + len(INSIGHTS_FIELDS)]
+    intensity, outcome, flare, is_demo, combined = row[4 + len(INSIGHTS_FIELDS) :]
     intensity = UNSTATED if intensity is None else intensity
     if exercise not in EXERCISE_AT or (intensity, outcome) not in CELL:
         return None
@@ -93,9 +94,15 @@ def answer_from(row) -> Answer | None:
 
 
 def matcher(group: Group) -> Callable[[Profile], bool]:
-    """Whether a profile falls in the group's filters."""
-    wanted = [(PROFILE_POSITION[name], key) for name, key in group.items()]
-    return lambda profile: all(profile[position] == key for position, key in wanted)
+    """Whether a profile falls in the group's filters (one tuple comparison: groups are sized
+    many times over when a member's default group is looked for)."""
+    if not group:
+        return lambda profile: True
+    keys = tuple(group.values())
+    pick = itemgetter(*(PROFILE_POSITION[name] for name in group))
+    if len(keys) == 1:
+        return lambda profile: pick(profile) == keys[0]
+    return lambda profile: pick(profile) == keys
 
 
 def _answer_offsets(answer: Answer) -> list[int]:
@@ -239,6 +246,28 @@ class PeopleTable:
         matches = matcher(group)
         single = sum(people for profile, people in self.people.items() if matches(profile))
         return single + sum(1 for profiles in self.spread.values() if any(map(matches, profiles)))
+
+    def sizes_within(self, answers: Group, groups: list[Group]) -> list[int]:
+        """`size` of each group made of some of `answers` (a member's own profile), in one
+        pass: each profile is reduced to which answers it shares, at most 2^7 patterns."""
+        wanted = [(PROFILE_POSITION[name], key) for name, key in answers.items()]
+        bits = {name: 1 << bit for bit, name in enumerate(answers)}
+
+        def shared(profile: Profile) -> int:
+            return sum(1 << bit for bit, (at, key) in enumerate(wanted) if profile[at] == key)
+
+        single: Counter = Counter()
+        for profile, people in self.people.items():
+            if people:
+                single[shared(profile)] += people
+        spread = [{shared(profile) for profile in profiles} for profiles in self.spread.values()]
+        sizes = []
+        for group in groups:
+            need = sum(bits[name] for name in group)
+            size = sum(people for mask, people in single.items() if mask & need == need)
+            size += sum(1 for masks in spread if any(mask & need == need for mask in masks))
+            sizes.append(size)
+        return sizes
 
     def counts(self, group: Group) -> tuple[GroupCounts, GroupCounts]:
         """The group's counts and its baseline's (everyone outside the group, counted alike)."""

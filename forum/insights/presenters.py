@@ -4,7 +4,15 @@ from urllib.parse import urlencode
 
 from forum.insights.charts import diverging_bar, interval_strip
 from forum.insights.people import Group
-from forum.vocabulary import CONDITION, EXERCISE, INTENSITY, OUTCOME, STOP_REASON
+from forum.vocabulary import (
+    CONDITION,
+    EXERCISE,
+    INTENSITY,
+    ONSET_DETAIL,
+    OUTCOME,
+    STOP_REASON,
+    YEARS_ILL,
+)
 
 FLARE_WHEN = {"same_day": "same day", "next_day": "next day", "later": "2 or more days after"}
 MINUS = "\u2212"  # the typographic minus, as wide as the plus
@@ -37,16 +45,33 @@ FIELD_NAMES = {
     "condition": "your condition",
     "symptom": "your main symptom",
     "age_band": "your age",
+    "onset_detail": "what started it",
+    "severity": "how severe your illness is",
+    "years_ill": "how long you have been ill",
+}
+SEVERITY_PHRASES = {
+    "mild": "mild",
+    "moderate": "moderate",
+    "severe": "severe",
+    "very_severe": "very severe",
 }
 
 
 def describe_group(group: Group) -> str:
     """A group in plain words, such as: injury onset, Fibromyalgia; or: everyone."""
+    detail = ONSET_DETAIL.get(group.get("onset_detail", ""), "")
+    severity = SEVERITY_PHRASES.get(group.get("severity", ""), "")
     parts = [
-        ONSET_PHRASES.get(group.get("onset", ""), ""),
+        f"onset: {detail[0].lower()}{detail[1:]}"
+        if detail
+        else ONSET_PHRASES.get(group.get("onset", ""), ""),
         CONDITION.get(group.get("condition", ""), ""),
         SYMPTOM_PHRASES.get(group.get("symptom", ""), ""),
         AGE_PHRASES.get(group.get("age_band", ""), ""),
+        f"{severity} illness" if severity else "",
+        f"ill {YEARS_ILL[group['years_ill']].lower()}"
+        if group.get("years_ill") in YEARS_ILL
+        else "",
     ]
     return ", ".join(part for part in parts if part) or "everyone"
 

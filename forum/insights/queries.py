@@ -14,17 +14,14 @@ from forum.models import (
     SearchChange,
     Status,
 )
+from forum.vocabulary import INSIGHTS_FIELDS
 
-# The member profile copied onto each experience: onset, condition, symptom, age band.
-Profile = tuple[str | None, str | None, str | None, str | None]
-PROFILE_COLUMNS = (Experience.onset, Experience.condition, Experience.symptom, Experience.age_band)
+# The member profile copied onto each experience that insights group on, in the order of
+# INSIGHTS_FIELDS (onset, condition, symptom, age band): the groups' dimensions.
+Profile = tuple[str | None, ...]
+PROFILE_COLUMNS = tuple(getattr(Experience, name) for name in INSIGHTS_FIELDS)
 PUBLISHED = Experience.status == Status.PUBLISHED
-QUICK_PROFILE_COLUMNS = (
-    QuickAnswer.onset,
-    QuickAnswer.condition,
-    QuickAnswer.symptom,
-    QuickAnswer.age_band,
-)
+QUICK_PROFILE_COLUMNS = tuple(getattr(QuickAnswer, name) for name in INSIGHTS_FIELDS)
 # Stories tried this long or longer count in the "after 3 months or more" view.
 LONG_TERM_WEEKS = 13
 # What each row of `answers`/`answers_of` ends with, after the columns of answers_query.

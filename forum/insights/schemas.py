@@ -9,20 +9,21 @@ from forum.vocabulary import (
     AGE_BAND,
     CONDITION,
     EXERCISE,
+    INSIGHTS_FIELDS,
     INTENSITY,
     ONSET,
-    PROFILE_FIELDS,
     STOP_REASON,
     SYMPTOM,
 )
 
-GROUP_FIELDS = tuple(PROFILE_FIELDS)
+GROUP_FIELDS = tuple(INSIGHTS_FIELDS)
 # Written instead of a group in compare URLs to mean every member.
 EVERYONE = "everyone"
 
 
 class GroupSchema(InputSchema):
-    """A group of members: any combination of onset, condition, symptom and age band."""
+    """A group of members: any combination of the profile fields insights group on
+    (INSIGHTS_FIELDS)."""
 
     onset = vocabulary_choice(ONSET)
     condition = vocabulary_choice(CONDITION)

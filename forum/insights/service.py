@@ -9,7 +9,7 @@ from forum.insights.cube import app_cube
 from forum.insights.people import Group
 from forum.insights.stats import difference_interval, difference_p_value
 from forum.insights.suppression import Pattern
-from forum.vocabulary import EXERCISE, PROFILE_FIELDS
+from forum.vocabulary import EXERCISE, INSIGHTS_FIELDS
 
 
 def min_reports() -> int:
@@ -33,7 +33,7 @@ def wider_groups(group: Group, size: int, pattern: Pattern) -> list[dict]:
     (null where the suppression pattern hides it)."""
     if size >= widen_below():
         return []
-    wider = [{k: v for k, v in group.items() if k != name} for name in PROFILE_FIELDS]
+    wider = [{k: v for k, v in group.items() if k != name} for name in INSIGHTS_FIELDS]
     wider = [candidate for candidate in wider if len(candidate) < len(group)]
     return [{"filters": group, "group_size": pattern.group_size(group)} for group in wider]
 
@@ -75,13 +75,23 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
     people that still reaches the size wins (when none does, nothing is dropped). Returns the
     group and the answers dropped.
     """
-    given = [name for name in PROFILE_FIELDS if answers.get(name)]
-    for dropped_count in range(len(given) + 1):
-        candidates = [
+    given = [name for name in INSIGHTS_FIELDS if answers.get(name)]
+    own = {name: answers[name] for name in given}
+    levels = [
+        [
             ({name: answers[name] for name in given if name not in dropped}, list(dropped))
             for dropped in combinations(given, dropped_count)
+            # Without onset but with its detail: the same group as with both, tried already.
+            if not (
+                "onset" in dropped and "onset_detail" in given and "onset_detail" not in dropped
+            )
         ]
-        sizes = app_cube().sizes(*(group for group, _ in candidates))
+        for dropped_count in range(len(given) + 1)
+    ]
+    # Every candidate sized at once: one pass over the profiles (memoized per group).
+    app_cube().sizes_within(own, [group for level in levels for group, _ in level])
+    for candidates in levels:
+        sizes = app_cube().sizes_within(own, [group for group, _ in candidates])
         big_enough = [
             (size, position)
             for position, size in enumerate(sizes)

@@ -38,10 +38,10 @@ from itertools import product
 
 from forum.insights.people import PROFILE_POSITION, PeopleTable
 from forum.insights.vectors import CELL, EXERCISE_AT, INTENSITIES, OUTCOMES
-from forum.vocabulary import PROFILE_FIELDS
+from forum.vocabulary import INSIGHTS_FIELDS
 
-# A child dimension: {child field: (parent field, {child key: parent key})}. The merge of the
-# onset details registers {"onset_detail": ("onset", ONSET_DETAIL_FAMILY)} here.
+# A child dimension: {child field: (parent field, {child key: parent key})}; onset_detail
+# registers {"onset_detail": ("onset", vocabulary.ONSET_FAMILY)} once it is an insights group.
 HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {}
 EMPTY = "?"  # the leaf of people who gave no (known) answer: never a filter, never shown
 UNBOUNDED = 10**12
@@ -109,10 +109,10 @@ class Axis:
 
 @cache
 def profile_axes() -> tuple[Axis, ...]:
-    """The filter dimensions insights group on (PROFILE_FIELDS), hierarchies folded in."""
+    """The filter dimensions insights group on (INSIGHTS_FIELDS), hierarchies folded in."""
     children = {parent: child for child, (parent, _) in HIERARCHY.items()}
     axes = []
-    for name, keys in PROFILE_FIELDS.items():
+    for name, keys in INSIGHTS_FIELDS.items():
         if name in HIERARCHY:
             continue
         if name in children:

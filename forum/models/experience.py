@@ -73,6 +73,9 @@ class Experience(db.Model):
             "outcome",
             "flare",
             "is_demo",
+            "onset_detail",
+            "severity",
+            "years_ill",
             "id",
         ),
         # "Most me too" list order read from the index instead of sorting every published row.
@@ -104,6 +107,9 @@ class Experience(db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    onset_detail: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    years_ill: Mapped[str | None] = mapped_column(String(20))
     # Who may read it: "public" (anyone) or "members" (signed-in members); see permissions.
     visibility: Mapped[str] = mapped_column(String(10), default="public", server_default="public")
     # False: onset, condition, symptom and age band are shown to the author and moderators only.

@@ -90,6 +90,9 @@ class QuickAnswer(db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    onset_detail: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    years_ill: Mapped[str | None] = mapped_column(String(20))
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the answer was last given: insights take it as its publication time.

@@ -30,6 +30,10 @@ class User(UserMixin, db.Model):
     condition: Mapped[str | None] = mapped_column(String(20))
     symptom: Mapped[str | None] = mapped_column(String(20))
     age_band: Mapped[str | None] = mapped_column(String(20))
+    # Second level of onset (a detail of the family in `onset`), ME/CFS severity, years ill.
+    onset_detail: Mapped[str | None] = mapped_column(String(20))
+    severity: Mapped[str | None] = mapped_column(String(20))
+    years_ill: Mapped[str | None] = mapped_column(String(20))
     # What a new experience's visibility and share_profile choices start as.
     default_visibility: Mapped[str] = mapped_column(
         String(10), default="public", server_default="public"
@@ -74,6 +78,9 @@ class User(UserMixin, db.Model):
             "condition": self.condition,
             "symptom": self.symptom,
             "age_band": self.age_band,
+            "onset_detail": self.onset_detail,
+            "severity": self.severity,
+            "years_ill": self.years_ill,
         }
 
     def is_suspended(self, now: datetime | None = None) -> bool:

@@ -15,6 +15,9 @@ FILTER_ORDER = (
     "intensity",
     "flare",
     "age_band",
+    "onset_detail",
+    "severity",
+    "years_ill",
 )
 FILTERS = {name: {**FILTER_VOCABULARIES, "flare": FLARE}[name] for name in FILTER_ORDER}
 SORTS = ("relevance", "newest")

@@ -14,6 +14,7 @@ from forum.web.page_cache import kept_for_anyone
 bp = Blueprint("search", __name__)
 
 FACET_TITLES = {"exercise": "Exercise", "onset": "How it began", "outcome": "Outcome"}
+FACET_TITLES["onset_detail"] = "What started it"
 
 
 @bp.get("/search", endpoint="page")

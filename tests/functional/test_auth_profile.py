@@ -5,6 +5,8 @@ import pytest
 from forum.vocabulary import PROFILE_FIELDS
 from tests.factories import UserFactory
 
+NOT_GIVEN = {"onset_detail": None, "severity": None, "years_ill": None}
+
 
 @pytest.fixture
 def maple(ctx, auth):
@@ -41,6 +43,7 @@ def test_saving_the_profile(client, maple):
         "condition": "me_cfs",
         "symptom": "fatigue",
         "age_band": "40s",
+        **NOT_GIVEN,
     }
     page = client.get("/profile").get_data(as_text=True)
     assert "Your profile is saved." in page
@@ -56,6 +59,7 @@ def test_prefer_not_to_say_clears_a_field_and_leaves_the_others(client, maple, c
         "condition": "me_cfs",
         "symptom": None,
         "age_band": None,
+        **NOT_GIVEN,
     }
 
 

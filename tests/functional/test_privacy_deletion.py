@@ -14,6 +14,7 @@ from forum.models import (
     SearchChange,
     User,
 )
+from forum.vocabulary import PROFILE_FIELDS
 from tests.factories import TEST_PASSWORD
 from tests.functional.privacy_community import build_community
 
@@ -46,7 +47,7 @@ def test_the_account_is_emptied_and_every_session_and_token_ends(
     user = maple_row()
     assert user.username.startswith("deleted-") and user.username_key == user.username
     assert user.email is None and user.password_hash is None and user.deleted_at is not None
-    assert user.profile == {"onset": None, "condition": None, "symptom": None, "age_band": None}
+    assert user.profile == dict.fromkeys(PROFILE_FIELDS)  # every "about me" answer forgotten
     assert all(token.revoked_at for token in db.session.scalars(select(ApiToken)))
     assert client.get("/api/v1/me", headers=headers).status_code == 401
     assert browser.get("/profile").status_code == 302

@@ -45,6 +45,7 @@ def test_contract_shape(client, stories):
         "exercise": {"qigong": 1},
         "onset": {"illness": 1},
         "outcome": {"helped_a_lot": 1},
+        "onset_detail": {},
     }
     assert body["suggestion"] is None
 

@@ -85,7 +85,8 @@ CONTRACT_KEYS = {
     "id", "title", "body", "body_html", "exercises", "intensity", "minutes_per_session",
     "sessions_per_week", "weeks_tried", "outcome", "flare", "effects", "tags", "onset",
     "condition", "symptom", "age_band", "status", "author", "me_too_count", "reply_count",
-    "created_at", "updated_at", "published_at", "main_exercise", "visibility",
+    "created_at", "updated_at", "published_at", "main_exercise", "visibility", "onset_detail",
+    "severity", "years_ill",
 }  # fmt: skip
 
 

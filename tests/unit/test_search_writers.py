@@ -131,4 +131,4 @@ def test_while_the_first_build_runs_searches_say_so(draining_app):
     with draining_app.app_context():  # no request yet, so no drainer has built anything
         page = search.search({"q": "walking"})
     assert page.building and page.total == 0 and "being built" in page.notice
-    assert page.facets == {"exercise": {}, "onset": {}, "outcome": {}}
+    assert page.facets == {"exercise": {}, "onset": {}, "outcome": {}, "onset_detail": {}}

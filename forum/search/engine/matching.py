@@ -31,7 +31,7 @@ from forum.search.engine.segments import PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}
-FACET_FIELDS = ("exercise", "onset", "outcome")
+FACET_FIELDS = ("exercise", "onset", "outcome", "onset_detail")
 # Decoded postings kept per process (~90 bytes each).
 CACHE_POSTINGS = 1_500_000
 

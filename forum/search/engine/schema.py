@@ -10,6 +10,7 @@ from whoosh.system import pack_uint
 
 # Structured fields members filter on; each holds one contract key.
 KEY_FIELDS = ("onset", "condition", "symptom", "outcome", "intensity", "flare", "age_band")
+KEY_FIELDS += ("onset_detail", "severity", "years_ill")
 # Query words are looked up in these fields; the engine weighs them.
 TEXT_FIELDS = ("title", "body", "topics")
 PAIR_FIELD = "pairs"
@@ -21,6 +22,7 @@ VISIBILITY_FIELD, PUBLIC_TERM = "visibility", "public"
 # 4: the visibility field; a story that keeps its "about me" private has no profile keys.
 # 4: the community's words (ME/CFS, PEM, GET, fibro, car collision...) folded, and their
 # own words indexed beside them (synonyms.CONCEPTS).
+# 4: onset_detail, severity and years_ill key fields.
 SCHEMA_VERSION = 4
 
 
