@@ -161,33 +161,18 @@ def _members_post(count: int, exercise: str, outcome: str, **profile) -> None:
         ExperienceFactory(exercises=(exercise,), outcome=outcome, **profile)
 
 
-def test_insights_group_by_detail_severity_years_and_compare_details(client, ctx):
-    _members_post(6, "qigong", "helped", onset="injury", onset_detail="car_collision")
-    _members_post(6, "qigong", "worse", onset="sedentary", onset_detail="desk_job")
-    _members_post(5, "hiit", "much_worse", onset="illness", severity="severe", years_ill="over_10")
-    body = client.get("/api/v1/insights?onset_detail=car_collision").get_json()
-    assert body["group_size"] == 6 and body["filters"] == {"onset_detail": "car_collision"}
-    qigong = next(row for row in body["exercises"] if row["exercise"] == "qigong")
-    assert qigong["outcomes"]["helped"] == 6
-    # A detail is a sub-group of its family.
-    family = client.get("/api/v1/insights?onset=injury&onset_detail=car_collision").get_json()
-    assert family["group_size"] == 6
-    severe = client.get("/api/v1/insights?severity=severe&years_ill=over_10").get_json()
-    assert severe["group_size"] == 5
-    compared = client.get(
-        "/api/v1/insights/compare?a=onset_detail:car_collision&b=onset_detail:desk_job"
-    ).get_json()
-    row = next(row for row in compared["exercises"] if row["exercise"] == "qigong")
-    assert row["helped_share_difference"] == 1.0
-    for bad in (
-        "/api/v1/insights?onset=illness&onset_detail=fall",
-        "/api/v1/insights/compare?a=onset:illness,onset_detail:fall&b=everyone",
-        "/api/v1/insights?years_ill=forever",
-    ):
-        assert client.get(bad).status_code in (400, 422), bad
-    page = client.get("/insights/compare?a=onset_detail:car_collision&b=onset_detail:desk_job")
-    assert page.status_code == 200
-    assert "car or road collision" in page.get_data(as_text=True).lower()
+@pytest.mark.parametrize(
+    "query",
+    ["onset_detail=car_collision", "severity=mild", "years_ill=over_10"],
+)
+def test_insights_do_not_group_by_the_unprotected_dimensions_yet(client, ctx, query):
+    # Insights group only on INSIGHTS_FIELDS, the lattice their suppression protects; other
+    # query parameters are ignored like any unknown one.
+    response = client.get(f"/api/v1/insights?{query}")
+    assert response.status_code == 200
+    assert response.get_json()["filters"] == {}
+    compare = client.get(f"/api/v1/insights/compare?a={query.replace('=', ':')}&b=everyone")
+    assert compare.status_code in (400, 422)
 
 
 def test_profile_page_and_experience_form_take_the_new_fields(client, auth, ctx):

@@ -19,7 +19,7 @@ from forum.extensions import db
 from forum.insights import service
 from forum.insights.stats import wilson_interval
 from forum.models import Experience, ExperienceExercise, SearchChange
-from forum.vocabulary import EXERCISE, FLARE, INTENSITY, OUTCOME, PROFILE_FIELDS
+from forum.vocabulary import EXERCISE, FLARE, INSIGHTS_FIELDS, INTENSITY, OUTCOME
 from tests.conftest import serving
 from tests.factories import UserFactory
 
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.usefixtures("counting_only")
 
 MIN_REPORTS = 3
 # A few keys per field, so that groups are neither empty nor everyone.
-VALUES = {name: [*list(vocabulary)[:2], None] for name, vocabulary in PROFILE_FIELDS.items()}
+VALUES = {name: [*list(vocabulary)[:2], None] for name, vocabulary in INSIGHTS_FIELDS.items()}
 EXERCISES = ["walking", "yoga", "qigong", "hiit"]
 STATUSES = ["published", "published", "published", "pending", "hidden", "rejected", "deleted"]
 

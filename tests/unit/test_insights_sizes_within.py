@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 from itertools import combinations
 
 from forum.insights.people import Answer, PeopleTable
-from forum.vocabulary import PROFILE_FIELDS
+from forum.vocabulary import INSIGHTS_FIELDS
 
-KEYS = {name: list(vocabulary)[:2] + [None] for name, vocabulary in PROFILE_FIELDS.items()}
+KEYS = {name: list(vocabulary)[:2] + [None] for name, vocabulary in INSIGHTS_FIELDS.items()}
 
 
 def test_sizes_within_match_size_for_every_group_of_own_answers():
@@ -16,7 +16,7 @@ def test_sizes_within_match_size_for_every_group_of_own_answers():
     answers, start = [], datetime(2026, 1, 1)
     for story in range(600):
         person = rng.randrange(150)
-        profile = tuple(rng.choice(KEYS[name]) for name in PROFILE_FIELDS)
+        profile = tuple(rng.choice(KEYS[name]) for name in INSIGHTS_FIELDS)
         answers.append(
             Answer(
                 story, person, rng.choice(("walking", "yoga")), profile,
@@ -26,7 +26,7 @@ def test_sizes_within_match_size_for_every_group_of_own_answers():
     table = PeopleTable()
     table.load(answers)
     assert table.spread, "some people posted under several profiles"
-    own = {name: KEYS[name][0] for name in PROFILE_FIELDS}
+    own = {name: KEYS[name][0] for name in INSIGHTS_FIELDS}
     groups = [
         {name: own[name] for name in kept}
         for size in range(len(own) + 1)
