@@ -114,8 +114,10 @@ def test_reply_and_me_too_by_keyboard(browsing, showcase, api):
     skip_to_content(page)
     type_into(page, "#replies textarea", "Typed and sent without a mouse.")
     press_button(page, "#replies button[type=submit]")
-    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    # A new member's reply waits for a moderator; its author sees it, marked so.
+    expect(page.get_by_text("your reply will appear once a moderator has read it")).to_be_visible()
     expect(page.locator("#replies")).to_contain_text("Typed and sent without a mouse.")
+    expect(page.locator("#replies")).to_contain_text("awaiting review")
 
 
 def test_search_by_keyboard(browsing, showcase):
