@@ -39,5 +39,7 @@ def test_preview_fits_a_phone(browsing, showcase):
     page.get_by_label("Your story").fill("A *preview* on a phone, with a long line " * 8)
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("heading", name="Preview of your story").wait_for()
+    # The heading can be in the DOM before the stylesheet applies: measure the styled page.
+    page.wait_for_load_state("load")
     problems = horizontal_overflow(page) + [f"too small: {t}" for t in small_targets(page)]
     assert not problems, "\n".join(problems)
