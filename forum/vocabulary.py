@@ -187,12 +187,12 @@ PROFILE_FIELDS = MappingProxyType(
 )
 
 # The groups insights answer for: the filter lattice whose every count is protected by
-# suppression (forum/insights/suppression.py). Onset detail, severity and years ill are not
-# insights groups yet: together they multiply the lattice by about 36, and deciding the
-# protection over it takes minutes in pure Python.
-INSIGHTS_FIELDS = MappingProxyType(
-    {name: PROFILE_FIELDS[name] for name in ("onset", "condition", "symptom", "age_band")}
-)
+# suppression (forum/insights/suppression.py). The first four combine freely; a group that uses
+# onset detail, severity or years ill has at most MOST_FILTERS_WITH_DETAILS filters (onset with
+# its detail is one), which keeps the lattice small enough to protect in full.
+INSIGHTS_FIELDS = PROFILE_FIELDS
+FREELY_COMBINED = ("onset", "condition", "symptom", "age_band")
+MOST_FILTERS_WITH_DETAILS = 2
 
 TAXONOMY = MappingProxyType(
     {

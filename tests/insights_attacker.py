@@ -8,7 +8,8 @@ is granted, and derives what it can:
   baseline (everyone's row minus the group's), each wider group's size;
 - the relations between them: along every filter dimension a group is the sum of its children
   plus the people who left that answer empty (granted to the attacker, as public lists show
-  them), a row is the sum of its intensities;
+  them; not the empty onset details, severities and years ill, which nothing counts), a row
+  is the sum of its intensities; a line is a relation only where its true counts add up;
 - bounds: every count is >= 0, and a hidden cell that is under min_reports is <= k - 1 (the
   attacker is told which hidden cells are small: stronger than the real one).
 
@@ -18,20 +19,66 @@ chains of differences, the non-negativity traps), and exact linear algebra
 either pins it to one value.
 """
 
-from collections import defaultdict
+from collections import defaultdict, deque
+from functools import cache
 from itertools import product
 
 from forum.insights.vectors import INTENSITIES, UNSTATED
-from forum.vocabulary import EXERCISE, INSIGHTS_FIELDS, INTENSITY
+from forum.vocabulary import (
+    EXERCISE,
+    FREELY_COMBINED,
+    INSIGHTS_FIELDS,
+    INTENSITY,
+    MOST_FILTERS_WITH_DETAILS,
+    ONSET_FAMILY,
+)
 
 ALL, EMPTY = "*", "?"
 PRIME = 2**61 - 1
 DIMENSIONS = list(INSIGHTS_FIELDS)
+ONSET, DETAIL = DIMENSIONS.index("onset"), DIMENSIONS.index("onset_detail")
 
 
-def lattice() -> list[tuple]:
-    """Every group the API can be asked for: each dimension a key or ALL."""
-    return list(product(*([ALL, *keys] for keys in INSIGHTS_FIELDS.values())))
+def filters_count(group: tuple) -> int:
+    """Filters of a group as the API counts them: onset with its detail is one."""
+    given = sum(1 for key in group if key != ALL)
+    return given - (group[ONSET] != ALL and group[DETAIL] != ALL)
+
+
+def answerable(group: tuple) -> bool:
+    """The contract's rule: the freely combined filters in any number; with onset detail,
+    severity or years ill at most MOST_FILTERS_WITH_DETAILS filters."""
+    bound = any(
+        key != ALL and name not in FREELY_COMBINED
+        for name, key in zip(DIMENSIONS, group, strict=True)
+    )
+    return not bound or filters_count(group) <= MOST_FILTERS_WITH_DETAILS
+
+
+def canonical(group: tuple) -> tuple | None:
+    """A detail implies its family (the API's {onset_detail} is {onset, onset_detail}); None
+    for combinations that are no cell (a detail outside its family, a detail of no family)."""
+    detail = group[DETAIL]
+    if detail == ALL:
+        return group
+    if detail == EMPTY:
+        return group if group[ONSET] not in (ALL, EMPTY) else None
+    family = ONSET_FAMILY[detail]
+    if group[ONSET] not in (ALL, family):
+        return None
+    return (*group[:ONSET], family, *group[ONSET + 1 :])
+
+
+def group_of(filters: dict) -> tuple:
+    return canonical(tuple(filters.get(name, ALL) for name in DIMENSIONS))
+
+
+@cache
+def lattice() -> tuple[tuple, ...]:
+    """Every group the API answers: each dimension a key or ALL, a detail with its family."""
+    every = product(*([ALL, *keys] for keys in INSIGHTS_FIELDS.values()))
+    groups = {canonical(group) for group in every}
+    return tuple(sorted(group for group in groups if group is not None and answerable(group)))
 
 
 def as_filters(group: tuple) -> dict:
@@ -54,7 +101,8 @@ def truth(answers) -> dict:
         groups_seen, counted = set(), set()
         for _, _, exercise, coordinates, intensity in stories:
             for group in product(*((value, ALL) for value in coordinates)):
-                if group not in groups_seen:
+                group = canonical(group)
+                if group is not None and group not in groups_seen:
                     groups_seen.add(group)
                     counts[("size", group)] += 1
                 if (group, exercise) not in counted:
@@ -64,29 +112,48 @@ def truth(answers) -> dict:
     return counts
 
 
+def _lines_of(group: tuple) -> list[tuple[list[tuple], tuple]]:
+    """(children, empty leaf) of each line with `group` as its parent, along every dimension."""
+    found = []
+    for position, name in enumerate(DIMENSIONS):
+        if group[position] != ALL:
+            continue
+        if name == "onset_detail":
+            if group[ONSET] == ALL:
+                continue  # the details of every family at once: the onset line does it
+            keys = [d for d, family in ONSET_FAMILY.items() if family == group[ONSET]]
+            if not keys:
+                continue  # a family without details
+        elif name == "onset" and group[DETAIL] != ALL:
+            continue
+        else:
+            keys = list(INSIGHTS_FIELDS[name])
+
+        def at(key, position=position):
+            return (*group[:position], key, *group[position + 1 :])
+
+        children = [at(key) for key in keys]
+        if all(answerable(child) for child in children):
+            found.append((children, at(EMPTY)))
+    return found
+
+
 def relations() -> list[tuple]:
     """(parent cell, child cells, empty cell) for every line of every table."""
     lines = []
-    coordinates = [[ALL, *keys] for keys in INSIGHTS_FIELDS.values()]
     kinds = [("size",)]
     kinds += [("row", exercise) for exercise in EXERCISE]
     kinds += [("int", exercise, intensity) for exercise in EXERCISE for intensity in INTENSITIES]
-    for position, keys in enumerate(INSIGHTS_FIELDS.values()):
-        others = [[ALL] if p == position else c for p, c in enumerate(coordinates)]
-        for group in product(*others):
-
-            def at(key, group=group, position=position):
-                return (*group[:position], key, *group[position + 1 :])
-
+    for group in lattice():
+        for children, empty in _lines_of(group):
             for kind in kinds:
                 lines.append(
                     (
                         (kind[0], group, *kind[1:]),
-                        [(kind[0], at(key), *kind[1:]) for key in keys],
-                        (kind[0], at(EMPTY), *kind[1:]),
+                        [(kind[0], child, *kind[1:]) for child in children],
+                        (kind[0], empty, *kind[1:]),
                     )
                 )
-    for group in lattice():
         for exercise in EXERCISE:
             lines.append(
                 (
@@ -120,8 +187,7 @@ def published(responses: dict) -> tuple[dict, list, list]:
             breaches.append(f"{group}: rows shown in a suppressed group")
         for wider in response.get("wider_groups", []):
             if wider["group_size"] is not None:
-                wider_group = tuple(wider["filters"].get(name, ALL) for name in DIMENSIONS)
-                show(("size", wider_group), wider["group_size"])
+                show(("size", group_of(wider["filters"])), wider["group_size"])
         for exercise, row in rows.items():
             show(("row", group, exercise), row["people"])
             cells = {cell["intensity"]: cell for cell in row["intensities"]}
@@ -145,7 +211,7 @@ class Attack:
         self.lines = [
             (parent, children, empty)
             for parent, children, empty in relations()
-            if not self._all_empty(parent, children)
+            if not self._all_empty(parent, children) and self._adds_up(parent, children, empty)
         ]
 
     def _all_empty(self, parent, children) -> bool:
@@ -154,6 +220,13 @@ class Attack:
         cells = (parent, *children)
         return all(self.true.get(c, 0) == 0 and c not in self.shown for c in cells)
 
+    def _adds_up(self, parent, children, empty) -> bool:
+        """A line is a relation only where its counts add up: a person whose answers carry
+        several profiles counts once in the parent but in more than one child, and nothing
+        public says by how much, so such a line gives the attacker no equation."""
+        total = sum(self.true.get(c, 0) for c in children)
+        return self.true.get(parent, 0) == total + (self.true.get(empty, 0) if empty else 0)
+
     def hidden_cells(self) -> set:
         cells = {c for parent, children, _ in self.lines for c in (parent, *children)}
         return {c for c in cells if c not in self.shown and EMPTY not in c[1]}
@@ -161,7 +234,7 @@ class Attack:
     def _known(self, cell) -> int | None:
         if cell in self.shown:
             return self.shown[cell]
-        if cell is not None and EMPTY in cell[1]:
+        if cell is not None and EMPTY in cell[1] and not _not_granted(cell):
             return self.true.get(cell, 0)  # granted: people who left an answer empty
         return None
 
@@ -173,6 +246,9 @@ class Attack:
             low[cell] = 0
             small = self.true.get(cell, 0) < self.minimum and not _unstated(cell)
             high[cell] = self.minimum - 1 if small else big
+        for _, _, empty in self.lines:
+            if empty is not None and _not_granted(empty):
+                low[empty], high[empty] = 0, big  # nothing public counts them
         equations = []  # (terms [(coefficient, cell)], constant): sum(coef * cell) == constant
         for parent, children, empty in self.lines:
             terms, constant = [], 0
@@ -195,30 +271,42 @@ class Attack:
                     constant -= coefficient * known
             equations.append((terms, constant))
         self.equations = [(terms, constant) for terms, constant in equations if terms]
-        changed = True
-        while changed:
-            changed = False
-            for terms, constant in self.equations:
-                for coefficient, cell in terms:
-                    rest_low = sum(
-                        c * (low[x] if c > 0 else high[x]) for c, x in terms if x != cell
-                    )
-                    rest_high = sum(
-                        c * (high[x] if c > 0 else low[x]) for c, x in terms if x != cell
-                    )
-                    # coefficient * cell = constant - rest
-                    if coefficient > 0:
-                        new_low, new_high = constant - rest_high, constant - rest_low
-                    else:
-                        new_low, new_high = rest_low - constant, rest_high - constant
-                    if new_low > low[cell]:
-                        low[cell], changed = new_low, True
-                    if new_high < high[cell]:
-                        high[cell], changed = new_high, True
+        equations_of = defaultdict(list)
+        for number, (terms, _) in enumerate(self.equations):
+            for _, cell in terms:
+                equations_of[cell].append(number)
+        waiting = deque(range(len(self.equations)))
+        queued = set(waiting)
+        while waiting:  # an equation is read again whenever a bound of one of its cells moves
+            number = waiting.popleft()
+            queued.discard(number)
+            terms, constant = self.equations[number]
+            total_low = sum(c * (low[x] if c > 0 else high[x]) for c, x in terms)
+            total_high = sum(c * (high[x] if c > 0 else low[x]) for c, x in terms)
+            for coefficient, cell in terms:
+                # coefficient * cell = constant - rest
+                own_low = coefficient * (low[cell] if coefficient > 0 else high[cell])
+                own_high = coefficient * (high[cell] if coefficient > 0 else low[cell])
+                rest_low, rest_high = total_low - own_low, total_high - own_high
+                if coefficient > 0:
+                    new_low, new_high = constant - rest_high, constant - rest_low
+                else:
+                    new_low, new_high = rest_low - constant, rest_high - constant
+                moved = False
+                if new_low > low[cell]:
+                    low[cell], moved = new_low, True
+                if new_high < high[cell]:
+                    high[cell], moved = new_high, True
+                if moved:
+                    for other in equations_of[cell]:
+                        if other not in queued:
+                            queued.add(other)
+                            waiting.append(other)
         return {cell: (low[cell], high[cell]) for cell in low}
 
     def pinned_by_bounds(self) -> list:
-        return sorted(cell for cell, (lo, hi) in self.bounds().items() if lo >= hi)
+        hidden = self.hidden_cells()
+        return sorted(c for c, (lo, hi) in self.bounds().items() if lo >= hi and c in hidden)
 
     def linearly_determined(self) -> list:
         """Hidden cells that are a linear combination of shown numbers: exact elimination of
@@ -228,7 +316,8 @@ class Attack:
         if not hasattr(self, "equations"):
             self.bounds()
         pivots: dict = {}  # pivot cell -> row {cell: Fraction}
-        order = {cell: n for n, cell in enumerate(sorted(self.hidden_cells()))}
+        unknowns = {cell for terms, _ in self.equations for _, cell in terms}
+        order = {cell: n for n, cell in enumerate(sorted(unknowns))}
         for terms, _ in self.equations:
             row = defaultdict(int)
             for coefficient, cell in terms:
@@ -260,13 +349,24 @@ class Attack:
                         row[d] = value
                     else:
                         row.pop(d, None)
-        return sorted(pivot for pivot, row in pivots.items() if len(row) == 1)
+        hidden = self.hidden_cells()
+        return sorted(p for p, row in pivots.items() if len(row) == 1 and p in hidden)
 
     def disclosed(self, linear: bool = True) -> list:
         found = set(self.pinned_by_bounds())
         if linear:
             found.update(self.linearly_determined())
         return sorted(cell for cell in found if not _unstated(cell))
+
+
+def _not_granted(cell) -> bool:
+    """A leaf of empty answers the attacker is not granted (an unknown >= 0 of its line): no
+    onset detail, severity or years ill, optional answers most people leave empty, which no
+    filter selects and no page counts."""
+    return any(
+        key == EMPTY and name not in FREELY_COMBINED
+        for name, key in zip(DIMENSIONS, cell[1], strict=True)
+    )
 
 
 def _unstated(cell) -> bool:

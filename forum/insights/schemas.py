@@ -3,7 +3,7 @@
 from marshmallow import ValidationError, fields, validate
 
 from forum.errors import Invalid
-from forum.fields import vocabulary_choice
+from forum.fields import OnsetDetailRule, vocabulary_choice
 from forum.validation import InputSchema, OutputSchema, load
 from forum.vocabulary import (
     AGE_BAND,
@@ -12,8 +12,11 @@ from forum.vocabulary import (
     INSIGHTS_FIELDS,
     INTENSITY,
     ONSET,
+    ONSET_DETAIL,
+    SEVERITY,
     STOP_REASON,
     SYMPTOM,
+    YEARS_ILL,
 )
 
 GROUP_FIELDS = tuple(INSIGHTS_FIELDS)
@@ -21,14 +24,21 @@ GROUP_FIELDS = tuple(INSIGHTS_FIELDS)
 EVERYONE = "everyone"
 
 
-class GroupSchema(InputSchema):
-    """A group of members: any combination of the profile fields insights group on
-    (INSIGHTS_FIELDS)."""
+class GroupSchema(OnsetDetailRule, InputSchema):
+    """A group of members: the profile fields insights group on (INSIGHTS_FIELDS). Groups
+    with more filters than insights answer are refused by the service's rule, not here: they
+    are answered as suppressed, with their wider groups."""
 
     onset = vocabulary_choice(ONSET)
     condition = vocabulary_choice(CONDITION)
     symptom = vocabulary_choice(SYMPTOM)
     age_band = vocabulary_choice(AGE_BAND)
+    onset_detail = vocabulary_choice(ONSET_DETAIL)
+    severity = vocabulary_choice(SEVERITY)
+    years_ill = vocabulary_choice(YEARS_ILL)
+
+    # The detail alone is already a sub-group of its family: the filters stay as given.
+    infer_onset_family = False
 
 
 def detail_field() -> fields.String:

@@ -8,7 +8,7 @@ from forum.insights import report
 from forum.insights.cube import app_cube
 from forum.insights.people import Group
 from forum.insights.stats import difference_interval, difference_p_value
-from forum.insights.suppression import Pattern
+from forum.insights.suppression import Pattern, answerable_group
 from forum.vocabulary import EXERCISE, INSIGHTS_FIELDS
 
 
@@ -29,9 +29,9 @@ def widen_below() -> int:
 
 
 def wider_groups(group: Group, size: int, pattern: Pattern) -> list[dict]:
-    """When the group is too narrow, each group that drops one of its filters, with its size
-    (null where the suppression pattern hides it)."""
-    if size >= widen_below():
+    """When the group is too narrow (or its size is not shown), each group that drops one of
+    its filters, with its size (null where the suppression pattern hides it)."""
+    if size >= widen_below() and pattern.group_size(group) is not None:
         return []
     wider = [{k: v for k, v in group.items() if k != name} for name in INSIGHTS_FIELDS]
     wider = [candidate for candidate in wider if len(candidate) < len(group)]
@@ -72,8 +72,9 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
     """The narrowest group built from a member's own profile answers that has enough people.
 
     Drops as few answers as possible; among groups dropping as many, the one with the fewest
-    people that still reaches the size wins (when none does, nothing is dropped). Returns the
-    group and the answers dropped.
+    people that still reaches the size wins (when none does, nothing is dropped). Only groups
+    insights answer are candidates (suppression.answerable_group). Returns the group and the
+    answers dropped.
     """
     given = [name for name in INSIGHTS_FIELDS if answers.get(name)]
     own = {name: answers[name] for name in given}
@@ -85,6 +86,7 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
             if not (
                 "onset" in dropped and "onset_detail" in given and "onset_detail" not in dropped
             )
+            and answerable_group({name: answers[name] for name in given if name not in dropped})
         ]
         for dropped_count in range(len(given) + 1)
     ]
@@ -99,8 +101,8 @@ def default_group(answers: dict[str, str]) -> tuple[Group, list[str]]:
         ]
         if big_enough:
             return candidates[min(big_enough)[1]]
-    # Even everyone is too few: dropping answers would not help, so keep them all.
-    return {name: answers[name] for name in given}, []
+    # Even everyone is too few: dropping answers would not help, so keep the first answerable.
+    return next(level[0] for level in levels if level)
 
 
 def patterns_invented() -> bool:

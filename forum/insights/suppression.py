@@ -24,34 +24,61 @@ undo it):
    tightens); a hidden cell whose interval closes to one value is determined, and the smallest
    shown cell of a line through it is hidden as well. Steps 2-4 repeat until nothing changes.
 
-Shown numbers stay exact. People whose answer for a dimension is empty (or, for a hierarchical
-dimension, who gave only the family) form a leaf no filter can select; they are treated as known
-to the attacker (the conservative choice). A hierarchical dimension (a detail inside a family,
-such as onset_detail inside onset) is one axis of the lattice whose lines are the root with its
-families and each family with its details: register it in HIERARCHY.
+Shown numbers stay exact. People whose answer for a dimension is empty form a leaf no filter
+can select. For onset, condition, symptom and age band (answered by almost everyone) it is
+treated as known to the attacker (the conservative choice: stories list their answers). For
+onset detail, severity and years ill (added later, optional, empty on every older story and on
+most quick answers) the leaf is most of every group: granted, it would give every group away by
+itself, and nothing counts it (no filter selects "no answer", quick answers are never listed),
+so it is an unknown >= 0 of its line. A hierarchical dimension (a detail
+inside a family, such as onset_detail inside onset) is one axis of the lattice whose lines are
+the root with its families and each family with its details: register it in HIERARCHY.
+
+Only the groups insights answer are cells (`answerable`): the freely combined filters in any
+number, and at most MOST_FILTERS_WITH_DETAILS filters with a detail, severity or years ill.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from itertools import product
 
+import numpy as np
+
 from forum.insights.people import PROFILE_POSITION, PeopleTable
 from forum.insights.vectors import CELL, EXERCISE_AT, INTENSITIES, OUTCOMES
-from forum.vocabulary import INSIGHTS_FIELDS
+from forum.vocabulary import (
+    FREELY_COMBINED,
+    INSIGHTS_FIELDS,
+    MOST_FILTERS_WITH_DETAILS,
+    ONSET_FAMILY,
+)
 
-# A child dimension: {child field: (parent field, {child key: parent key})}; onset_detail
-# registers {"onset_detail": ("onset", vocabulary.ONSET_FAMILY)} once it is an insights group.
-HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {}
+# A child dimension: {child field: (parent field, {child key: parent key})}.
+HIERARCHY: dict[str, tuple[str, Mapping[str, str]]] = {"onset_detail": ("onset", ONSET_FAMILY)}
 EMPTY = "?"  # the leaf of people who gave no (known) answer: never a filter, never shown
 UNBOUNDED = 10**12
+# The attacker's interval reasoning settles in a few sweeps over the lines; counts that do not
+# add up (one person under several profiles) may never settle, so it stops after this many.
+SWEEPS = 100
+# Profiles whose lattice cells are summed at once (bounds the memory of one numpy step).
+CHUNK = 4096
 
 
 class Axis:
     """One dimension of the lattice: its nodes (node 0 is "all"), and its lines (a parent,
-    the children that sum to it, and the leaf of empty answers that completes the sum)."""
+    the children that sum to it, and the leaf of empty answers that completes the sum).
 
-    def __init__(self, fields: tuple[str, ...], keys, families: Mapping[str, str] | None = None):
+    `free`: whether its keys combine with any other filters (FREELY_COMBINED); a detail of a
+    hierarchical axis never does."""
+
+    def __init__(
+        self,
+        fields: tuple[str, ...],
+        keys,
+        families: Mapping[str, str] | None = None,
+        free: bool = True,
+    ):
         self.fields = fields
         self.nodes: list[tuple] = [(None,) * len(fields)]
         self.parent: list[int | None] = [None]
@@ -72,9 +99,17 @@ class Axis:
             self.lines.append((0, tops, add((EMPTY, None), 0)))
             for key, top in zip(keys, tops, strict=True):
                 details = [add((key, d), top) for d, family in families.items() if family == key]
-                self.lines.append((top, details, add((key, EMPTY), top)))
+                if details:  # a family without details is a leaf itself
+                    self.lines.append((top, details, add((key, EMPTY), top)))
         self.index = index
         self.shown = [EMPTY not in label for label in self.nodes]
+        # Whether the attacker is granted a leaf of empty answers (see the module's docstring).
+        self.granted = [
+            shown or (free and not (len(label) == 2 and label[1] == EMPTY))
+            for label, shown in zip(self.nodes, self.shown, strict=True)
+        ]
+        self.free = [free and (len(label) == 1 or label[1] is None) for label in self.nodes]
+        self.line_at = {parent: (children, empty) for parent, children, empty in self.lines}
 
     def leaf(self, values: tuple) -> int:
         """The node of one profile's answers."""
@@ -86,7 +121,7 @@ class Axis:
         if top is None or (top, None) not in self.index:
             return self.index[(EMPTY, None)]
         if detail is None or (top, detail) not in self.index:
-            return self.index[(top, EMPTY)]
+            return self.index.get((top, EMPTY), self.index[(top, None)])
         return self.index[(top, detail)]
 
     def ancestors(self, node: int) -> list[int]:
@@ -115,73 +150,151 @@ def profile_axes() -> tuple[Axis, ...]:
     for name, keys in INSIGHTS_FIELDS.items():
         if name in HIERARCHY:
             continue
+        free = name in FREELY_COMBINED
         if name in children:
             child = children[name]
-            axes.append(Axis((name, child), list(keys), HIERARCHY[child][1]))
+            axes.append(Axis((name, child), list(keys), HIERARCHY[child][1], free))
         else:
-            axes.append(Axis((name,), list(keys)))
+            axes.append(Axis((name,), list(keys), free=free))
     return tuple(axes)
 
 
 INTENSITY_AXIS = Axis(("intensity",), INTENSITIES)
 
 
+def answerable(axes: tuple[Axis, ...], nodes: tuple[int, ...]) -> bool:
+    """Whether insights answer this group: the freely combined filters in any number, and at
+    most MOST_FILTERS_WITH_DETAILS filters when one of them is a detail, severity or years ill
+    (coarser groups: what keeps the lattice small enough to protect in full)."""
+    given = [(axis, node) for axis, node in zip(axes, nodes, strict=True) if node]
+    return len(given) <= MOST_FILTERS_WITH_DETAILS or all(axis.free[n] for axis, n in given)
+
+
+def answerable_group(group: Mapping[str, str]) -> bool:
+    """`answerable` for a group given as filters."""
+    axes = profile_axes()
+    return answerable(axes, tuple(axis.node_of(group) for axis in axes))
+
+
 @dataclass
 class Grid:
-    """A table over some axes: cell index = mixed radix of node indexes, and its lines."""
+    """A table over some axes: its answerable cells (node tuples, numbered), and its lines.
+    With the intensity axis last, cell (group, intensity) is group * width + intensity."""
 
     axes: tuple[Axis, ...]
-    strides: list[int]
-    size: int
+    cells: list[tuple[int, ...]]
+    index: dict[tuple[int, ...], int]
     lines: list[tuple[int, tuple[int, ...], int]]
     lines_of: list[list[int]]
     addressable: list[bool]
+    addressable_array: np.ndarray
+    granted: list[bool]  # addressable, or a leaf of empty answers the attacker is granted
+    granted_array: np.ndarray
+    # The lines as numpy arrays, one block per number of children: (parents, the children
+    # with the empty leaf last).
+    blocks: list[tuple[np.ndarray, np.ndarray]]
+    combos: dict[tuple, list[int]] = field(default_factory=dict)  # profile -> its cells
+
+    @property
+    def size(self) -> int:
+        return len(self.cells)
+
+
+def _cells(axes: tuple[Axis, ...]) -> list[tuple[int, ...]]:
+    if axes and axes[-1] is INTENSITY_AXIS:
+        groups = grid(axes[:-1]).cells
+        return [(*nodes, n) for nodes in groups for n in range(len(INTENSITY_AXIS.nodes))]
+    # `answerable` over the whole product at once (hundreds of thousands of node tuples).
+    every = np.indices([len(axis.nodes) for axis in axes]).reshape(len(axes), -1).T
+    given = (every > 0).sum(axis=1)
+    bound = np.zeros(len(every), dtype=bool)
+    for position, axis in enumerate(axes):
+        bound |= ~np.array(axis.free, dtype=bool)[every[:, position]] & (every[:, position] > 0)
+    keep = (given <= MOST_FILTERS_WITH_DETAILS) | ~bound
+    return [tuple(nodes) for nodes in every[keep].tolist()]
 
 
 @cache
 def grid(axes: tuple[Axis, ...]) -> Grid:
-    strides, size = [], 1
-    for axis in reversed(axes):
-        strides.insert(0, size)
-        size *= len(axis.nodes)
-    shown = [[n for n, ok in enumerate(axis.shown) if ok] for axis in axes]
+    cells = _cells(axes)
+    index = {nodes: number for number, nodes in enumerate(cells)}
     lines = []
-    for position, axis in enumerate(axes):
-        others = [range(1) if p == position else shown[p] for p in range(len(axes))]
-        stride = strides[position]
-        for combo in product(*others):
-            base = sum(node * strides[p] for p, node in enumerate(combo))
-            for parent, children, empty in axis.lines:
-                lines.append(
-                    (
-                        base + parent * stride,
-                        tuple(base + child * stride for child in children),
-                        base + empty * stride,
-                    )
-                )
-    lines_of: list[list[int]] = [[] for _ in range(size)]
+    for nodes in cells:
+        hidden_axes = [
+            p for p, (axis, n) in enumerate(zip(axes, nodes, strict=True)) if not axis.shown[n]
+        ]
+        for position, axis in enumerate(axes):
+            # Lines through a leaf of empty answers on another axis are all known: useless.
+            if [p for p in hidden_axes if p != position] or nodes[position] not in axis.line_at:
+                continue
+            children, empty = axis.line_at[nodes[position]]
+            around = [
+                index.get((*nodes[:position], node, *nodes[position + 1 :]))
+                for node in (*children, empty)
+            ]
+            if None not in around:
+                lines.append((index[nodes], tuple(around[:-1]), around[-1]))
+    lines_of: list[list[int]] = [[] for _ in cells]
     for number, (parent, children, _) in enumerate(lines):
         for cell in (parent, *children):
             lines_of[cell].append(number)
-    addressable = [all(axis.shown[n] for axis, n in zip(axes, nodes, strict=True))
-                   for nodes in product(*(range(len(axis.nodes)) for axis in axes))]  # fmt: skip
-    return Grid(axes, strides, size, lines, lines_of, addressable)
+    addressable = [
+        all(axis.shown[n] for axis, n in zip(axes, nodes, strict=True)) for nodes in cells
+    ]
+    granted = [all(axis.granted[n] for axis, n in zip(axes, nodes, strict=True)) for nodes in cells]
+    by_length: dict[int, list] = {}
+    for line in lines:
+        by_length.setdefault(len(line[1]), []).append(line)
+    blocks = [
+        (
+            np.array([parent for parent, _, _ in same], dtype=np.int64),
+            np.array([(*children, empty) for _, children, empty in same], dtype=np.int64),
+        )
+        for same in by_length.values()
+    ]
+    return Grid(
+        axes, cells, index, lines, lines_of,
+        addressable, np.array(addressable, dtype=bool),
+        granted, np.array(granted, dtype=bool),
+        blocks,
+    )  # fmt: skip
 
 
-def cell_of(grid_: Grid, nodes: tuple[int, ...]) -> int:
-    return sum(node * stride for node, stride in zip(nodes, grid_.strides, strict=True))
-
-
-def _combos(axes: tuple[Axis, ...], strides: list[int], profile: tuple) -> list[int]:
-    """Every lattice cell (group) a profile falls in: all combinations of ancestors."""
+def _combos(grid_: Grid, profile: tuple) -> list[int]:
+    """Every answerable lattice cell (group) a profile falls in: its ancestors' combinations."""
     chains = []
-    for axis in axes:
+    for axis in grid_.axes:
         values = tuple(profile[PROFILE_POSITION[field]] for field in axis.fields)
         chains.append(axis.ancestors(axis.leaf(values)))
-    return [
-        sum(node * stride for node, stride in zip(nodes, strides, strict=True))
-        for nodes in product(*chains)
+    cells = (grid_.index.get(nodes) for nodes in product(*chains))
+    return [cell for cell in cells if cell is not None]
+
+
+def _combos_of(grid_: Grid, profile: tuple) -> list[int]:
+    found = grid_.combos.get(profile)
+    if found is None:
+        found = grid_.combos[profile] = _combos(grid_, profile)
+    return found
+
+
+# Where each exercise's people at each intensity are in a profile's vector of counts.
+_AT = np.array(
+    [
+        [[base + CELL[(intensity, outcome)] for outcome in OUTCOMES] for intensity in INTENSITIES]
+        for base in EXERCISE_AT.values()
     ]
+)
+
+
+def _summed_over_cells(grid_: Grid, profiles: list[tuple], rows: np.ndarray) -> np.ndarray:
+    """rows[i] added into every cell profiles[i] falls in: (cells, *row shape)."""
+    sums = np.zeros((grid_.size, *rows.shape[1:]), dtype=np.int64)
+    for start in range(0, len(profiles), CHUNK):
+        combos = [_combos_of(grid_, profile) for profile in profiles[start : start + CHUNK]]
+        owners = np.repeat(np.arange(len(combos)), [len(cells) for cells in combos])
+        cells = np.fromiter((c for cells in combos for c in cells), np.int64, len(owners))
+        np.add.at(sums, cells, rows[start : start + CHUNK][owners])
+    return sums
 
 
 def lattice_counts(table: PeopleTable, axes: tuple[Axis, ...]):
@@ -189,107 +302,68 @@ def lattice_counts(table: PeopleTable, axes: tuple[Axis, ...]):
     counted as PeopleTable.counts and .size count one group."""
     groups = grid(axes)
     width = len(INTENSITY_AXIS.nodes)
-    per_cell = len(EXERCISE_AT) * width
-    sums = [[0] * per_cell for _ in range(groups.size)]
-    sizes = [0] * groups.size
-    combos: dict[tuple, list[int]] = {}
-
-    def combos_of(profile):
-        if profile not in combos:
-            combos[profile] = _combos(axes, groups.strides, profile)
-        return combos[profile]
-
-    for profile, vector in table.vectors.items():
-        counts = [0] * per_cell
-        for number, base in enumerate(EXERCISE_AT.values()):
-            for position, intensity in enumerate(INTENSITIES, start=1):
-                people = sum(vector[base + CELL[(intensity, outcome)]] for outcome in OUTCOMES)
-                counts[number * width + position] = people
-                counts[number * width] += people
-        if not any(counts):
-            continue
-        for combo in combos_of(profile):
-            row = sums[combo]
-            sums[combo] = [a + b for a, b in zip(row, counts, strict=True)]
+    profiles = [profile for profile, vector in table.vectors.items() if any(vector)]
+    per_profile = np.zeros((len(profiles), len(EXERCISE_AT), width), dtype=np.int64)
+    if profiles:
+        vectors = np.array([table.vectors[profile] for profile in profiles], dtype=np.int64)
+        per_intensity = vectors[:, _AT].sum(axis=3)  # profiles x exercises x intensities
+        per_profile[:, :, 1 : 1 + len(INTENSITIES)] = per_intensity
+        per_profile[:, :, 0] = per_intensity.sum(axis=2)
+    sums = _summed_over_cells(groups, profiles, per_profile)
     exercise_number = {key: n for n, key in enumerate(EXERCISE_AT)}
     for (_, exercise), chain in table.mixed.items():
         seen: set[int] = set()
-        at = exercise_number[exercise] * width
+        number = exercise_number[exercise]
         for answer in chain:  # newest first: the first answer in a group counts for it
-            for combo in combos_of(answer.profile):
+            for combo in _combos_of(groups, answer.profile):
                 if combo not in seen:
                     seen.add(combo)
-                    sums[combo][at] += 1
-                    sums[combo][at + 1 + INTENSITIES.index(answer.intensity)] += 1
-    for profile, people in table.people.items():
-        if people:
-            for combo in combos_of(profile):
-                sizes[combo] += people
-    for profiles in table.spread.values():
-        for combo in set().union(*(combos_of(profile) for profile in profiles)):
+                    sums[combo, number, 0] += 1
+                    sums[combo, number, 1 + INTENSITIES.index(answer.intensity)] += 1
+    single = [profile for profile, people in table.people.items() if people]
+    counts = np.array([table.people[profile] for profile in single], dtype=np.int64)
+    sizes = _summed_over_cells(groups, single, counts)
+    for profiles_of_one in table.spread.values():
+        for combo in set().union(*(_combos_of(groups, profile) for profile in profiles_of_one)):
             sizes[combo] += 1
     people = {
-        exercise: [value for row in sums for value in row[n * width : (n + 1) * width]]
-        for n, exercise in enumerate(EXERCISE_AT)
+        exercise: sums[:, number, :].ravel().tolist()
+        for exercise, number in exercise_number.items()
     }
-    return sizes, people
+    return sizes.tolist(), people
 
 
 def audit(grid_: Grid, values, hidden, small, minimum: int) -> list[int]:
     """The hidden cells an attacker pins to one value by interval reasoning over every line:
     shown cells are known, hidden ones are >= 0, and <= minimum - 1 when `small`. Lines are
-    re-read whenever a bound of one of their cells tightens, until nothing tightens."""
-    low = [0 if hide else value for value, hide in zip(values, hidden, strict=True)]
-    high = [
-        (minimum - 1 if is_small else UNBOUNDED) if hide else value
-        for value, hide, is_small in zip(values, hidden, small, strict=True)
-    ]
-    for cell, ok in enumerate(grid_.addressable):
-        if not ok:  # people with an empty answer: assumed known
-            low[cell] = high[cell] = values[cell]
-    lines = grid_.lines
-    # A line whose cells are all hidden and small tightens nothing until a neighbour does.
-    loose = [hide and not is_small for hide, is_small in zip(hidden, small, strict=True)]
-    waiting = [
-        number
-        for number, (parent, children, _) in enumerate(lines)
-        if any(hidden[c] for c in (parent, *children))
-        and any(loose[c] or not hidden[c] for c in (parent, *children))
-    ]
-    queued = set(waiting)
-    budget = 50 * len(lines)
-    while waiting:
-        number = waiting.pop()
-        queued.discard(number)
-        parent, children, empty = lines[number]
-        known = values[empty]
-        sum_low = sum(low[c] for c in children) + known
-        sum_high = sum(high[c] for c in children) + known
-        tightened = []
-        if sum_low > low[parent]:
-            low[parent] = sum_low
-            tightened.append(parent)
-        if sum_high < high[parent]:
-            high[parent] = sum_high
-            tightened.append(parent)
-        for child in children:
-            child_low = low[parent] - (sum_high - high[child])
-            child_high = high[parent] - (sum_low - low[child])
-            if child_low > low[child]:
-                low[child] = child_low
-                tightened.append(child)
-            if child_high < high[child]:
-                high[child] = child_high
-                tightened.append(child)
-        budget -= 1
-        if budget < 0:
-            break  # counts that do not add up (one person under several profiles) may not settle
-        for cell in tightened:
-            for other in grid_.lines_of[cell]:
-                if other not in queued:
-                    queued.add(other)
-                    waiting.append(other)
-    return [c for c, hide in enumerate(hidden) if hide and low[c] == high[c]]
+    swept again wherever a bound of one of their cells tightened, until nothing tightens."""
+    values = np.asarray(values, dtype=np.int64)
+    hide, small_ = np.asarray(hidden, dtype=bool), np.asarray(small, dtype=bool)
+    # Leaves of empty answers are known when granted (see Axis.granted), else unknown >= 0.
+    unknown = hide & grid_.addressable_array
+    secret = ~grid_.granted_array
+    low = np.where(unknown | secret, 0, values)
+    high = np.where(
+        unknown, np.where(small_, minimum - 1, UNBOUNDED), np.where(secret, UNBOUNDED, values)
+    )
+    moved = unknown | secret
+    for _ in range(SWEEPS):
+        before_low, before_high = low.copy(), high.copy()
+        for parents, children in grid_.blocks:
+            active = moved[parents] | moved[children].any(axis=1)
+            if not active.any():
+                continue
+            parent, child = parents[active], children[active]
+            np.maximum.at(low, parent, low[child].sum(axis=1))
+            np.minimum.at(high, parent, high[child].sum(axis=1))
+            sum_low = low[child].sum(axis=1, keepdims=True)
+            sum_high = high[child].sum(axis=1, keepdims=True)
+            np.maximum.at(low, child, low[parent][:, None] - (sum_high - high[child]))
+            np.minimum.at(high, child, high[parent][:, None] - (sum_low - low[child]))
+        moved = (low != before_low) | (high != before_high)
+        if not moved.any():
+            break
+    return np.flatnonzero(hide & (low == high)).tolist()
 
 
 class _Hiding:
@@ -303,14 +377,20 @@ class _Hiding:
         ]
         self.hidden_count = sum(hidden)
         self.touched: set[int] = set()  # lines with a cell hidden since last asked
+        self.fresh = [cell for cell, hide in enumerate(hidden) if hide]  # hidden, not yet tied
 
     def hide(self, cell: int) -> None:
         if not self.hidden[cell]:
             self.hidden[cell] = True
             self.hidden_count += 1
+            self.fresh.append(cell)
             for number in self.grid.lines_of[cell]:
                 self.count[number] += 1
                 self.touched.add(number)
+
+    def take_fresh(self) -> list[int]:
+        fresh, self.fresh = self.fresh, []
+        return fresh
 
     def _cost(self, cell: int) -> tuple:
         alone = sum(1 for number in self.grid.lines_of[cell] if self.count[number] == 0)
@@ -330,21 +410,26 @@ class _Hiding:
         return True
 
 
-def _line_pinned(line, values, hidden, small, minimum: int) -> bool:
+def _line_pinned(line, values, hidden, small, minimum: int, granted: list[bool]) -> bool:
     """Whether this line alone tells a hidden cell of it: one hidden cell, or hidden cells
-    their bounds pin (a remainder of 0, or small cells that must all be minimum - 1)."""
+    their bounds pin (a remainder of 0, or small cells that must all be minimum - 1). An empty
+    leaf that is not granted is one more unknown of the line."""
     parent, children, empty = line
     hid = [c for c in children if hidden[c]]
-    if len(hid) + hidden[parent] == 1:
+    if len(hid) + hidden[parent] + (not granted[empty]) == 1:
         return True
-    known = values[empty] + sum(values[c] for c in children if not hidden[c])
+    known = (values[empty] if granted[empty] else 0) + sum(
+        values[c] for c in children if not hidden[c]
+    )
     high = {c: minimum - 1 if small[c] else UNBOUNDED for c in (parent, *hid)}
+    if not granted[empty]:
+        hid, high[empty] = [*hid, empty], UNBOUNDED
     top = high[parent] if hidden[parent] else values[parent]
     bottom = 0 if hidden[parent] else values[parent]
     room = sum(high[c] for c in hid)
     if hidden[parent] and min(top, known + room) <= known:
         return True
-    for child in hid:
+    for child in (c for c in hid if c != empty):
         low = max(0, bottom - known - (room - high[child]))
         if low >= min(high[child], top - known):
             return True
@@ -354,7 +439,7 @@ def _line_pinned(line, values, hidden, small, minimum: int) -> bool:
 def protect(grid_: Grid, values, hidden, minimum: int, tie=None):
     """Complete `hidden` (the cells under `minimum` and the ones forced) into a pattern in which
     no hidden cell is derived: see the module's steps 2-4. `tie(hidden)` lists what must be
-    hidden with the cells hidden so far."""
+    hidden with some newly hidden cells."""
     small = [value < minimum for value in values]
     hidden = [h or s for h, s in zip(hidden, small, strict=True)]
     if all(hide for hide, ok in zip(hidden, grid_.addressable, strict=True) if ok):
@@ -364,12 +449,13 @@ def protect(grid_: Grid, values, hidden, minimum: int, tie=None):
     dirty = range(len(grid_.lines))
     while True:
         before = state.hidden_count
-        for cell in tie(hidden) if tie else ():
-            state.hide(cell)
+        while tie and state.fresh:
+            for cell in tie(state.take_fresh()):
+                state.hide(cell)
         for number in dirty:
             # A line without a shown cell tells nothing by itself (the audit reads it).
             if 0 < state.count[number] < lengths[number] and _line_pinned(
-                grid_.lines[number], values, hidden, small, minimum
+                grid_.lines[number], values, hidden, small, minimum, grid_.granted
             ):
                 state.complement([number])
         if state.hidden_count > before:
@@ -398,39 +484,38 @@ class Pattern:
     people: dict[str, list[int]]
     hidden: dict[str, list[bool]]
 
-    def _group(self, group: Mapping[str, str]) -> int:
-        return cell_of(grid(self.axes), tuple(axis.node_of(group) for axis in self.axes))
+    def _group(self, group: Mapping[str, str]) -> int | None:
+        """The group's cell; None for a group insights do not answer (see `answerable`)."""
+        return grid(self.axes).index.get(tuple(axis.node_of(group) for axis in self.axes))
 
     def group_size(self, group: Mapping[str, str]) -> int | None:
         """The group's size, or None when it is hidden."""
         cell = self._group(group)
-        return None if self.size_hidden[cell] else self.sizes[cell]
+        return None if cell is None or self.size_hidden[cell] else self.sizes[cell]
 
     def row_shown(self, group: Mapping[str, str], exercise: str) -> bool:
-        return not self.hidden[exercise][self._group(group) * len(INTENSITY_AXIS.nodes)]
+        cell = self._group(group)
+        return cell is not None and not self.hidden[exercise][cell * len(INTENSITY_AXIS.nodes)]
 
     def intensity_shown(self, group: Mapping[str, str], exercise: str, intensity: str) -> bool:
-        at = self._group(group) * len(INTENSITY_AXIS.nodes) + 1 + INTENSITIES.index(intensity)
+        cell = self._group(group)
+        if cell is None:
+            return False
+        at = cell * len(INTENSITY_AXIS.nodes) + 1 + INTENSITIES.index(intensity)
         return not self.hidden[exercise][at]
 
 
 def _tie_intensities(width: int):
-    def tie(hidden: list[bool]) -> list[int]:
-        """The intensities of hidden rows that are not hidden yet."""
-        return [
-            row + offset
-            for row in range(0, len(hidden), width)
-            if hidden[row]
-            for offset in range(1, width)
-            if not hidden[row + offset]
-        ]
+    def tie(cells: list[int]) -> list[int]:
+        """The intensities of the rows among these newly hidden cells."""
+        return [row + offset for row in cells if row % width == 0 for offset in range(1, width)]
 
     return tie
 
 
 def _threshold_only(grid_: Grid, values, hidden, minimum: int, tie=None) -> list[bool]:
     hidden = [hide or value < minimum for value, hide in zip(values, hidden, strict=True)]
-    for cell in tie(hidden) if tie else ():
+    for cell in tie([cell for cell, hide in enumerate(hidden) if hide]) if tie else ():
         hidden[cell] = True
     return hidden
 

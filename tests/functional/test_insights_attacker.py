@@ -19,7 +19,7 @@ from forum.insights.vectors import UNSTATED
 from forum.models import Experience, FollowUp, QuickAnswer, Status
 from forum.vocabulary import EXERCISE, INTENSITY
 from tests.factories import ExperienceFactory, UserFactory
-from tests.insights_attacker import ALL, DIMENSIONS, Attack, as_filters, lattice, truth
+from tests.insights_attacker import ALL, DIMENSIONS, Attack, as_filters, group_of, lattice, truth
 
 MINIMUM = 5
 
@@ -138,7 +138,7 @@ def issue_community(ctx):
 def test_the_issues_differencing_attack_finds_nothing(client, issue_community):
     attack = _attack(client)
     _assert_nothing_disclosed(attack, attack.true)
-    sleep = ("stress", "suspected", "sleep", ALL)
+    sleep = group_of({"onset": "stress", "condition": "suspected", "symptom": "sleep"})
     assert ("size", sleep) not in attack.shown
     assert ("row", sleep, "qigong") not in attack.shown
 
@@ -208,7 +208,7 @@ def test_the_attacker_catches_threshold_only_suppression(ctx, issue_community):
     assert any("intensities + suppressed" in breach for breach in attack.breaches)
     disclosed = attack.disclosed()
     # (b) differencing: the sleep group's size and its qigong row come back exactly.
-    sleep = ("stress", "suspected", "sleep", ALL)
+    sleep = group_of({"onset": "stress", "condition": "suspected", "symptom": "sleep"})
     assert ("size", sleep) in disclosed
     assert ("row", sleep, "qigong") in disclosed
     # and the non-negativity trap: a hidden remainder of 0 pins every cell in it.

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from forum.extensions import db
 from forum.models import Experience, User
-from forum.vocabulary import ONSET_DETAIL, SEVERITY, YEARS_ILL
+from forum.vocabulary import EXERCISE, ONSET_DETAIL, SEVERITY, YEARS_ILL
 from tests.factories import ExperienceFactory, UserFactory
 from tests.functional.test_experiences_pages import FORM
 from tests.functional.test_main_exercise import FLASK, PROJECT_ROOT
@@ -161,17 +161,73 @@ def _members_post(count: int, exercise: str, outcome: str, **profile) -> None:
         ExperienceFactory(exercises=(exercise,), outcome=outcome, **profile)
 
 
+@pytest.fixture
+def detailed_community(ctx):
+    """Car collisions (6, tai chi helped) and desk jobs (7, walking), all severe or mild."""
+    _members_post(6, "tai_chi", "helped", onset="injury", onset_detail="car_collision",
+                  severity="severe", years_ill="over_10")  # fmt: skip
+    _members_post(7, "walking", "no_change", onset="sedentary", onset_detail="desk_job",
+                  severity="mild", years_ill="1_to_5")  # fmt: skip
+
+
 @pytest.mark.parametrize(
-    "query",
-    ["onset_detail=car_collision", "severity=mild", "years_ill=over_10"],
+    ("query", "size"),
+    [
+        ("onset_detail=car_collision", 6),
+        ("onset=injury&onset_detail=car_collision", 6),
+        ("severity=mild", 7),
+        ("years_ill=over_10", 6),
+        ("onset_detail=desk_job&severity=mild", 7),
+    ],
 )
-def test_insights_do_not_group_by_the_unprotected_dimensions_yet(client, ctx, query):
-    # Insights group only on INSIGHTS_FIELDS, the lattice their suppression protects; other
-    # query parameters are ignored like any unknown one.
+def test_insights_group_by_onset_detail_severity_and_years_ill(
+    client, counting_only, detailed_community, query, size
+):
+    body = client.get(f"/api/v1/insights?{query}").get_json()
+    assert body["filters"] == dict(pair.split("=") for pair in query.split("&"))
+    assert body["group_size"] == size
+    shown = {row["exercise"]: row["people"] for row in body["exercises"]}
+    assert shown == ({"tai_chi": 6} if size == 6 else {"walking": 7})
+
+
+def test_the_comparison_view_compares_details(client, counting_only, detailed_community):
+    body = client.get(
+        "/api/v1/insights/compare?a=onset_detail:car_collision&b=onset_detail:desk_job"
+    ).get_json()
+    assert (body["a"]["group_size"], body["b"]["group_size"]) == (6, 7)
+    assert body["a"]["filters"] == {"onset_detail": "car_collision"}
+    rows = {row["exercise"]: row for row in body["exercises"]}
+    assert rows["tai_chi"]["a"]["people"] == 6 and rows["tai_chi"]["b"] is None
+
+
+def test_a_group_with_too_many_filters_beside_a_detail_is_answered_as_suppressed(
+    client, counting_only, detailed_community
+):
+    # Protecting every combination of seven dimensions is out of reach: with a detail,
+    # severity or years ill, a group has at most MOST_FILTERS_WITH_DETAILS filters.
+    query = "onset_detail=car_collision&severity=severe&years_ill=over_10"
+    body = client.get(f"/api/v1/insights?{query}").get_json()
+    assert body["group_size"] is None and body["exercises"] == []
+    assert sorted(body["suppressed"]) == sorted(EXERCISE)
+    assert [wider["filters"] for wider in body["wider_groups"]] == [
+        {"severity": "severe", "years_ill": "over_10"},
+        {"onset_detail": "car_collision", "years_ill": "over_10"},
+        {"onset_detail": "car_collision", "severity": "severe"},
+    ]
+    assert {wider["group_size"] for wider in body["wider_groups"]} == {6}
+
+
+@pytest.mark.parametrize(
+    "query", ["onset=illness&onset_detail=fall", "onset_detail=crash", "severity=x", "years_ill=9"]
+)
+def test_insights_refuse_unknown_or_mismatched_keys(client, ctx, query):
     response = client.get(f"/api/v1/insights?{query}")
-    assert response.status_code == 200
-    assert response.get_json()["filters"] == {}
-    compare = client.get(f"/api/v1/insights/compare?a={query.replace('=', ':')}&b=everyone")
+    assert response.status_code in (400, 422)
+    name = query.split("&")[-1].split("=")[0]
+    assert name in response.get_json()["error"]["fields"]
+    compare = client.get(
+        f"/api/v1/insights/compare?a={query.replace('=', ':').replace('&', ',')}&b=everyone"
+    )
     assert compare.status_code in (400, 422)
 
 
@@ -235,3 +291,13 @@ def test_the_migration_keeps_each_family_with_no_detail(tmp_path):
                 f"SELECT onset, onset_detail, severity, years_ill FROM {table}"  # noqa: S608
             ).fetchone()
             assert row == (onset, None, None, None)
+
+
+def test_the_insights_page_groups_by_the_new_choices(client, counting_only, detailed_community):
+    page = client.get("/insights?onset_detail=car_collision&severity=severe")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<option value="car_collision" selected>' in text
+    assert '<option value="severe" selected>' in text
+    assert "onset: car or road collision, severe illness" in text
+    assert client.get("/insights?onset=illness&onset_detail=fall").status_code in (400, 422)
