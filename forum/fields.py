@@ -1,9 +1,9 @@
-"""Marshmallow fields several features' schemas share (vocabulary keys, clean text, tags) and
-the structured filters that lists, search and their API twins all accept."""
+"""Marshmallow fields several features' schemas share (vocabulary keys, clean text, tags, the
+profile answers) and the structured filters that lists, search and their API twins all accept."""
 
 import re
 
-from marshmallow import ValidationError, fields, post_load, validate
+from marshmallow import Schema, ValidationError, fields, post_load, validate
 
 from forum.validation import InputSchema
 from forum.vocabulary import (
@@ -16,6 +16,7 @@ from forum.vocabulary import (
     ONSET_DETAILS,
     ONSET_FAMILY,
     OUTCOME,
+    PROFILE_FIELDS,
     SEVERITY,
     SYMPTOM,
     YEARS_ILL,
@@ -68,6 +69,17 @@ def vocabulary_choice(vocabulary, **kwargs) -> fields.String:
         ),
         **kwargs,
     )
+
+
+# The member's "about me" (vocabulary.PROFILE_FIELDS): one field per answer, a key of its list
+# or null. Every schema that takes or shows the answers (profile, experience, quick answer, and
+# so the API's shapes of them) inherits these, so an answer added to the vocabulary reaches them
+# all; on output schemas the key list only documents the values (a dump checks nothing). Being
+# inherited, they come before a schema's own fields, which only a dump's key order shows.
+ProfileAnswers = Schema.from_dict(
+    {name: vocabulary_choice(keys, allow_none=True) for name, keys in PROFILE_FIELDS.items()},
+    name="ProfileAnswers",
+)
 
 
 def check_onset_detail(values: dict, *, infer_family: bool = True) -> dict:

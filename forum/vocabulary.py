@@ -174,6 +174,7 @@ def share_profile_choice(shared: bool) -> str:
 
 # The member profile fields that "people like me" groups on: a story's "about me", which
 # share_profile=False hides from all but its author and moderators (and from their filters).
+# The schemas that take or show them build their fields from here (forum.fields.ProfileAnswers).
 PROFILE_FIELDS = MappingProxyType(
     {
         "onset": ONSET,

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from flask import current_app
 
 from forum.clock import utcnow
 from forum.extensions import db
@@ -35,8 +36,18 @@ class BaseFactory(SQLAlchemyModelFactory):
 
 
 class UserFactory(BaseFactory):
+    """A member; `trusted=True` gives them the approvals that make them trusted
+    (permissions.is_trusted): their experiences and replies publish at once."""
+
     class Meta:
         model = User
+
+    class Params:
+        trusted = factory.Trait(
+            approvals_toward_trust=factory.LazyFunction(
+                lambda: current_app.config["TRUST_THRESHOLD"]
+            )
+        )
 
     username = factory.Sequence(lambda n: f"member{n}")
     username_key = factory.LazyAttribute(lambda user: user.username.lower())

@@ -21,22 +21,16 @@ from forum.experiences.schemas import (
 from forum.models import MAIL_CHOICES, NOTIFICATION_KINDS
 from forum.validation import OutputSchema
 from forum.vocabulary import (
-    AGE_BAND,
-    CONDITION,
     EFFECT,
     EXERCISE,
     FLARE,
     INTENSITY,
     ONSET,
-    ONSET_DETAIL,
     OUTCOME,
     ROLE,
-    SEVERITY,
     STATUS,
     STOP_REASON,
-    SYMPTOM,
     VISIBILITY,
-    YEARS_ILL,
 )
 
 REPLY_STATUSES = ("pending", "published", "rejected", "hidden", "deleted")
@@ -124,13 +118,6 @@ class QuickAnswerShape(Answer, QuickAnswerSchema):
     exercise = one_of(EXERCISE)
     outcome = one_of(OUTCOME)
     flare = one_of(FLARE)
-    onset = one_of(ONSET, allow_none=True)
-    condition = one_of(CONDITION, allow_none=True)
-    symptom = one_of(SYMPTOM, allow_none=True)
-    age_band = one_of(AGE_BAND, allow_none=True)
-    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
-    severity = one_of(SEVERITY, allow_none=True)
-    years_ill = one_of(YEARS_ILL, allow_none=True)
     DOCUMENTED_AS = {"created_at": moment(), "updated_at": moment()}
 
 
@@ -144,17 +131,10 @@ class ExperienceShape(Answer, ExperienceSchema):
     outcome = one_of(OUTCOME, allow_none=True, metadata=UNFINISHED)
     flare = one_of(FLARE, allow_none=True, metadata=UNFINISHED)
     effects = fields.Nested(EffectsShape)
-    onset = one_of(ONSET, allow_none=True)
-    condition = one_of(CONDITION, allow_none=True)
-    symptom = one_of(SYMPTOM, allow_none=True)
-    age_band = one_of(AGE_BAND, allow_none=True)
     visibility = one_of(VISIBILITY, metadata={"description": VISIBILITY_RULE})
     share_profile = fields.Boolean(
         metadata={"optional": True, "description": "Shown to the author and moderators only."}
     )
-    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
-    severity = one_of(SEVERITY, allow_none=True)
-    years_ill = one_of(YEARS_ILL, allow_none=True)
     status = one_of(STATUS)
     follow_ups = fields.List(
         fields.Nested(FollowUpShape),
@@ -194,13 +174,6 @@ class ReplyShape(Answer, ReplySchema):
 
 class OwnUserShape(Answer, OwnUserSchema):
     role = one_of(ROLE)
-    onset = one_of(ONSET, allow_none=True)
-    condition = one_of(CONDITION, allow_none=True)
-    symptom = one_of(SYMPTOM, allow_none=True)
-    age_band = one_of(AGE_BAND, allow_none=True)
-    onset_detail = one_of(ONSET_DETAIL, allow_none=True)
-    severity = one_of(SEVERITY, allow_none=True)
-    years_ill = one_of(YEARS_ILL, allow_none=True)
     default_visibility = one_of(VISIBILITY)
     DOCUMENTED_AS = {
         "created_at": moment(),

@@ -3,21 +3,11 @@
 from marshmallow import fields, pre_load, validate
 
 from forum.clock import isoformat
-from forum.fields import OnsetDetailRule, vocabulary_choice
+from forum.fields import OnsetDetailRule, ProfileAnswers, vocabulary_choice
 from forum.notifications.schemas import MailChoicesSchema
 from forum.notifications.service import mail_choices, settings_of
 from forum.validation import InputSchema
-from forum.vocabulary import (
-    AGE_BAND,
-    CONDITION,
-    ONSET,
-    ONSET_DETAIL,
-    ROLE,
-    SEVERITY,
-    SYMPTOM,
-    VISIBILITY,
-    YEARS_ILL,
-)
+from forum.vocabulary import ROLE, VISIBILITY
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "maple\n" in.
 USERNAME_PATTERN = r"\A[A-Za-z0-9_-]{3,30}\Z"
@@ -129,14 +119,9 @@ class EmailChangeSchema(InputSchema):
         return _lower_email(data)
 
 
-class ProfileSchema(OnsetDetailRule, InputSchema):
-    onset = vocabulary_choice(ONSET, allow_none=True)
-    condition = vocabulary_choice(CONDITION, allow_none=True)
-    symptom = vocabulary_choice(SYMPTOM, allow_none=True)
-    age_band = vocabulary_choice(AGE_BAND, allow_none=True)
-    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
-    severity = vocabulary_choice(SEVERITY, allow_none=True)
-    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
+class ProfileSchema(OnsetDetailRule, ProfileAnswers, InputSchema):
+    """A member's profile answers (null clears one) and settings."""
+
     # What new experiences start with (each can be changed on the story itself).
     default_visibility = vocabulary_choice(VISIBILITY)
     default_share_profile = fields.Boolean()
@@ -157,19 +142,13 @@ class NewUserSchema(RegistrationSchema):
     role = vocabulary_choice(ROLE, load_default="member")
 
 
-class UserSchema(InputSchema):
-    """A member as the API shows them; the e-mail address only to the member themself."""
+class UserSchema(ProfileAnswers, InputSchema):
+    """A member as the API shows them, with their profile answers; the e-mail address only to
+    the member themself."""
 
     id = fields.Integer()
     username = fields.String()
     role = fields.String()
-    onset = fields.String(allow_none=True)
-    condition = fields.String(allow_none=True)
-    symptom = fields.String(allow_none=True)
-    age_band = fields.String(allow_none=True)
-    onset_detail = fields.String(allow_none=True)
-    severity = fields.String(allow_none=True)
-    years_ill = fields.String(allow_none=True)
     created_at = fields.Function(lambda user: isoformat(user.created_at))
 
 

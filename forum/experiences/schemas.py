@@ -4,24 +4,24 @@ from marshmallow import ValidationError, fields, post_dump, validate, validates,
 
 from forum import permissions
 from forum.clock import isoformat
-from forum.fields import CleanText, OnsetDetailRule, TagName, WholeNumber, vocabulary_choice
+from forum.fields import (
+    CleanText,
+    OnsetDetailRule,
+    ProfileAnswers,
+    TagName,
+    WholeNumber,
+    vocabulary_choice,
+)
 from forum.validation import InputSchema, OutputSchema
 from forum.vocabulary import (
-    AGE_BAND,
-    CONDITION,
     EFFECT,
     EXERCISE,
     FLARE,
     INTENSITY,
-    ONSET,
-    ONSET_DETAIL,
     OUTCOME,
     PROFILE_FIELDS,
-    SEVERITY,
     STOP_REASON,
-    SYMPTOM,
     VISIBILITY,
-    YEARS_ILL,
 )
 
 TITLE_MIN, TITLE_MAX = 5, 150
@@ -67,8 +67,9 @@ class EffectsField(fields.Nested):
         return super()._deserialize(value, attr, data, partial=partial, **kwargs)
 
 
-class ExperienceInputSchema(OnsetDetailRule, InputSchema):
-    """What a member writes; PATCH loads it with partial=True."""
+class ExperienceInputSchema(OnsetDetailRule, ProfileAnswers, InputSchema):
+    """What a member writes, with the profile answers it overrides; PATCH loads it with
+    partial=True."""
 
     title = CleanText(
         required=True,
@@ -104,13 +105,6 @@ class ExperienceInputSchema(OnsetDetailRule, InputSchema):
         allow_none=True,
         validate=validate.Length(max=MAX_TAGS, error=f"Use at most {MAX_TAGS} tags."),
     )
-    onset = vocabulary_choice(ONSET, allow_none=True)
-    condition = vocabulary_choice(CONDITION, allow_none=True)
-    symptom = vocabulary_choice(SYMPTOM, allow_none=True)
-    age_band = vocabulary_choice(AGE_BAND, allow_none=True)
-    onset_detail = vocabulary_choice(ONSET_DETAIL, allow_none=True)
-    severity = vocabulary_choice(SEVERITY, allow_none=True)
-    years_ill = vocabulary_choice(YEARS_ILL, allow_none=True)
     # Left out: the author's profile defaults. Changing them is not a content edit.
     visibility = vocabulary_choice(VISIBILITY, metadata={"description": VISIBILITY_RULE})
     share_profile = fields.Boolean(metadata={"description": SHARE_PROFILE_RULE})
@@ -212,8 +206,9 @@ def author_of(item) -> dict:
     return {"username": author.username}
 
 
-class ExperienceSchema(OutputSchema):
-    """An experience as the API (and search results) show it; never the author's e-mail."""
+class ExperienceSchema(ProfileAnswers, OutputSchema):
+    """An experience as the API (and search results) show it, with the profile answers it was
+    posted with; never the author's e-mail."""
 
     id = fields.Integer()
     title = fields.String()
@@ -231,13 +226,6 @@ class ExperienceSchema(OutputSchema):
     flare = fields.String()
     effects = fields.Dict(keys=fields.String(), values=fields.String())
     tags = fields.Function(lambda experience: experience.tag_names)
-    onset = fields.String(allow_none=True)
-    condition = fields.String(allow_none=True)
-    symptom = fields.String(allow_none=True)
-    age_band = fields.String(allow_none=True)
-    onset_detail = fields.String(allow_none=True)
-    severity = fields.String(allow_none=True)
-    years_ill = fields.String(allow_none=True)
     visibility = fields.String(metadata={"description": VISIBILITY_RULE})
     share_profile = fields.Boolean(
         metadata={"optional": True, "description": "Shown to the author and moderators only."}
@@ -302,18 +290,11 @@ class FollowUpSchema(OutputSchema):
     published_at = fields.Function(lambda item: isoformat(item.published_at))
 
 
-class QuickAnswerSchema(OutputSchema):
-    """A member's quick answer for one exercise."""
+class QuickAnswerSchema(ProfileAnswers, OutputSchema):
+    """A member's quick answer for one exercise, with the profile answers it was given with."""
 
     exercise = fields.String()
     outcome = fields.String()
     flare = fields.String()
-    onset = fields.String(allow_none=True)
-    condition = fields.String(allow_none=True)
-    symptom = fields.String(allow_none=True)
-    age_band = fields.String(allow_none=True)
-    onset_detail = fields.String(allow_none=True)
-    severity = fields.String(allow_none=True)
-    years_ill = fields.String(allow_none=True)
     created_at = fields.Function(lambda item: isoformat(item.created_at))
     updated_at = fields.Function(lambda item: isoformat(item.updated_at))

@@ -21,7 +21,7 @@ class Community:
 def build_community() -> Community:
     """maple, birch and the moderator oak, and everything maple's export must contain."""
     maple = UserFactory(username="maple", onset="injury", age_band="40s")
-    birch = UserFactory(username="birch", approvals_toward_trust=3)  # replies publish at once
+    birch = UserFactory(username="birch", trusted=True)  # replies publish at once
     oak = UserFactory(username="oak", role="moderator")
     published = ExperienceFactory(author=maple, title="Tai chi twice a week helped")
     service.edit_experience(

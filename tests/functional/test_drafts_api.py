@@ -16,7 +16,7 @@ def people(app, auth):
         UserFactory(username="maple")
         UserFactory(username="birch")
         UserFactory(username="oak", role="moderator")
-        UserFactory(username="elm", approvals_toward_trust=app.config["TRUST_THRESHOLD"])
+        UserFactory(username="elm", trusted=True)
     return {name: auth.headers(name) for name in ("maple", "birch", "oak", "elm")}
 
 

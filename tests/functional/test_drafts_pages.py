@@ -133,9 +133,9 @@ def test_preview_of_an_edit_stays_on_the_edit_form(client, maple):
     assert refused.status_code == 403
 
 
-def test_own_reply_edit_and_delete_on_the_page(client, maple, ctx):
-    maple.approvals_toward_trust = ctx.config["TRUST_THRESHOLD"]
-    db.session.commit()
+def test_own_reply_edit_and_delete_on_the_page(client, ctx, auth):
+    UserFactory(username="maple", trusted=True)  # the reply is published at once
+    auth.login()
     experience = ExperienceFactory()
     client.post(f"/experiences/{experience.id}/replies", data={"body": "First words."})
     reply = db.session.scalars(select(Reply)).one()

@@ -132,21 +132,17 @@ def test_delete_is_a_soft_delete_gone_at_once(client, people):
     assert client.delete(url, headers=people["oak"]).status_code == 404
 
 
-def test_replies(client, people, app):
+def test_replies(client, auth, app):
     with app.app_context():
         experience_id = ExperienceFactory().id
         pending_id = ExperienceFactory(status="pending").id
         # A trusted member's replies publish at once (others wait: test_own_replies_api.py).
-        db.session.execute(
-            update(User)
-            .where(User.username == "birch")
-            .values(approvals_toward_trust=app.config["TRUST_THRESHOLD"])
-        )
-        db.session.commit()
+        UserFactory(username="elm", trusted=True)
+    elm = auth.headers("elm")
     url = f"/api/v1/experiences/{experience_id}/replies"
     for number in range(3):
         response = client.post(
-            url, json={"body": f"Reply {number} <script>x</script>"}, headers=people["birch"]
+            url, json={"body": f"Reply {number} <script>x</script>"}, headers=elm
         )
         assert response.status_code == 201
     reply = response.get_json()
@@ -166,11 +162,11 @@ def test_replies(client, people, app):
     assert (listing["total"], listing["page"], listing["per_page"]) == (3, 1, 2)
     assert [item["body"][:7] for item in listing["items"]] == ["Reply 0", "Reply 1"]
     assert client.get(f"/api/v1/experiences/{experience_id}").get_json()["reply_count"] == 3
-    assert client.post(url, json={"body": ""}, headers=people["birch"]).status_code == 422
+    assert client.post(url, json={"body": ""}, headers=elm).status_code == 422
     assert client.post(url, json={"body": "hi"}).status_code == 401
     pending_url = f"/api/v1/experiences/{pending_id}/replies"
     assert client.get(pending_url).status_code == 404
-    assert client.post(pending_url, json={"body": "hi"}, headers=people["birch"]).status_code == 404
+    assert client.post(pending_url, json={"body": "hi"}, headers=elm).status_code == 404
 
 
 def test_me_too(client, people, app):

@@ -177,9 +177,9 @@ def test_me_too_toggles_on_the_page(client, maple):
     assert "0 members say" in client.get(url).get_data(as_text=True)
 
 
-def test_replies_on_the_page(client, maple, ctx):
-    maple.approvals_toward_trust = ctx.config["TRUST_THRESHOLD"]  # published at once
-    db.session.commit()
+def test_replies_on_the_page(client, ctx, auth):
+    UserFactory(username="maple", trusted=True)  # published at once
+    auth.login()
     experience = ExperienceFactory()
     url = f"/experiences/{experience.id}"
     response = client.post(f"{url}/replies", data={"body": "   "})

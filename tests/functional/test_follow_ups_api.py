@@ -23,7 +23,7 @@ def story(app):
         maple = UserFactory(username="maple")
         UserFactory(username="mod", role="moderator")
         UserFactory(username="other")
-        trusted = UserFactory(username="oak", approvals_toward_trust=99)
+        trusted = UserFactory(username="oak", trusted=True)
         return {
             "maple": ExperienceFactory(author=maple, weeks_tried=4).id,
             "oak": ExperienceFactory(author=trusted, weeks_tried=4).id,

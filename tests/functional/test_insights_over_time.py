@@ -20,7 +20,7 @@ def crowd(count: int, exercise: str, outcome: str = "no_change", **fields) -> No
 
 @pytest.fixture
 def trusted(ctx, auth):
-    UserFactory(username="keen", approvals_toward_trust=99, onset="injury")
+    UserFactory(username="keen", trusted=True, onset="injury")
     return auth.headers("keen")
 
 
@@ -104,7 +104,7 @@ def test_an_earlier_quick_answer_gives_way_to_a_later_follow_up(client, ctx, tru
 def test_stopped_people_and_why_shown_from_min_reports(client, ctx, auth):
     stories = []
     for number in range(7):
-        author = UserFactory(username=f"stopper{number}", approvals_toward_trust=99)
+        author = UserFactory(username=f"stopper{number}", trusted=True)
         stories.append((author.username, ExperienceFactory(author=author, exercises=("hiit",)).id))
     for name, story in stories[:4]:
         follow_up(client, auth.headers(name), story, still_doing=False, stop_reason="flare_ups",
@@ -133,7 +133,7 @@ def test_after_three_months_view_counts_follow_ups_and_long_stories_only(client,
     crowd(3, "swimming", outcome="worse")  # how long: not said
     short = []
     for number in range(2):
-        author = UserFactory(username=f"short{number}", approvals_toward_trust=99)
+        author = UserFactory(username=f"short{number}", trusted=True)
         story = ExperienceFactory(
             author=author, exercises=("swimming",), outcome="helped", weeks_tried=2
         )

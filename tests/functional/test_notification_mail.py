@@ -22,7 +22,7 @@ def forum(mail_app, auth):
     with mail_app.app_context():
         maple = UserFactory(username="maple", email_verified_at=utcnow())
         # Trusted: replies publish at once (REVIEW_NEW_MEMBER_REPLIES).
-        UserFactory(username="birch", email_verified_at=utcnow(), approvals_toward_trust=10)
+        UserFactory(username="birch", email_verified_at=utcnow(), trusted=True)
         UserFactory(username="mod", role="moderator")
         story = ExperienceFactory(author=maple, title="Walking after lunch")
         db.session.add(Watch(user_id=maple.id, experience_id=story.id))

@@ -14,8 +14,8 @@ def world(app, client, auth):
     """maple's published story; maple and birch (trusted: replies publish at once) with
     birch signed in on `client`; their API headers."""
     with app.app_context():
-        maple = UserFactory(username="maple", approvals_toward_trust=10)
-        UserFactory(username="birch", approvals_toward_trust=10)
+        maple = UserFactory(username="maple", trusted=True)
+        UserFactory(username="birch", trusted=True)
         story = ExperienceFactory(author=maple, title="Walking after lunch")
         db.session.add(Watch(user_id=maple.id, experience_id=story.id))
         db.session.commit()

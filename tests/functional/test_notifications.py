@@ -6,17 +6,15 @@ from forum.extensions import db
 from forum.models import Notification, User, Watch
 from tests.factories import ExperienceFactory, UserFactory
 
-TRUSTED = 10  # approvals toward trust, above TRUST_THRESHOLD
-
 
 @pytest.fixture
 def people(app, auth):
     """An author with a published story and two other members, all trusted (their replies
     publish at once: REVIEW_NEW_MEMBER_REPLIES), a moderator: their API headers."""
     with app.app_context():
-        author = UserFactory(username="maple", approvals_toward_trust=TRUSTED)
-        UserFactory(username="birch", approvals_toward_trust=TRUSTED)
-        UserFactory(username="cedar", approvals_toward_trust=TRUSTED)
+        author = UserFactory(username="maple", trusted=True)
+        UserFactory(username="birch", trusted=True)
+        UserFactory(username="cedar", trusted=True)
         UserFactory(username="mod", role="moderator")
         story = ExperienceFactory(author=author, title="Walking after lunch")
         db.session.add(Watch(user_id=author.id, experience_id=story.id))
@@ -99,7 +97,7 @@ def test_pending_experiences_of_others_cannot_be_watched(app, client, people):
 def test_authors_watch_what_they_post(app, client, auth):
     with app.app_context():
         UserFactory(username="oak", role="moderator")  # trusted: publishes at once
-        UserFactory(username="birch", approvals_toward_trust=TRUSTED)
+        UserFactory(username="birch", trusted=True)
     oak, birch = auth.headers("oak"), auth.headers("birch")
     from tests.factories import STORY_INPUT
 

@@ -6,6 +6,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from forum.api.openapi import ERRORS, build_document, cached_document
+from forum.vocabulary import PROFILE_FIELDS
 
 METHODS = {"get", "post", "patch", "put", "delete"}
 
@@ -103,6 +104,27 @@ def test_request_bodies_are_the_input_schemas(document):
     assert schemas["RegistrationInput"]["properties"]["username"]["pattern"] == (
         "^[A-Za-z0-9_-]{3,30}$"
     )
+
+
+@pytest.mark.parametrize(
+    "component",
+    [
+        "ProfileInputPatch",
+        "ExperienceCreateInput",
+        "ExperienceInputPatch",
+        "OwnUser",
+        "Experience",
+        "QuickAnswer",
+    ],
+)
+def test_every_profile_answer_is_a_key_of_its_list_or_null(document, component):
+    properties = document["components"]["schemas"][component]["properties"]
+    for name, vocabulary in PROFILE_FIELDS.items():
+        assert properties[name] == {
+            "type": "string",
+            "enum": [*vocabulary, None],
+            "nullable": True,
+        }, (component, name)
 
 
 def test_security_follows_who_may_call(document):

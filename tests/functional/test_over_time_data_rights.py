@@ -10,7 +10,7 @@ from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory
 
 @pytest.fixture
 def maple(ctx, client, auth):
-    author = UserFactory(username="maple", approvals_toward_trust=99)
+    author = UserFactory(username="maple", trusted=True)
     UserFactory(username="birch")
     story = ExperienceFactory(author=author, exercises=("yoga",)).id
     headers = auth.headers("maple")

@@ -10,7 +10,7 @@ from tests.factories import ExperienceFactory, UserFactory
 
 @pytest.fixture
 def story(ctx):
-    author = UserFactory(username="maple", approvals_toward_trust=99)
+    author = UserFactory(username="maple", trusted=True)
     UserFactory(username="birch")
     return ExperienceFactory(author=author, exercises=("tai_chi",), weeks_tried=4).id
 

@@ -12,7 +12,7 @@ def thread(app, auth):
         UserFactory(username="maple")
         UserFactory(username="birch")
         UserFactory(username="oak", role="moderator")
-        UserFactory(username="elm", approvals_toward_trust=app.config["TRUST_THRESHOLD"])
+        UserFactory(username="elm", trusted=True)
         experience_id = ExperienceFactory().id
     headers = {name: auth.headers(name) for name in ("maple", "birch", "oak", "elm")}
     return experience_id, headers

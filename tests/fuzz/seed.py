@@ -20,8 +20,8 @@ def seed_community() -> dict[str, object]:
     """Create the community in the current app context; returns the members by name."""
     profile = {"onset": "injury", "condition": "fibromyalgia", "symptom": "pain"}
     # Trusted members: what they post is published at once.
-    maple = UserFactory(username=MEMBER, approvals_toward_trust=3, age_band="40s", **profile)
-    willow = UserFactory(username=NEIGHBOUR, approvals_toward_trust=3, **profile)
+    maple = UserFactory(username=MEMBER, trusted=True, age_band="40s", **profile)
+    willow = UserFactory(username=NEIGHBOUR, trusted=True, **profile)
     kestrel = UserFactory(username=ADMIN, role="admin")
     heron = UserFactory(username=MODERATOR, role="moderator")
     sorrel = UserFactory(username="sorrel", **profile)

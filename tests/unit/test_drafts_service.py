@@ -14,10 +14,6 @@ from tests.factories import STORY_INPUT, ExperienceFactory, UserFactory
 from tests.unit.test_sanitize_xss import PAYLOADS
 
 
-def _trusted(ctx):
-    return UserFactory(approvals_toward_trust=ctx.config["TRUST_THRESHOLD"])
-
-
 def test_a_draft_is_private_and_keeps_no_revisions(ctx):
     author = UserFactory(onset="injury")
     draft = service.submit_experience(author, {"title": "Half written", "draft": True})
@@ -44,7 +40,7 @@ def test_submit_checks_the_whole_story(ctx):
 
 
 def test_a_trusted_author_publishes_on_submit(ctx):
-    author = _trusted(ctx)
+    author = UserFactory(trusted=True)
     draft = service.submit_experience(author, {**STORY_INPUT, "draft": True})
     sent = drafts.submit_draft(author, draft.id)
     assert sent.status == Status.PUBLISHED and sent.published_at is not None
@@ -67,7 +63,7 @@ def test_preview_is_the_publishing_sanitizer(payload):
 
 def test_reply_edits_keep_history_and_follow_the_review_rule(ctx):
     experience = ExperienceFactory()
-    trusted, newcomer = _trusted(ctx), UserFactory()
+    trusted, newcomer = UserFactory(trusted=True), UserFactory()
     kept = discussion.add_reply(trusted, experience.id, {"body": "One."})
     own_replies.edit_reply(trusted, kept.id, {"body": "Two."})
     own_replies.edit_reply(trusted, kept.id, {"body": "Two."})  # no change, no revision
@@ -87,7 +83,7 @@ def test_reply_edits_keep_history_and_follow_the_review_rule(ctx):
 
 def test_a_deleted_reply_keeps_its_place_only_while_answered(ctx):
     experience = ExperienceFactory()
-    first_author, second_author = _trusted(ctx), _trusted(ctx)
+    first_author, second_author = UserFactory(trusted=True), UserFactory(trusted=True)
     first = discussion.add_reply(first_author, experience.id, {"body": "First."})
     second = discussion.add_reply(second_author, experience.id, {"body": "Second."})
     own_replies.delete_reply(first_author, first.id)

@@ -12,7 +12,7 @@ from tests.factories import ExperienceFactory, UserFactory
 
 def test_a_reply_is_sanitized_and_counted(ctx):
     experience = ExperienceFactory()
-    trusted = UserFactory(approvals_toward_trust=ctx.config["TRUST_THRESHOLD"])
+    trusted = UserFactory(trusted=True)
     reply = discussion.add_reply(
         trusted, experience.id, {"body": "Same here <img src=x onerror=alert(1)> *slowly*"}
     )

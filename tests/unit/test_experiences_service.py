@@ -26,10 +26,6 @@ def noted(monkeypatch):
     return calls
 
 
-def trusted_member(**kwargs):
-    return UserFactory(approvals_toward_trust=3, **kwargs)
-
-
 def test_a_new_members_experience_waits_for_review(ctx, noted):
     author = UserFactory(onset="injury", condition="fibromyalgia", age_band="40s")
     experience = service.submit_experience(author, VALID)
@@ -49,7 +45,7 @@ def test_a_new_members_experience_waits_for_review(ctx, noted):
 
 @pytest.mark.parametrize("kind", ["trusted", "moderator", "admin"])
 def test_trusted_authors_publish_at_once(ctx, noted, kind):
-    author = trusted_member() if kind == "trusted" else UserFactory(role=kind)
+    author = UserFactory(trusted=True) if kind == "trusted" else UserFactory(role=kind)
     experience = service.submit_experience(author, VALID)
     assert experience.status == "published"
     assert experience.published_at is not None
@@ -102,7 +98,7 @@ EDIT_RULE = [
 
 
 def _experience_for(editor_kind: str, status: str):
-    author = trusted_member() if editor_kind == "trusted_author" else UserFactory()
+    author = UserFactory(trusted=True) if editor_kind == "trusted_author" else UserFactory()
     experience = ExperienceFactory(author=author, status=status, status_reason="Too vague")
     editor = UserFactory(role="moderator") if editor_kind == "moderator" else author
     return experience, editor
@@ -137,7 +133,7 @@ def test_an_author_cannot_edit_a_hidden_experience(ctx):
 
 
 def test_every_edit_keeps_the_previous_state(ctx):
-    author = trusted_member()
+    author = UserFactory(trusted=True)
     experience = service.submit_experience(author, VALID)
     service.edit_experience(author, experience.id, {"title": "Second title here"}, partial=True)
     service.edit_experience(
@@ -166,7 +162,7 @@ def test_an_edit_that_changes_nothing_is_not_an_edit(ctx):
 
 
 def test_a_full_form_edit_clears_optional_fields_left_blank(ctx):
-    author = trusted_member()
+    author = UserFactory(trusted=True)
     experience = service.submit_experience(author, VALID)
     form = {
         key: VALID[key] for key in ("title", "body", "exercises", "intensity", "outcome", "flare")
@@ -178,7 +174,7 @@ def test_a_full_form_edit_clears_optional_fields_left_blank(ctx):
 
 
 def test_a_patch_leaves_unmentioned_fields_alone_and_keeps_exercise_order(ctx):
-    author = trusted_member()
+    author = UserFactory(trusted=True)
     experience = service.submit_experience(author, VALID)
     service.edit_experience(
         author, experience.id, {"exercises": ["walking", "qigong"]}, partial=True

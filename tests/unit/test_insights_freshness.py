@@ -23,7 +23,7 @@ def walking(group: dict | None = None) -> dict | None:
 @pytest.fixture
 def community(ctx):
     """Six published walking stories by six trusted authors, and a moderator."""
-    authors = [UserFactory(approvals_toward_trust=10) for _ in range(6)]
+    authors = [UserFactory(trusted=True) for _ in range(6)]
     stories = [
         ExperienceFactory(author=author, onset="injury", exercises=("walking",), outcome="helped")
         for author in authors

@@ -229,7 +229,7 @@ def test_trust_rule_members_publish_directly_after_enough_approvals(app, moderat
 
 @pytest.mark.parametrize("action", ["hide", "reject"])
 def test_trust_is_lost_after_a_hide_or_a_rejection(app, moderator, action):
-    author = UserFactory(approvals_toward_trust=5)
+    author = UserFactory(trusted=True)
     assert permissions.is_trusted(author)
     experience = ExperienceFactory(author=author, status="pending")
     service.decide(moderator, experience.id, {"action": action, "reason": "spam"})

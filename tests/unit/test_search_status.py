@@ -42,7 +42,7 @@ def people(ctx):
     search.search({})  # the index exists before anything happens
     return {
         "author": UserFactory(username="willow"),
-        "trusted": UserFactory(username="oak", approvals_toward_trust=99),
+        "trusted": UserFactory(username="oak", trusted=True),
         "moderator": UserFactory(username="hazel", role="moderator"),
     }
 
