@@ -8,8 +8,9 @@ lets a mail problem fail the request: whatever is not sent waits in the outbox.
 
 The same way runs tasks a transaction asks for with `after_commit(task, **arguments)`: work
 that must follow a commit but has no place in the request (deciding which of a reply's many
-readers want e-mail at once). Such a task is a shortcut, never the only way: whatever it
-does, a sweep must also do, since a crash between the commit and the task loses the task.
+readers want e-mail at once). A crash between the commit and the task loses the task, so
+a task does only what a sweep also does (notification e-mail: `forum send-digests`) or what
+the member can simply ask for again (a password-reset link).
 """
 
 import logging
@@ -69,7 +70,7 @@ def after_commit(task: Task, **arguments) -> None:
 
 
 def start_tasks(tasks: list[tuple[Task, dict]], app: Flask | None = None) -> None:
-    """Hand tasks over as MAIL_DELIVERY says; never raises (a lost task is the sweep's)."""
+    """Hand tasks over as MAIL_DELIVERY says; never raises (a task may be lost: see above)."""
     app = app or current_app._get_current_object()
     mode = app.config["MAIL_DELIVERY"]
     for task, arguments in tasks:
@@ -80,7 +81,7 @@ def start_tasks(tasks: list[tuple[Task, dict]], app: Flask | None = None) -> Non
                 _thread(app).submit(task, arguments)
             else:
                 enqueue_task(app, task, arguments)
-        except Exception:  # noqa: BLE001 (the sweep does what the task would have)
+        except Exception:  # noqa: BLE001 (a task may be lost: see the module's docstring)
             log.warning("mail: task %s did not run (%s)", task.__name__, mode, exc_info=True)
 
 
@@ -147,7 +148,7 @@ class DeliveryThread(threading.Thread):
             task, arguments = self.tasks.get()
             try:
                 run_task(self.app, task, arguments)
-            except Exception:  # noqa: BLE001 (the sweep does what the task would have)
+            except Exception:  # noqa: BLE001 (a task may be lost: see the module's docstring)
                 log.warning("mail: task %s failed", task.__name__, exc_info=True)
 
 
