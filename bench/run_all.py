@@ -7,7 +7,10 @@ Data lives under --data-dir (default bench/data/: one SQLite database and search
 size, loaded with `flask forum seed-demo --count N` and timed) and is reused by later runs.
 Each size runs the search and insights scripts (bench/search_bench.py and
 bench/insights_bench.py: their "name n=… p50=… ms p95=… ms" lines are collected) and
-bench/pages_bench.py (gunicorn + wrk).
+bench/pages_bench.py (gunicorn + wrk). Once per run, on SQLite and on the --postgres server
+(a scratch database; --postgres '' skips it), the scripts that seed data of their own:
+bench/bell_count.py (what the bell's unread count adds to a signed-in page) and
+bench/reset_timing.py (password reset for known and unknown addresses).
 """
 
 import argparse
@@ -28,6 +31,9 @@ from bench.results import machine, write_results  # noqa: E402
 
 PYTHON = sys.executable
 FLASK = [str(Path(PYTHON).parent / "flask"), "--app", "app"]
+LOOPBACK_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432"
+# Scripts that seed their own data (so they do not depend on the size): key → script.
+OWN_DATA_SCRIPTS = {"bell": "bell_count.py", "reset": "reset_timing.py"}
 TIMING_LINE = re.compile(
     r"^(?P<name>\S.*?)\s+n=(?P<n>\d+)\s+p50=\s*(?P<p50>[\d.]+)\s*ms\s+p95=\s*(?P<p95>[\d.]+)\s*ms"
 )
@@ -106,6 +112,20 @@ def run_timing_script(script: str, arguments: list[str], env: dict) -> dict:
     }
 
 
+def run_own_data(postgres: str) -> dict:
+    """Each own-data script on SQLite and, when a server is given, on PostgreSQL."""
+    results = {}
+    for key, script in OWN_DATA_SCRIPTS.items():
+        print(f"== {script}", flush=True)
+        runs = {"sqlite": run_timing_script(script, [], dict(os.environ))}
+        if postgres:
+            runs["postgresql"] = run_timing_script(
+                script, ["--postgres", postgres], dict(os.environ)
+            )
+        results[key] = runs
+    return results
+
+
 def run_size(size: int, args) -> dict:
     directory = Path(args.data_dir) / f"n{size}"
     loaded = ensure_data(size, directory, args.seed)
@@ -152,18 +172,24 @@ def earlier_sizes(raw: Path, measured: set[int]) -> list[dict]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000")
+    parser.add_argument("--sizes", default="10000,100000", help="'' for the own-data scripts only")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per page")
     parser.add_argument("--data-dir", default=str(ROOT / "bench" / "data"))
     parser.add_argument("--out", default=str(ROOT / "bench" / "RESULTS.md"))
+    parser.add_argument(
+        "--postgres",
+        default=LOOPBACK_POSTGRES,
+        help="PostgreSQL server for the own-data scripts ('' to skip)",
+    )
     args = parser.parse_args()
     started = datetime.now(UTC)
     results = {
         "machine": machine(),
         "date": started.strftime("%Y-%m-%d %H:%M UTC"),
         "command": " ".join([Path(PYTHON).name, *sys.argv]),
-        "sizes": [run_size(int(size), args) for size in args.sizes.split(",")],
+        "own_data": run_own_data(args.postgres),
+        "sizes": [run_size(int(size), args) for size in args.sizes.split(",") if size],
     }
     raw = Path(args.out).with_suffix(".json")
     results["sizes"] += earlier_sizes(raw, {entry["size"] for entry in results["sizes"]})

@@ -3,13 +3,14 @@
 `queue_message(recipient, kind=..., subject=..., text=..., html=..., headers=...)` is the one
 way to send mail: it adds an outbox row to the current session (forum/mail/outbox.py); the
 commit of the cause commits it, and delivery starts after that commit (forum/mail/delivery.py).
+`after_commit(task, **arguments)` runs a task the same way once the current transaction commits.
 """
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from forum.extensions import db
-from forum.mail.delivery import kick
+from forum.mail.delivery import after_commit, kick
 from forum.mail.outbox import (
     ACCOUNT_KINDS,
     cancel_for_user,
@@ -23,6 +24,7 @@ from forum.models import MailMessage
 
 __all__ = [
     "ACCOUNT_KINDS",
+    "after_commit",
     "cancel_for_user",
     "deliver_batch",
     "deliver_pending",

@@ -5,10 +5,18 @@ queue for `flask forum mail-worker`; `thread` wakes one background thread per we
 (the embedded default: no extra process); `inline` drains right after the commit in the
 committing process (tests). None of them sends inside the request's transaction, and none
 lets a mail problem fail the request: whatever is not sent waits in the outbox.
+
+The same way runs tasks a transaction asks for with `after_commit(task, **arguments)`: work
+that must follow a commit but has no place in the request (deciding which of a reply's many
+readers want e-mail at once). A crash between the commit and the task loses the task, so
+a task does only what a sweep also does (notification e-mail: `forum send-digests`) or what
+the member can simply ask for again (a password-reset link).
 """
 
 import logging
+import queue
 import threading
+from collections.abc import Callable
 
 from flask import Flask, current_app
 from sqlalchemy import event
@@ -19,6 +27,7 @@ from forum.mail import outbox
 log = logging.getLogger("forum.mail")
 
 THREAD_KEY = "forum.mail.thread"
+TASKS_KEY = "forum.mail.after_commit_tasks"
 DRAIN_JOB = "forum.mail.delivery.drain_job"
 JOB_TIMEOUT_SECONDS = 3600
 _listening = False
@@ -35,12 +44,51 @@ def listen_for_commits() -> None:
 
 
 def _after_commit(session) -> None:
+    tasks = session.info.pop(TASKS_KEY, None)
     if session.info.pop(outbox.QUEUED_KEY, False):
         kick()
+    if tasks:
+        start_tasks(tasks)
 
 
 def _after_rollback(session) -> None:
     session.info.pop(outbox.QUEUED_KEY, None)
+    session.info.pop(TASKS_KEY, None)
+
+
+Task = Callable[..., object]
+
+
+def after_commit(task: Task, **arguments) -> None:
+    """Run `task(**arguments)` once the current transaction commits, off the request, the
+    way MAIL_DELIVERY says; a rollback forgets it.
+
+    `task` is a module-level function (an RQ worker imports it by name), takes JSON-like
+    arguments and runs in an app context of its own, with a session of its own.
+    """
+    db.session.info.setdefault(TASKS_KEY, []).append((task, arguments))
+
+
+def start_tasks(tasks: list[tuple[Task, dict]], app: Flask | None = None) -> None:
+    """Hand tasks over as MAIL_DELIVERY says; never raises (a task may be lost: see above)."""
+    app = app or current_app._get_current_object()
+    mode = app.config["MAIL_DELIVERY"]
+    for task, arguments in tasks:
+        try:
+            if mode == "inline":
+                run_task(app, task, arguments)
+            elif mode == "thread":
+                _thread(app).submit(task, arguments)
+            else:
+                enqueue_task(app, task, arguments)
+        except Exception:  # noqa: BLE001 (a task may be lost: see the module's docstring)
+            log.warning("mail: task %s did not run (%s)", task.__name__, mode, exc_info=True)
+
+
+def run_task(app: Flask, task: Task, arguments: dict) -> None:
+    """Run a task in a fresh app context: its own session, even inside another's commit."""
+    with app.app_context():
+        task(**arguments)
 
 
 def kick(app: Flask | None = None) -> None:
@@ -65,9 +113,15 @@ class DeliveryThread(threading.Thread):
         super().__init__(name="mail-delivery", daemon=True)
         self.app = app
         self.wakeup = threading.Event()
+        self.tasks: queue.SimpleQueue[tuple[Task, dict]] = queue.SimpleQueue()
         self.stopping = False
 
     def wake(self) -> None:
+        self.wakeup.set()
+
+    def submit(self, task: Task, arguments: dict) -> None:
+        """Run a task (after_commit) before the next drain."""
+        self.tasks.put((task, arguments))
         self.wakeup.set()
 
     def stop(self) -> None:
@@ -81,12 +135,21 @@ class DeliveryThread(threading.Thread):
             self.wakeup.clear()
             if self.stopping:
                 break
+            self._run_tasks()
             try:
                 with self.app.app_context():
                     outbox.deliver_pending()
                     db.session.remove()
             except Exception:  # noqa: BLE001 (try again at the next wake-up)
                 log.warning("mail: delivery thread failed; retrying later", exc_info=True)
+
+    def _run_tasks(self) -> None:
+        while not self.tasks.empty():
+            task, arguments = self.tasks.get()
+            try:
+                run_task(self.app, task, arguments)
+            except Exception:  # noqa: BLE001 (a task may be lost: see the module's docstring)
+                log.warning("mail: task %s failed", task.__name__, exc_info=True)
 
 
 _thread_lock = threading.Lock()
@@ -130,6 +193,21 @@ def enqueue_drain(app: Flask, connection=None):
     return mail_queue(app, connection).enqueue(
         DRAIN_JOB, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=60, failure_ttl=3600
     )
+
+
+def enqueue_task(app: Flask, task: Task, arguments: dict, connection=None):
+    """One job that runs an after_commit task in a mail worker."""
+    return mail_queue(app, connection).enqueue(
+        task_job, task, arguments, job_timeout=JOB_TIMEOUT_SECONDS, result_ttl=60, failure_ttl=3600
+    )
+
+
+def task_job(task: Task, arguments: dict) -> None:
+    """The RQ job around a task: runs in the worker, inside the app context it pushed."""
+    try:
+        task(**arguments)
+    finally:
+        db.session.remove()
 
 
 def drain_job() -> int:

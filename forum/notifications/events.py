@@ -3,7 +3,8 @@
 Each function adds at most one INSERT (or one UPDATE and, the first time, one INSERT) per
 batch of recipients to the caller's transaction and never commits: the caller's
 `unit_of_work.commit()` saves the notification together with its cause. Who may see what is
-decided when a notification is read (forum/notifications/queries.py), not here.
+decided when a notification is read (forum/notifications/queries.py), not here. E-mail "at
+once" about replies and "me too" is worked out after that commit (`mailing.mail_soon`).
 """
 
 from datetime import datetime
@@ -51,9 +52,32 @@ def experience_decided(experience: Experience, action: str, old_status: Status) 
 
 
 def reply_decided(reply: Reply, action: str, reason: str | None) -> None:
-    """Tell a reply's author a moderator hid it (`reply` as it was before the decision)."""
+    """Tell a reply's author a moderator hid it (`reply` as it was before the decision);
+    once a reply is published, its watchers and mentioned members hear of it."""
     if action == "hide" and reply.status != Status.HIDDEN:
         item_hidden(reply, reason)
+    elif action == "approve":
+        _reply_approved(reply)
+    elif action == "restore":
+        mailing.mail_soon(reply_id=reply.id)
+
+
+def _reply_approved(reply: Reply) -> None:
+    """A reply held for review notified no one yet: its notifications (made when it was
+    written, shown only once it is published) date from now, so the e-mail window and the
+    digest count them from the approval, and their e-mail goes out."""
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.reply_id == reply.id,
+            Notification.kind.in_(("reply", "mention")),
+            Notification.mailed_at.is_(None),
+            Notification.read_at.is_(None),
+        )
+        .values(created_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    mailing.mail_soon(reply_id=reply.id)
 
 
 def item_hidden(item: Experience | Reply, reason: str | None) -> None:
@@ -107,12 +131,15 @@ def reply_added(reply: Reply, mentioned: dict[str, User]) -> None:
     """Mentioned members hear of the reply (one INSERT); the other watchers too (one more).
 
     Then the replier watches the experience, unless they said no in their settings. Replies
-    that are not (yet) published stay out of notifications until they are: see queries.py.
+    that are not (yet) published stay out of notifications until they are (see queries.py),
+    and are mailed when approved.
     """
     now = utcnow()
+    notified = 0
     mentioned_ids = [member.id for member in mentioned.values()]
     if mentioned_ids:
-        _insert_from(select(User.id).where(User.id.in_(mentioned_ids)), "mention", reply, now)
+        mentions = select(User.id).where(User.id.in_(mentioned_ids))
+        notified += _insert_from(mentions, "mention", reply, now)
     watchers = (
         select(Watch.user_id)
         .join(User, User.id == Watch.user_id)
@@ -124,11 +151,14 @@ def reply_added(reply: Reply, mentioned: dict[str, User]) -> None:
     )
     if mentioned_ids:
         watchers = watchers.where(Watch.user_id.not_in(mentioned_ids))
-    _insert_from(watchers, "reply", reply, now)
+    notified += _insert_from(watchers, "reply", reply, now)
     _watch_after_reply(reply.author_id, reply.experience_id, now)
+    if notified and reply.status == Status.PUBLISHED:
+        mailing.mail_soon(reply_id=reply.id)
 
 
-def _insert_from(recipients, kind: str, reply: Reply, now: datetime) -> None:
+def _insert_from(recipients, kind: str, reply: Reply, now: datetime) -> int:
+    """INSERT … SELECT one notification per recipient; how many rows it added."""
     rows = recipients.add_columns(
         literal(kind),
         literal(reply.experience_id),
@@ -136,11 +166,11 @@ def _insert_from(recipients, kind: str, reply: Reply, now: datetime) -> None:
         literal(reply.author_id),
         literal(now),
     )
-    db.session.execute(
+    return db.session.execute(
         insert(Notification).from_select(
             ["user_id", "kind", "experience_id", "reply_id", "actor_id", "created_at"], rows
         )
-    )
+    ).rowcount
 
 
 def _watch_after_reply(user_id: int, experience_id: int, now: datetime) -> None:
@@ -178,3 +208,5 @@ def me_too_marked(experience: Experience) -> None:
     ).rowcount
     if not updated:
         _add(experience.author_id, "me_too", experience_id=experience.id)
+    if mailing.wants_at_once(experience.author_id, "me_too"):
+        mailing.mail_soon(member_id=experience.author_id)

@@ -4,9 +4,13 @@ A notification is mailed at most once (`mailed_at`), and only while its recipien
 read it and may still see what it is about. Decisions about one member (approved, rejected,
 hidden, suspended, follow-up approved) are recorded in the outbox in the transaction of the
 decision. Replies, mentions and "me too" can have many recipients, so the request that
-causes them does no per-recipient work: `send_due_mail` (run by `flask forum send-digests`,
-from cron every few minutes) records their "at once" e-mail and, once a day per member, the
-digest of their "daily" kinds. Running it twice sends nothing twice.
+causes them does no per-recipient work: it asks for `mail_at_once` to run after its commit,
+off the request (`forum.mail.after_commit`: an RQ job, the delivery thread, or inline in
+tests), which records the e-mail of those recipients who want it at once. `send_due_mail`
+(`flask forum send-digests`, from cron every few minutes) records, once a day per member, the
+digest of their "daily" kinds, and any "at once" e-mail a crash kept the job from recording.
+Both claim a notification (`mailed_at`, set only where it is still empty) before queueing
+its e-mail, in the transaction that queues it: whichever claims first mails it, once.
 """
 
 from collections.abc import Iterator
@@ -22,7 +26,7 @@ from forum.clock import utcnow
 from forum.extensions import db
 from forum.models import Notification, NotificationSettings, User
 from forum.notifications import queries, texts
-from forum.notifications.service import mail_choices
+from forum.notifications.service import mail_choices, mail_choices_of
 from forum.notifications.unsubscribe import mail_headers, unsubscribe_url
 
 # Kinds about one member, mailed in the transaction of the decision.
@@ -134,63 +138,122 @@ def mail_decision(user_id: int | None, notification: Notification) -> None:
     notification.mailed_at = utcnow()
 
 
-def send_due_mail(now: datetime | None = None) -> dict[str, int]:
-    """Record every due "at once" e-mail and today's digests; one transaction per member."""
-    now = now or utcnow()
-    today = now.date()
+def wants_at_once(member_id: int, kind: str) -> bool:
+    """Whether the member chose e-mail at once for `kind` (one primary-key read)."""
+    return mail_choices_of(member_id)[kind] == "now"
+
+
+def mail_soon(*, reply_id: int | None = None, member_id: int | None = None) -> None:
+    """After the current transaction commits, mail at once the notifications it made about
+    `reply_id` (its watchers and mentioned members) or for `member_id`, to whoever wants that.
+
+    The request only notes the task; choices and addresses are read by `mail_at_once`.
+    """
+    mail.after_commit(mail_at_once, reply_id=reply_id, member_id=member_id)
+
+
+def mail_at_once(reply_id: int | None = None, member_id: int | None = None) -> int:
+    """The after-commit task: the "at once" e-mail of the members notified about `reply_id`
+    (or of `member_id`); one transaction per member. Returns how many were queued."""
+    now = utcnow()
     since = now - MAIL_WINDOW
+    source = Notification.reply_id == reply_id if reply_id else Notification.user_id == member_id
+    queued = 0
+    for user in _members_with_unmailed(since, source):
+        queued += _send_now(user, mail_choices(user), queries.due_for_mail(user, since), now)
+        db.session.commit()
+    return queued
+
+
+def send_due_mail(now: datetime | None = None) -> dict[str, int]:
+    """Record today's digests and every due "at once" e-mail the after-commit task did not
+    (the process died first); one transaction per member."""
+    now = now or utcnow()
+    since = now - MAIL_WINDOW
+    counts = {"now": 0, "digests": 0}
+    for user in _members_with_unmailed(since):
+        sent_now, digest = _send_for(user, since, now.date(), now)
+        counts["now"] += sent_now
+        counts["digests"] += digest
+        db.session.commit()
+    return counts
+
+
+def _members_with_unmailed(since: datetime, *conditions) -> Iterator[User]:
+    """The active members with unread, unmailed notifications since `since`, with links
+    available (the caller commits each member's mail before asking for the next)."""
     member_ids = db.session.scalars(
         select(Notification.user_id)
         .where(
             Notification.mailed_at.is_(None),
             Notification.read_at.is_(None),
             Notification.created_at >= since,
+            *conditions,
         )
         .distinct()
         .order_by(Notification.user_id)
     ).all()
-    counts = {"now": 0, "digests": 0}
     with _links():
         for member_id in member_ids:
             user = db.session.get(User, member_id)
             if user is not None and user.deleted_at is None:
-                sent_now, digest = _send_for(user, since, today, now)
-                counts["now"] += sent_now
-                counts["digests"] += digest
-            db.session.commit()
-    return counts
+                yield user
 
 
 def _send_for(user: User, since: datetime, today: date, now: datetime) -> tuple[int, int]:
     choices = mail_choices(user)
     due = queries.due_for_mail(user, since)
-    at_once = [item for item in due if choices[item.kind] == "now"]
+    sent_now = _send_now(user, choices, due, now)
     daily = [item for item in due if choices[item.kind] == "daily"]
+    if not daily or _digest_sent(user, today):
+        return sent_now, 0
+    claimed = _claim([item.id for item in daily], now)
+    if not claimed:
+        return sent_now, 0
+    _queue_digest(user, [item for item in daily if item.id in claimed])
+    _note_digest_day(user, today)
+    return sent_now, 1
+
+
+def _send_now(user: User, choices: dict[str, str], due: list[queries.Item], now: datetime) -> int:
+    """Queue one e-mail per due notification of a kind the member wants at once."""
+    at_once = [item for item in due if choices[item.kind] == "now"]
+    claimed = _claim([item.id for item in at_once], now)
     for item in at_once:
-        _queue_one(user, item)
-    mailed = [item.id for item in at_once]
-    digest = 0
-    if daily and _claim_digest_day(user, today):
-        _queue_digest(user, daily)
-        mailed += [item.id for item in daily]
-        digest = 1
-    if mailed:
-        db.session.execute(
+        if item.id in claimed:
+            _queue_one(user, item)
+    return len(claimed)
+
+
+def _claim(notification_ids: list[int], now: datetime) -> set[int]:
+    """Mark the notifications mailed, in the transaction that queues their e-mail; the ids
+    returned are the ones still unmailed: of the job and the sweep, one claims a row.
+
+    (On PostgreSQL a second UPDATE waits for the first one's commit and then finds
+    mailed_at set; SQLite lets one writer at a time.)
+    """
+    if not notification_ids:
+        return set()
+    return set(
+        db.session.scalars(
             update(Notification)
-            .where(Notification.id.in_(mailed), Notification.mailed_at.is_(None))
+            .where(Notification.id.in_(notification_ids), Notification.mailed_at.is_(None))
             .values(mailed_at=now)
+            .returning(Notification.id)
             .execution_options(synchronize_session=False)
         )
-    return len(at_once), digest
+    )
 
 
-def _claim_digest_day(user: User, today: date) -> bool:
-    """True once per member and day: the day is written with the digest it allows."""
+def _digest_sent(user: User, today: date) -> bool:
+    row = db.session.get(NotificationSettings, user.id)
+    return row is not None and row.digest_sent_on == today
+
+
+def _note_digest_day(user: User, today: date) -> None:
+    """One digest per member and day: the day is written with the digest it allows."""
     row = db.session.get(NotificationSettings, user.id)
     if row is None:
         row = NotificationSettings(user_id=user.id, mail={}, watch_replies=True)
         db.session.add(row)
-    if row.digest_sent_on == today:
-        return False
     row.digest_sent_on = today
-    return True

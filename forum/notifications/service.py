@@ -85,7 +85,13 @@ def settings_of(user: User) -> NotificationSettings:
 
 def mail_choices(user: User) -> dict[str, str]:
     """Every kind → off | now | daily, the member's choice or the default."""
-    return {**DEFAULT_MAIL, **(settings_of(user).mail or {})}
+    return mail_choices_of(user.id)
+
+
+def mail_choices_of(member_id: int) -> dict[str, str]:
+    """mail_choices by the member's id (one primary-key read, no User needed)."""
+    row = db.session.get(NotificationSettings, member_id)
+    return {**DEFAULT_MAIL, **(row.mail if row is not None and row.mail else {})}
 
 
 def update_settings(user: User, values: dict) -> NotificationSettings:

@@ -160,3 +160,31 @@ def test_a_worker_killed_mid_batch_loses_nothing(tmp_path, rq_settings):
     assert statuses == {"sent": count}
     # At most the message in flight when the worker died can arrive twice.
     assert twice <= 1
+
+
+def test_a_mention_is_mailed_at_once_by_an_rq_worker(tmp_path, smtp_server, rq_settings):
+    from rq import SimpleWorker
+
+    from forum.notifications.mailing import send_due_mail
+    from tests.conftest import AuthActions
+    from tests.factories import ExperienceFactory
+
+    with serving(tmp_path, **smtp_server.settings, **rq_settings) as app, app.app_context():
+        story = ExperienceFactory(author=UserFactory(username="maple"), title="Walking")
+        UserFactory(username="oak", email_verified_at=utcnow())
+        UserFactory(username="birch", approvals_toward_trust=10)
+        client = app.test_client()
+        response = client.post(
+            f"/api/v1/experiences/{story.id}/replies",
+            json={"body": "@oak it helped me too"},
+            headers=AuthActions(client).headers("birch"),
+        )
+        assert response.status_code == 201
+        queue = delivery.mail_queue(app)
+        assert queue.count == 1, "one job: the at-once mail of the reply's notifications"
+        assert smtp_server.messages == [], "nothing is decided or sent in the request"
+        SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        (message,) = smtp_server.wait_for(1)
+        assert message["To"] == "oak@example.org"
+        assert message["Subject"].strip() == "You were mentioned on “Walking”"
+        assert send_due_mail() == {"now": 0, "digests": 0}

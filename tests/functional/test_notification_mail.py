@@ -111,23 +111,6 @@ def test_replies_go_into_one_daily_digest_and_a_second_run_sends_nothing(forum, 
     assert len(smtp_server.messages) == 2
 
 
-def test_a_member_who_wants_replies_at_once_gets_them_from_the_sweep(forum, smtp_server):
-    client = forum["client"]
-    client.patch("/api/v1/me", json={"mail": {"reply": "now"}}, headers=forum["maple"])
-    client.post(
-        f"/api/v1/experiences/{forum['story']}/replies",
-        json={"body": "Walking helped me too"},
-        headers=forum["birch"],
-    )
-    with forum["app"].app_context():
-        assert send_due_mail() == {"now": 1, "digests": 0}
-        assert send_due_mail() == {"now": 0, "digests": 0}
-    (message,) = smtp_server.wait_for(1)
-    assert message["Subject"].strip() == "New reply on “Walking after lunch”"
-    text, _ = parts(message)
-    assert "/notifications/unsubscribe/" in text
-
-
 def test_read_or_hidden_notifications_are_not_mailed(forum, smtp_server):
     client = forum["client"]
     created = client.post(
