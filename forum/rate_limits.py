@@ -19,6 +19,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from forum.clock import utcnow
+from forum.errors import DomainError
 from forum.extensions import limiter
 from forum.json_errors import api_error_response
 from forum.models import User
@@ -148,12 +149,21 @@ account_export = _shared(
 )
 
 
-def keeps_form(render: Callable[[str], str]) -> Callable:
-    """On a form page, above its limit: a POST that hits the limit gets the form back with
-    everything typed and `render(message)` saying how long to wait (429), not an error page."""
+# What a form sent back by a limit says; `{wait}` becomes how long, in words.
+POSTING_PAUSED = (
+    "That was a lot of posting in a short time, so this was not sent yet. Everything you "
+    "typed is still here: send it again in {wait}."
+)
+
+
+def keeps_form(render: Callable[[str], str], message: str = POSTING_PAUSED) -> Callable:
+    """On a form page, above its limit: a POST that hits the limit gets its page back with
+    everything typed (never a password) and `render(message)` saying how long to wait (429),
+    not an error page. Wear it below the sign-in decorator, which copies the mark."""
 
     def decorator(view: Callable) -> Callable:
         view.render_when_limited = render
+        view.limited_message = message
         return view
 
     return decorator
@@ -197,11 +207,13 @@ def handle_rate_limited(error: RateLimitExceeded):
     view = current_app.view_functions.get(request.endpoint)
     render = getattr(view, "render_when_limited", None)
     if render is not None and request.method == "POST":
-        message = (
-            "That was a lot of posting in a short time, so this was not sent yet. Everything "
-            f"you typed is still here: send it again in {wait_words(error.retry_after)}."
-        )
-        return render(message), 429, headers
+        message = view.limited_message.format(wait=wait_words(error.retry_after))
+        try:
+            return render(message), 429, headers
+        except (DomainError, HTTPException):
+            # The page the form lives on cannot be shown to this caller (gone, or not
+            # theirs to see): the plain page below, the same whatever the item was.
+            pass
     page = render_template("errors/429.html", retry_after=error.retry_after)
     return page, 429, headers
 

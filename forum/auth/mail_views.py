@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from forum import rate_limits
 from forum.auth import account_mail, password_reset, service
 from forum.auth.account_mail import LinkGone, LinkInvalid
+from forum.auth.profile_page import profile_page
 from forum.auth.schemas import (
     EmailChangeSchema,
     PasswordResetFormSchema,
@@ -16,6 +17,37 @@ from forum.validation import load
 from forum.web.forms import form_input
 
 bp = Blueprint("account_mail", __name__)
+
+# Worded alike for every address, known or not: a 429 says nothing about who has an account.
+RESET_PAUSED = (
+    "That was a lot of requests in a short time, so no link was sent yet. The address you "
+    "typed is still here: send it again in {wait}."
+)
+EMAIL_CHANGE_PAUSED = (
+    "That was a lot of account changes in a short time, so your address was not changed yet. "
+    "The new address is still here: send it again in {wait}."
+)
+RESEND_PAUSED = (
+    "That was a lot of links in a short time, so no new one was sent yet. Try again in {wait}."
+)
+
+
+def _forgot_password_when_limited(message: str) -> str:
+    values = form_input(PasswordResetRequestSchema())
+    errors = {"_schema": [message]}
+    return render_template("auth/forgot_password.html", sent=False, values=values, errors=errors)
+
+
+def _typed_email() -> dict:
+    return {"email": request.form.get("email", "")}
+
+
+def _email_change_when_limited(message: str) -> str:
+    return profile_page(email_values=_typed_email(), email_errors={"_schema": [message]})
+
+
+def _resend_when_limited(message: str) -> str:
+    return profile_page(verify_message=message)
 
 
 def _link_problem(error: LinkInvalid | LinkGone, what: str):
@@ -34,6 +66,7 @@ def verify_email(token: str):
 
 @bp.post("/profile/verify-email")
 @login_required
+@rate_limits.keeps_form(_resend_when_limited, RESEND_PAUSED)
 @rate_limits.verify_email
 def resend_verification():
     user = current_user._get_current_object()
@@ -46,6 +79,7 @@ def resend_verification():
 
 @bp.post("/profile/email")
 @login_required
+@rate_limits.keeps_form(_email_change_when_limited, EMAIL_CHANGE_PAUSED)
 @rate_limits.account_change
 def change_email():
     user = current_user._get_current_object()
@@ -53,14 +87,14 @@ def change_email():
     try:
         service.change_email(user, load(schema, form_input(schema), from_form=True)["email"])
     except DomainError as error:
-        for message in error.fields.get("email", [error.message]):
-            flash(message, "error")
-    else:
-        flash("We sent a link to your new address: open it to confirm it.")
+        errors = error.fields or {"email": [error.message]}
+        return profile_page(email_values=_typed_email(), email_errors=errors), error.status
+    flash("We sent a link to your new address: open it to confirm it.")
     return redirect(url_for("auth.profile"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@rate_limits.keeps_form(_forgot_password_when_limited, RESET_PAUSED)
 @rate_limits.password_reset
 @rate_limits.password_reset_per_account
 def forgot_password():

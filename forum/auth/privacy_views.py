@@ -29,9 +29,35 @@ from forum.web.forms import form_input
 
 bp = Blueprint("privacy", __name__, url_prefix="/profile")
 
+CHANGE_PAUSED = (
+    "That was a lot of account changes in a short time, so your password was not changed yet. "
+    "Passwords are never sent back: type them again and send the form in {wait}."
+)
+DELETION_PAUSED = (
+    "That was a lot of account changes in a short time, so nothing was deleted yet. Your "
+    "choice is still here; the password is never sent back: type it again and send the form "
+    "in {wait}."
+)
+
+
+def _password_when_limited(message: str) -> str:
+    return render_template("auth/password.html", errors={"_schema": [message]})
+
+
+def _deletion_page(values: dict, errors: dict) -> str:
+    values.pop("password", None)
+    return render_template(
+        "auth/delete_account.html", values=values, errors=errors, choices=EXPERIENCE_CHOICES
+    )
+
+
+def _deletion_when_limited(message: str) -> str:
+    return _deletion_page(form_input(AccountDeletionSchema()), {"_schema": [message]})
+
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@rate_limits.keeps_form(_password_when_limited, CHANGE_PAUSED)
 @rate_limits.account_change
 def password():
     errors = {}
@@ -73,6 +99,7 @@ def export():
 
 @bp.route("/delete", methods=["GET", "POST"])
 @login_required
+@rate_limits.keeps_form(_deletion_when_limited, DELETION_PAUSED)
 @rate_limits.account_change
 def delete():
     errors, values = {}, {}
@@ -89,8 +116,4 @@ def delete():
             logout_user()
             flash("Your account is deleted. Thank you for having been part of Movement Notes.")
             return redirect(url_for("web.home"))
-    values.pop("password", None)
-    page = render_template(
-        "auth/delete_account.html", values=values, errors=errors, choices=EXPERIENCE_CHOICES
-    )
-    return page, 422 if errors else 200
+    return _deletion_page(values, errors), 422 if errors else 200

@@ -5,19 +5,43 @@ from flask_login import current_user, login_required
 
 from forum import rate_limits
 from forum.auth import service
+from forum.auth.profile_page import profile_page, saved_profile
 from forum.auth.schemas import LoginFormSchema, ProfileSchema, RegistrationSchema
 from forum.auth.session import sign_in, sign_out
 from forum.errors import DomainError, Invalid
 from forum.validation import load
-from forum.vocabulary import share_profile_choice
 from forum.web.forms import form_input, is_safe_next
 
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = "That username and password do not match an account."
+TRIES_PAUSED = (
+    "That was a lot of tries in a short time, so this was not sent yet. Everything you typed "
+    "is still here except the password, which is never sent back: type it again and send the "
+    "form in {wait}."
+)
+
+
+def _register_when_limited(message: str) -> str:
+    values = form_input(RegistrationSchema())
+    values.pop("password", None)
+    return render_template("auth/register.html", values=values, errors={"_schema": [message]})
+
+
+def _login_when_limited(message: str) -> str:
+    values = form_input(LoginFormSchema())
+    values.pop("password", None)
+    target = request.values.get("next")
+    return render_template(
+        "auth/login.html",
+        values=values,
+        errors={"_schema": [message]},
+        next=target if is_safe_next(target) else None,
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@rate_limits.keeps_form(_register_when_limited, TRIES_PAUSED)
 @rate_limits.register
 def register():
     if current_user.is_authenticated:
@@ -42,6 +66,7 @@ def register():
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@rate_limits.keeps_form(_login_when_limited, TRIES_PAUSED)
 @rate_limits.sign_in
 @rate_limits.sign_in_failures
 def login():
@@ -79,12 +104,7 @@ def logout():
 @bp.route("/profile", methods=["GET", "POST"])
 @login_required
 def profile():
-    errors = {}
-    values = {
-        **current_user.profile,
-        "default_visibility": current_user.default_visibility,
-        "default_share_profile": share_profile_choice(current_user.default_share_profile),
-    }
+    errors, values = {}, saved_profile()
     if request.method == "POST":
         values = form_input(ProfileSchema(), blank_as_none=True)
         try:
@@ -96,5 +116,4 @@ def profile():
         else:
             flash("Your profile is saved.")
             return redirect(url_for("auth.profile"))
-    status = 422 if errors else 200
-    return render_template("auth/profile.html", values=values, errors=errors), status
+    return profile_page(values, errors), 422 if errors else 200

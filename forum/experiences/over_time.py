@@ -85,7 +85,8 @@ def mark_updated(experiences) -> None:
         experience.has_follow_up = experience.id in updated
 
 
-def _known_exercise(exercise: str) -> str:
+def known_exercise(exercise: str) -> str:
+    """The exercise key when the vocabulary has it; NotFound otherwise."""
     if exercise not in EXERCISE:
         raise NotFound(NO_EXERCISE)
     return exercise
@@ -95,7 +96,7 @@ def quick_answer_of(member: User, exercise: str) -> QuickAnswer:
     """The member's quick answer for this exercise; NotFound when none."""
     answer = db.session.scalar(
         select(QuickAnswer).where(
-            QuickAnswer.user_id == member.id, QuickAnswer.exercise == _known_exercise(exercise)
+            QuickAnswer.user_id == member.id, QuickAnswer.exercise == known_exercise(exercise)
         )
     )
     if answer is None:
@@ -117,7 +118,7 @@ def find_quick_answer(member: User | None, exercise: str) -> QuickAnswer | None:
 def set_quick_answer(member: User, exercise: str, values: dict) -> QuickAnswer:
     """Give or replace the member's answer for this exercise, with their profile as it is now."""
     permissions.ensure_can_write(member)
-    exercise = _known_exercise(exercise)
+    exercise = known_exercise(exercise)
     answer = find_quick_answer(member, exercise)
     now = utcnow()
     if answer is None:

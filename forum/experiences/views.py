@@ -89,6 +89,54 @@ def _reply_form_when_limited(message: str) -> str:
     return _detail_page(experience_id, {"_schema": [message]}, request.form.get("body", ""))
 
 
+def _follow_up_form_when_limited(message: str) -> str:
+    return _detail_page(
+        request.view_args["experience_id"],
+        follow_up_errors={"_schema": [message]},
+        follow_up_values=request.form.to_dict(),
+    )
+
+
+QUICK_ANSWER_PAUSED = (
+    "That was a lot of answers in a short time, so this one was not saved yet. Your choice is "
+    "still here: press it again in {wait}."
+)
+QUICK_ANSWER_MISSING = "Choose how it went, and whether it brought flare-ups."
+
+
+def _back_to(value: str, exercise: str) -> str:
+    """Where a quick-answer form came from: an experience page or the insights page."""
+    kind, _, number = value.partition(":")
+    if kind == "experience" and number.isdigit() and len(number) < 12:
+        return url_for("experiences.detail", experience_id=int(number)) + "#quick-answer"
+    return url_for("insights.index") + f"#exercise-{exercise if exercise.isidentifier() else ''}"
+
+
+def _quick_answer_page(exercise: str, message: str) -> str:
+    """The "I tried this too" form again with the choice kept and `message`: on the story it
+    was sent from, else (the insights page, whose group the form does not carry) on its own."""
+    over_time.known_exercise(exercise)
+    typed = {name: request.form.get(name, "") for name in ("outcome", "flare")}
+    kept = {"typed": typed, "message": message}
+    kind, _, number = request.form.get("back_to", "").partition(":")
+    if kind == "experience" and number.isdigit() and len(number) < 12:
+        experience = queries.visible_experience(current_user, int(number))
+        if experience.status == Status.PUBLISHED and experience.main_exercise == exercise:
+            return _detail_page(experience.id, quick_answer_kept=kept)
+    return render_template(
+        "experiences/quick_answer.html",
+        exercise=exercise,
+        current=over_time.find_quick_answer(current_user, exercise),
+        kept=kept,
+        back_to=request.form.get("back_to", ""),
+        back=_back_to(request.form.get("back_to", ""), exercise),
+    )
+
+
+def _quick_answer_when_limited(message: str) -> str:
+    return _quick_answer_page(request.view_args["exercise"], message)
+
+
 @bp.get("", endpoint="list")
 @kept_for_anyone()
 def list_experiences():
@@ -157,6 +205,7 @@ def _detail_page(
     reply_body: str = "",
     follow_up_errors: dict | None = None,
     follow_up_values: dict | None = None,
+    quick_answer_kept: dict | None = None,
 ):
     experience = queries.visible_experience(current_user, experience_id)
     replies = queries.published_replies(
@@ -169,6 +218,7 @@ def _detail_page(
         follow_up_errors=follow_up_errors or {},
         follow_up_values=follow_up_values or {},
         quick_answer=over_time.find_quick_answer(current_user, experience.main_exercise),
+        quick_answer_kept=quick_answer_kept,
         replies=replies,
         marked=queries.has_marked_me_too(current_user, experience),
         reply_errors=reply_errors or {},
@@ -294,6 +344,7 @@ def me_too(experience_id: int):
 
 @bp.post("/<int:experience_id>/follow-ups")
 @login_required
+@rate_limits.keeps_form(_follow_up_form_when_limited)
 @rate_limits.post
 def follow_up(experience_id: int):
     typed = request.form.to_dict()
@@ -315,16 +366,9 @@ def follow_up(experience_id: int):
     return redirect(url_for("experiences.detail", experience_id=experience_id) + "#follow-ups")
 
 
-def _back_to(value: str, exercise: str) -> str:
-    """Where a quick-answer form came from: an experience page or the insights page."""
-    kind, _, number = value.partition(":")
-    if kind == "experience" and number.isdigit() and len(number) < 12:
-        return url_for("experiences.detail", experience_id=int(number)) + "#quick-answer"
-    return url_for("insights.index") + f"#exercise-{exercise if exercise.isidentifier() else ''}"
-
-
 @bp.post("/quick-answers/<exercise>")
 @login_required
+@rate_limits.keeps_form(_quick_answer_when_limited, QUICK_ANSWER_PAUSED)
 @rate_limits.quick_answer
 def quick_answer(exercise: str):
     """ "I tried this too" from a page: give, replace or take back the answer."""
@@ -337,8 +381,7 @@ def quick_answer(exercise: str):
                 QuickAnswerInputSchema(), form_input(QuickAnswerInputSchema()), from_form=True
             )
         except Invalid:
-            flash("Choose how it went, and whether it brought flare-ups.", "error")
-        else:
-            over_time.set_quick_answer(current_user, exercise, values)
-            flash("Thank you: your answer counts in “What helped”.")
+            return _quick_answer_page(exercise, QUICK_ANSWER_MISSING), 422
+        over_time.set_quick_answer(current_user, exercise, values)
+        flash("Thank you: your answer counts in “What helped”.")
     return redirect(_back_to(request.form.get("back_to", ""), exercise))

@@ -35,7 +35,10 @@ def handle_http_error(error: HTTPException):
     if _is_api_request():
         return api_error_response(error)
     if isinstance(error, CSRFError):
-        message = "This form has expired or was sent from elsewhere. Please go back and try again."
+        message = (
+            "This form has expired or was sent from elsewhere. Nothing was sent: open its page "
+            "again for a fresh form."
+        )
         return _page(400, message)
     status = error.code or 500
     headers = {"Retry-After": error.retry_after} if getattr(error, "retry_after", None) else None

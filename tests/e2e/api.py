@@ -89,3 +89,17 @@ class Api:
     def draft(self, token: str, **fields) -> dict:
         """Save a draft (only the fields given); return it as the API shows it."""
         return self.call("POST", "/experiences", {**fields, "draft": True}, token, expect=201)
+
+    def follow_up(self, token: str, experience_id: int, approve: bool = True, **fields) -> dict:
+        """Add a follow-up (fields over "still doing it, helped, no flare-ups"); a new member's
+        waits for review, so the moderator approves it unless `approve` is False."""
+        body = {"still_doing": True, "outcome": "helped", "flare": "none", **fields}
+        path = f"/experiences/{experience_id}/follow-ups"
+        follow_up = self.call("POST", path, body, token, expect=201)
+        if approve and follow_up["status"] == "pending":
+            follow_up = self.approve_follow_up(follow_up["id"])
+        return follow_up
+
+    def approve_follow_up(self, follow_up_id: int) -> dict:
+        path = f"/moderation/follow-ups/{follow_up_id}/decision"
+        return self.call("POST", path, {"action": "approve"}, self.moderator_token)

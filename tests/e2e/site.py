@@ -11,10 +11,10 @@ PAGE_NAMES = [
 # Pages checked by axe-core as well, beyond the main ones.
 OTHER_PAGE_NAMES = [
     "my-experiences", "edit-experience", "compare-groups", "moderation-log", "password",
-    "delete-account", "edit-draft", "edit-reply", "notifications",
+    "delete-account", "edit-draft", "edit-reply", "notifications", "own-story", "delete-draft",
 ]  # fmt: skip
-# New pages of drafts and own replies, checked at phone width too.
-DRAFT_PAGE_NAMES = ["my-experiences", "edit-draft", "edit-reply"]
+# Pages of answers over time (drafts, own replies, follow-ups), checked at phone width too.
+OVER_TIME_PAGE_NAMES = ["my-experiences", "edit-draft", "edit-reply", "own-story", "delete-draft"]
 SHOWCASE_PROFILE = {
     "onset": "sedentary",
     "condition": "both",
@@ -58,6 +58,21 @@ SHOWCASE_STORIES = [
     },
 ]
 
+# The showcase member's own story, followed up twice (the second waits for review).
+OWN_STORY = {
+    "title": "Seated tai chi, and how it went on",
+    "exercises": ["tai_chi"],
+    "weeks_tried": 4,
+    "body": "Seated forms from a video, fifteen minutes, three mornings a week.",
+}
+STOPPED = {
+    "still_doing": False,
+    "stop_reason": "flare_ups",
+    "outcome": "worse",
+    "flare": "next_day",
+    "body": "Month five: two flare-ups in a row, so I stopped for now.",
+}
+
 
 @dataclass(frozen=True)
 class MainPage:
@@ -97,12 +112,15 @@ def other_pages(showcase: dict) -> list[MainPage]:
         MainPage("edit-draft", f"/experiences/{showcase['draft_id']}/edit", SHOWCASE_MEMBER),
         MainPage("edit-reply", f"/replies/{showcase['reply_id']}/edit", SHOWCASE_MEMBER),
         MainPage("notifications", "/notifications", SHOWCASE_MEMBER),
+        # Its author's view: the timeline, a follow-up still waiting, the follow-up form.
+        MainPage("own-story", f"/experiences/{showcase['own_story_id']}", SHOWCASE_MEMBER),
+        MainPage("delete-draft", f"/experiences/{showcase['draft_id']}/delete", SHOWCASE_MEMBER),
     ]
 
 
 def seed_showcase(api) -> dict:
-    """Published stories for one group, replies and a "me too", one waiting for review, and
-    an unfinished draft."""
+    """Published stories for one group, replies and a "me too", the member's own story with a
+    follow-up published and one waiting, one story waiting for review, and an unfinished draft."""
     member = api.member(SHOWCASE_MEMBER, **SHOWCASE_PROFILE)
     peers = [api.member(f"showcase_peer{n}", **SHOWCASE_PROFILE) for n in range(3)]
     ids = []
@@ -115,11 +133,20 @@ def seed_showcase(api) -> dict:
             )["id"]
             api.reply(peers[1], ids[0], "Same here; pacing made all the difference.")
             api.call("POST", f"/experiences/{ids[0]}/me-too", token=member)
+    own_story = api.publish(member, **OWN_STORY)
+    going_on = api.follow_up(
+        member, own_story["id"], approve=False, body="Still going: *twice* a week now."
+    )
+    api.follow_up(member, own_story["id"], approve=False, **STOPPED)
     pending = api.post(member, title="Chair yoga on bad days", body="Seated yoga, ten minutes.")
     draft = api.draft(member, title="Pool walking, half written", exercises=["aquatic_therapy"])
+    # Approved last: this third approval makes the member trusted, and all that should still
+    # wait for review was sent before it.
+    api.approve_follow_up(going_on["id"])
     return {
         "experience_id": ids[0],
         "pending_id": pending["id"],
         "draft_id": draft["id"],
         "reply_id": reply_id,
+        "own_story_id": own_story["id"],
     }

@@ -190,3 +190,83 @@ def test_payloads_in_drafts_and_their_preview_do_nothing(browsing, api):
     for draft in drafts:
         api.call("GET", f"/experiences/{draft['id']}", expect=404)
     assert not problems, "\n".join(problems)
+
+
+@pytest.fixture(scope="module")
+def followed_up(api):
+    """A story followed up with every payload; the first two follow-ups wait for review."""
+    author = api.member("xss_follower")
+    story = api.publish(
+        author, title="Followed up with payloads", body="The story itself is plain text."
+    )
+    stopped = {"still_doing": False, "stop_reason": "other", "outcome": "worse"}
+    waiting = [
+        api.follow_up(author, story["id"], approve=False, body=f"Waiting: {p}", **stopped)
+        for p in PAYLOADS[:2]
+    ]
+    for number, payload in enumerate(PAYLOADS):
+        body = f"Follow-up {number}: {payload}\n\n- {payload}\n\n> {payload}"
+        api.follow_up(author, story["id"], body=body)
+    return {"story": story["id"], "waiting": [item["id"] for item in waiting]}
+
+
+def test_payloads_in_follow_ups_do_nothing_on_any_page(browsing, followed_up):
+    page = browsing.page()
+    watch = browsing.watch(page)
+    story = f"/experiences/{followed_up['story']}"
+    problems = check(page, watch, story)
+    expect(page.locator("#follow-ups .follow-up")).to_have_count(len(PAYLOADS))
+    for url in ("/experiences", "/search?q=follow+alert", "/search?q=payloads"):
+        problems += check(page, watch, url)
+    # Its author and the moderators also see the ones waiting for review.
+    author = browsing.page()
+    sign_in(author, "xss_follower")
+    problems += check(author, browsing.watch(author), story)
+    expect(author.locator("#follow-ups .follow-up")).to_have_count(len(PAYLOADS) + 2)
+    moderator = browsing.page()
+    sign_in(moderator, "mod_e2e", "moderator password 1")
+    for url in ("/moderation", story):
+        problems += check(moderator, browsing.watch(moderator), url)
+    expect(moderator.locator(f"#follow-up-{followed_up['waiting'][0]}")).to_be_visible()
+    assert not problems, "\n".join(problems)
+
+
+def test_payloads_typed_into_the_follow_up_form_come_back_inert(browsing, followed_up):
+    page = browsing.page()
+    sign_in(page, "xss_follower")
+    watch = browsing.watch(page)
+    problems = []
+    for payload in ECHOED:
+        # Stopped without saying why: refused, and the text comes back as typed.
+        page.goto(f"/experiences/{followed_up['story']}")
+        form = page.locator("details.follow-up-form")
+        form.locator("summary").click()
+        form.get_by_label("Stopped", exact=True).check()
+        form.get_by_label("Made things worse", exact=True).check()
+        form.get_by_label("No flare-up", exact=True).check()
+        form.get_by_label("Anything to add").fill(payload)
+        problems += submit(page, watch, "Add follow-up", f"follow-up {payload!r}")
+        expect(page.get_by_label("Anything to add")).to_have_value(payload)
+    assert not problems, "\n".join(problems)
+
+
+def test_payloads_typed_into_a_new_draft_and_its_preview_do_nothing(browsing, api):
+    api.member("xss_new_drafter")
+    page = browsing.page()
+    sign_in(page, "xss_new_drafter")
+    watch = browsing.watch(page)
+    problems = []
+    for payload in ECHOED:
+        page.goto("/experiences/new")
+        page.get_by_label("Title").fill(payload)
+        page.get_by_label("Your story").fill(f"{payload} *typed, not saved*")
+        page.get_by_role("button", name="Preview").click()
+        expect(page.get_by_role("heading", name="Preview of your story")).to_be_visible()
+        problems += [f"preview {payload!r}: {p}" for p in watch.take() + page.evaluate(LATENT_CODE)]
+        # Saved from the preview's form, as typed: the draft's own form shows it.
+        page.get_by_role("button", name="Save draft").click()
+        expect(page.get_by_text("Draft saved.")).to_be_visible()
+        expect(page.get_by_label("Title")).to_have_value(payload)
+        problems += [f"draft {payload!r}: {p}" for p in watch.take() + page.evaluate(LATENT_CODE)]
+    problems += check(page, watch, "/experiences/mine")
+    assert not problems, "\n".join(problems)

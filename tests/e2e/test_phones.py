@@ -7,7 +7,14 @@ tests/e2e/screenshots/ (ignored by git), for a person to look at.
 import pytest
 
 from tests.e2e.checks import horizontal_overflow, small_targets
-from tests.e2e.site import DESKTOP, DRAFT_PAGE_NAMES, PAGE_NAMES, PHONE, main_pages, other_pages
+from tests.e2e.site import (
+    DESKTOP,
+    OVER_TIME_PAGE_NAMES,
+    PAGE_NAMES,
+    PHONE,
+    main_pages,
+    other_pages,
+)
 
 
 @pytest.mark.parametrize("name", PAGE_NAMES)
@@ -24,8 +31,8 @@ def test_main_page_fits_a_phone_and_a_laptop(browsing, showcase, screenshots, na
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("name", DRAFT_PAGE_NAMES)
-def test_draft_and_reply_pages_fit_a_phone(browsing, showcase, name):
+@pytest.mark.parametrize("name", OVER_TIME_PAGE_NAMES)
+def test_over_time_pages_fit_a_phone(browsing, showcase, name):
     other_page = {page.name: page for page in other_pages(showcase)}[name]
     page = browsing.page(viewport=PHONE, user=other_page.user)
     assert page.goto(other_page.path).status == 200
