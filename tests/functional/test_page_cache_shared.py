@@ -7,6 +7,7 @@ from contextlib import ExitStack, contextmanager
 
 import pytest
 from flask import template_rendered
+from redis import Redis
 from sqlalchemy import update
 
 from forum import caching
@@ -52,8 +53,14 @@ def two_hosts(tmp_path, **settings):
 
 @pytest.fixture
 def shared(tmp_path):
-    with two_hosts(tmp_path, **kept_in_redis(TEST_REDIS_URL)) as apps:
+    settings = kept_in_redis(TEST_REDIS_URL)
+    with two_hosts(tmp_path, **settings) as apps:
         yield apps
+    # They would expire after PAGE_CACHE_SECONDS; a shared test Redis is left as it was found.
+    connection = Redis.from_url(TEST_REDIS_URL)
+    for key in connection.scan_iter(f"{settings['CACHE_KEY_PREFIX']}*"):
+        connection.delete(key)
+    connection.close()
 
 
 @contextmanager
