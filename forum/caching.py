@@ -1,12 +1,15 @@
-"""Every per-process cache of the app, declared once, and one way to key a value on the data.
+"""Every cache of the app, declared once, and one way to key a value on the data.
 
 Each cache is declared below with its budget and expiry, made per app by `init_app` and
 reached through `caches()`:
 
 - pages:       whole pages for visitors who are not signed in (forum/web/page_cache.py);
                PAGE_CACHE_MB of bodies, PAGE_CACHE_SECONDS each, under the content version.
+               Shared in Redis when CACHE_IN_REDIS (on with REDIS_URL): none over an eighth
+               of PAGE_CACHE_MB, the total bounded by Redis's maxmemory.
 - list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
-               LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version.
+               LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version;
+               shared in Redis as the pages are.
 - demo banner: whether demo data is present (web/demo_banner.py); one answer for
                DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
                down, when no version can be read).
@@ -21,8 +24,9 @@ never changes once written; they belong to the search package.
 A value "under the content version" is made from the data as of one version: the version is
 read first, so the value is at least as new as its key, and a committed write (which moves
 the version, forum/models/content.py) forgets every such value at once. A store is anything
-with `get(key, version, tag)` and `put(key, version, value, tag)`; today each process keeps
-its own (forum/kept.py), a shared one (Redis) can take its place behind the same two calls.
+with `get(key, version, tag)` and `put(key, version, value, tag)`: each process's own memory
+(forum/kept.py), or Redis shared by every worker and host (forum/kept_shared.py), made once
+for all of them; with Redis down a shared store misses and the value is made.
 """
 
 from collections.abc import Callable, Hashable
@@ -34,6 +38,7 @@ from flask import Flask, current_app
 
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
+from forum.kept_shared import KeptInRedis, redis_client
 from forum.models import content_version
 
 EXTENSION = "forum.caches"
@@ -73,8 +78,16 @@ class Caches:
         """Each cache as the settings declare it."""
         seconds = config["PAGE_CACHE_SECONDS"]
         megabytes = config["PAGE_CACHE_MB"]
-        pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
-        totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
+        if config["CACHE_IN_REDIS"]:
+            client = redis_client(config["REDIS_URL"])
+            prefix, secret = config["CACHE_KEY_PREFIX"], config["SECRET_KEY"]
+            pages = KeptInRedis(
+                client, prefix, "pages", seconds, secret, (megabytes << 20) // 8, _page_weight
+            )
+            totals = KeptInRedis(client, prefix, "list-totals", seconds, secret)
+        else:
+            pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
+            totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
         return cls(
             pages=pages if megabytes else None,
             list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,

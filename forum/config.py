@@ -132,6 +132,14 @@ def _redis_url() -> str | None:
 MAIL_DELIVERIES = ("rq", "thread", "inline")
 
 
+def _cache_in_redis() -> bool:
+    """On with REDIS_URL unless CACHE_IN_REDIS is one of FALSE_WORDS (set alone, it is on)."""
+    raw = os.environ.get("CACHE_IN_REDIS", "").strip().lower()
+    if not raw:
+        return _redis_url() is not None
+    return raw not in FALSE_WORDS
+
+
 def _mail_settings(environment: str, redis_url: str | None) -> dict:
     """SMTP (Flask-Mailman's names), links in mail, and how the outbox is delivered.
 
@@ -240,6 +248,10 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         # The experience list's "N experiences", counted once per filter set between writes.
         "LIST_TOTALS_REMEMBERED": os.environ.get("LIST_TOTALS_REMEMBERED", "1").strip().lower()
         not in FALSE_WORDS,
+        # Those two kept in Redis, made once for every worker and host (off: each process).
+        "CACHE_IN_REDIS": _cache_in_redis(),
+        # Forums sharing one Redis each need their own: their content versions are unrelated.
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "").strip() or "forum:kept:",
         "TRUSTED_PROXY_COUNT": _int_setting("TRUSTED_PROXY_COUNT", 0),
         # Flask answers 400 to any other Host (or X-Forwarded-Host behind a trusted proxy).
         "TRUSTED_HOSTS": _trusted_hosts(production),
@@ -276,6 +288,11 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             config["PAGE_CACHE_MB"] = 0
         if "LIST_TOTALS_REMEMBERED" not in overrides and "LIST_TOTALS_REMEMBERED" not in os.environ:
             config["LIST_TOTALS_REMEMBERED"] = False
+        # Every test's database starts at version 0: one Redis would mix their pages.
+        if "CACHE_IN_REDIS" not in overrides:
+            config["CACHE_IN_REDIS"] = False
+    if config["CACHE_IN_REDIS"] and not config["REDIS_URL"]:
+        raise ConfigError("CACHE_IN_REDIS needs REDIS_URL")
     if config["INSIGHTS_MIN_REPORTS"] < 3:
         raise ConfigError("INSIGHTS_MIN_REPORTS may never be below 3")
     return config
