@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from forum import create_app
 from forum.extensions import db
+from forum.mail import delivery
 from forum.models.content import THE_ROW, ContentVersion
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -96,7 +97,32 @@ def make_app(tmp_path, **overrides):
             _reset_postgres()
         else:
             db.create_all()
+    _apps_made.append(app)
     return app
+
+
+# Every app a test makes has its connections closed when the test ends (close_app): a pool
+# left to the garbage collector closes nothing, and PostgreSQL's driver then warns, in
+# whichever later test the collector happens to run.
+_apps_made: list = []
+
+
+def close_app(app) -> None:
+    # A delivery thread still at work would check a connection out of the disposed pool.
+    thread = app.extensions.get(delivery.THREAD_KEY)
+    if thread is not None:
+        thread.stop()
+        thread.join(timeout=10)
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _close_apps_made():
+    yield
+    while _apps_made:
+        close_app(_apps_made.pop())
 
 
 @contextmanager
@@ -106,9 +132,7 @@ def serving(tmp_path, **overrides):
     try:
         yield app
     finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(app)
 
 
 @pytest.fixture

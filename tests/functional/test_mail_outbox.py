@@ -178,7 +178,6 @@ def test_the_embedded_thread_delivers_after_the_commit(tmp_path, smtp_server):
             _queue(_verified(username="birch"))
             db.session.commit()
         (message,) = smtp_server.wait_for(1)
-        app.extensions["forum.mail.thread"].stop()
     assert message["To"] == "birch@example.org"
 
 
