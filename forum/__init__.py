@@ -82,6 +82,7 @@ def register_blueprints(app: Flask) -> None:
 def register_serving(app: Flask) -> None:
     """Security headers, request ids with one log line per request, kept pages, /healthz."""
     from forum import caching
+    from forum.insights import warm_up
     from forum.web.health import bp as health_bp
     from forum.web.observability import init_request_log
     from forum.web.security import init_security
@@ -91,6 +92,7 @@ def register_serving(app: Flask) -> None:
     init_trusted_hosts(app)
     init_request_log(app)
     caching.init_app(app)
+    warm_up.init_app(app)
     app.register_blueprint(health_bp)
 
 

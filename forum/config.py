@@ -242,6 +242,14 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
             "SEARCH_DRAIN_INTERVAL_MS", 0 if environment == "testing" else 500
         ),
         "REDIS_URL": _redis_url(),
+        # Build each process's insights table and suppression pattern in the background after
+        # its first request, so that no visitor waits seconds for it (off in tests).
+        "INSIGHTS_WARM_UP": os.environ.get(
+            "INSIGHTS_WARM_UP", "0" if environment == "testing" else "1"
+        )
+        .strip()
+        .lower()
+        not in FALSE_WORDS,
         # Memory for whole anonymous pages per process (0: none), each kept at most this long.
         "PAGE_CACHE_MB": _int_setting("PAGE_CACHE_MB", 32),
         "PAGE_CACHE_SECONDS": _int_setting("PAGE_CACHE_SECONDS", 300, minimum=1),
