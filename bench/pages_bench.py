@@ -12,6 +12,7 @@ the warm-up or the run), and with PAGE_CACHE_MB=0. Prints and saves JSON rows.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -21,8 +22,10 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -34,6 +37,11 @@ from bench.fingerprint import fingerprint  # noqa: E402
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 WRK_SCRIPT = str(ROOT / "bench" / "wrk_report.lua")
 SETTLE_SECONDS = 3
+# After its first request each worker builds its insights table and suppression pattern in a
+# background thread (forum/insights/warm_up.py: about 6 s of CPU at 100,000, measured as the
+# insights bench's "first call of a process"). The pages are measured in the steady state after
+# it: every worker is reached, then given this long.
+WARM_UP_SECONDS = 15
 LIST_PATHS = (
     "/experiences", "/experiences?page=2", "/experiences?page=25", "/experiences?exercise=yoga",
     "/experiences?onset=injury&outcome=helped", "/experiences?sort=most_me_too",
@@ -86,6 +94,19 @@ def pages(database_url: str) -> dict[str, list[str]]:
         "search": search_paths(),
         "insights": insight_paths(),
     }
+
+
+def reach_every_worker(base: str, workers: int) -> None:
+    """Concurrent requests, more than the workers, so each worker takes one (and starts its
+    insights warm-up)."""
+
+    def ask(_) -> None:
+        # A degraded check answers 503: the worker was reached all the same.
+        with contextlib.suppress(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{base}/healthz", timeout=60).read()
+
+    with ThreadPoolExecutor(max_workers=4 * workers) as pool:
+        list(pool.map(ask, range(4 * workers)))
 
 
 def _wait_until_up(port: int, process: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -158,6 +179,8 @@ def measure(args) -> list[dict]:
             # The first request starts each worker's outbox drainer: let it apply what earlier
             # writers (a seed, another bench) left, so only the GETs below are fingerprinted.
             time.sleep(SETTLE_SECONDS)
+            reach_every_worker(base, args.workers)
+            time.sleep(WARM_UP_SECONDS)
             before = before or fingerprint(args.database_url, args.index_dir)
             for name, paths in paths_of.items():
                 run_wrk(base, paths, args.warmup, *wrk_args[1:])

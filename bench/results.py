@@ -120,7 +120,9 @@ def render(results: dict) -> str:
         f"p95 ≤ {PAGE_P95_TARGET_MS:.0f} ms. Each page is measured as configured (page cache "
         "on: anonymous pages kept per worker, made once per worker during the 2 s warm-up or "
         "the run, retired by any write) and with `PAGE_CACHE_MB=0`, which is what a signed-in "
-        "member's page costs (list totals stay remembered between writes).",
+        "member's page costs (list totals stay remembered between writes). Each server is "
+        "measured after every worker has had its first request and 15 s to build its insights "
+        "in the background (forum/insights/warm_up.py), so the figures are the steady state.",
         "",
     ]
     for entry in results["sizes"]:
