@@ -89,6 +89,8 @@ def make_app(tmp_path, **overrides):
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        # Off even where a test asks for production: a warm-up thread would outlive the test.
+        "INSIGHTS_WARM_UP": False,
     }
     settings.update(overrides)
     app = create_app(settings)
