@@ -25,7 +25,7 @@ from sqlalchemy import event, insert, literal, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.in_process import scratch_database, time_calls, timing_line  # noqa: E402
+from bench.in_process import drop_and_close, scratch_database, time_calls, timing_line  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.clock import utcnow  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -153,9 +153,7 @@ def measure(database_url: str, members: int, per_member: int, calls: int, index_
                 show_plan(member)
         samples = time_calls(lambda: db.session.scalar(select(literal(1))), calls)
         print(timing_line(f"bare SELECT 1 through the session, {dialect}", samples))
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_and_close(app)
 
 
 def main() -> None:

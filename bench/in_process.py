@@ -34,6 +34,19 @@ def scratch_database(prefix: str, postgres_server: str | None = None) -> Iterato
         admin.dispose()
 
 
+def drop_and_close(app) -> None:
+    """The end of a measurement: no delivery thread left, the scratch tables dropped, every
+    connection closed."""
+    from forum.extensions import db
+    from forum.mail import delivery
+
+    delivery.stop_thread(app, timeout=30)
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
 def time_calls(call, times: int, warm_up: int = 100) -> list[float]:
     """Milliseconds per call of `call()`, each timed on its own, after `warm_up` calls."""
     for _ in range(warm_up):

@@ -25,7 +25,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.in_process import scratch_database, timing_line  # noqa: E402
+from bench.in_process import drop_and_close, scratch_database, timing_line  # noqa: E402
 from forum import create_app  # noqa: E402
 from forum.clock import utcnow  # noqa: E402
 from forum.extensions import db  # noqa: E402
@@ -96,14 +96,7 @@ def measure(database_url: str, members: int, requests: int, index_dir: str) -> N
         raise SystemExit(f"the answers differ: {answers}")
     for kind in KINDS:
         print(timing_line(f"POST {PATH}, {dialect}, {kind}", samples[kind]))
-    thread = app.extensions.get("forum.mail.thread")
-    if thread is not None:
-        thread.stop()
-        thread.join(timeout=30)
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
+    drop_and_close(app)
 
 
 def main() -> None:

@@ -111,10 +111,7 @@ _apps_made: list = []
 
 def close_app(app) -> None:
     # A delivery thread still at work would check a connection out of the disposed pool.
-    thread = app.extensions.get(delivery.THREAD_KEY)
-    if thread is not None:
-        thread.stop()
-        thread.join(timeout=10)
+    delivery.stop_thread(app)
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -165,6 +165,14 @@ def _thread(app: Flask) -> DeliveryThread:
         return thread
 
 
+def stop_thread(app: Flask, timeout: float = 10) -> None:
+    """Stop this app's delivery thread, if it has one, and wait for it (tests, scripts)."""
+    thread = app.extensions.get(THREAD_KEY)
+    if thread is not None:
+        thread.stop()
+        thread.join(timeout=timeout)
+
+
 def start_thread_if_embedded(app: Flask) -> None:
     """For the web process: begin polling for retries left by an earlier run."""
     if app.config["MAIL_DELIVERY"] == "thread":

@@ -214,9 +214,7 @@ def test_the_embedded_thread_mails_a_mention_at_once(tmp_path, smtp_server):
         )
         assert response.status_code == 201
         messages = smtp_server.wait_for(1)
-        thread = app.extensions["forum.mail.thread"]
-        thread.stop()
-        thread.join(timeout=10)
+        delivery.stop_thread(app)
         with app.app_context():
             oak = db.session.scalar(select(User).where(User.username == "oak"))
             assert db.session.scalar(
