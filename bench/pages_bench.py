@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.fingerprint import fingerprint  # noqa: E402
+from bench.member_session import signed_in_member  # noqa: E402
 
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 WRK_SCRIPT = str(ROOT / "bench" / "wrk_report.lua")
@@ -86,6 +87,14 @@ def detail_paths(database_url: str, number: int = 500, seed: int = 7) -> list[st
     return [f"/experiences/{i}" for i in random.Random(seed).sample(ids, min(number, len(ids)))]
 
 
+# A signed-in member's own pages (beside the others, with their cookie: bench/member_session.py).
+MEMBER_PAGES = {
+    "own insights": ["/insights"],
+    "notifications": ["/notifications"],
+    "mine": ["/experiences/mine"],
+}
+
+
 def pages(database_url: str) -> dict[str, list[str]]:
     return {
         "home": ["/"],
@@ -136,11 +145,16 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path):
         process.wait(timeout=30)
 
 
-def run_wrk(url_base: str, paths: list[str], seconds: int, connections: int, threads: int):
-    """One bounded wrk run over `paths`; returns its JSON summary plus derived figures."""
+def run_wrk(
+    url_base: str, paths: list[str], seconds: int, connections: int, threads: int, cookie=None
+):
+    """One bounded wrk run over `paths` (with `cookie`: signed in); its JSON summary plus
+    derived figures."""
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
         handle.write("\n".join(paths))
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s"]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     command += ["-s", WRK_SCRIPT, url_base, "--", handle.name]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     os.unlink(handle.name)
@@ -171,9 +185,10 @@ def measure(args) -> list[dict]:
         "SECRET_KEY": "bench-only-secret",
     }
     paths_of = pages(args.database_url)
+    member = signed_in_member(args.database_url, args.index_dir, env["SECRET_KEY"])
     before = None
     # As configured (pages kept per worker), then with the page cache off: what every
-    # signed-in member's request still costs.
+    # request would cost with nothing kept.
     for cache, settings in (("on", {}), ("off", {"PAGE_CACHE_MB": "0"})):
         with gunicorn("app:app", port, args.workers, {**env, **settings}, ROOT):
             # The first request starts each worker's outbox drainer: let it apply what earlier
@@ -182,12 +197,15 @@ def measure(args) -> list[dict]:
             reach_every_worker(base, args.workers)
             time.sleep(WARM_UP_SECONDS)
             before = before or fingerprint(args.database_url, args.index_dir)
-            for name, paths in paths_of.items():
-                run_wrk(base, paths, args.warmup, *wrk_args[1:])
-                result = run_wrk(base, paths, *wrk_args)
-                share = result["rps"] / ceiling["rps"]
-                rows.append({"path": name, "page_cache": cache, **result, "share": share})
-                print(json.dumps(rows[-1]), flush=True)
+            readers = [("visitor", None)] + [("member", member.cookie)] * (cache == "on")
+            for reader, cookie in readers:
+                for name, paths in {**paths_of, **(MEMBER_PAGES if cookie else {})}.items():
+                    run_wrk(base, paths, args.warmup, *wrk_args[1:], cookie)
+                    result = run_wrk(base, paths, *wrk_args, cookie)
+                    share = result["rps"] / ceiling["rps"]
+                    row = {"path": name, "page_cache": cache, "reader": reader, **result}
+                    rows.append({**row, "share": share})
+                    print(json.dumps(rows[-1]), flush=True)
     after = fingerprint(args.database_url, args.index_dir)
     rows.append(
         {"path": "GET wrote nothing", "ok": before == after, "changes": diff(before, after)}

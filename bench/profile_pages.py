@@ -1,10 +1,11 @@
 """Where a page's time goes: SQL statements (count, time) and a pyinstrument profile per page.
 
     .venv/bin/python bench/profile_pages.py --database-url sqlite:////path/forum.db \
-        --index-dir /path/search-index [--pages home,list] [--repeat 20]
+        --index-dir /path/search-index [--pages home,list] [--repeat 20] [--member]
 
 Runs each page of bench/pages_bench.py in-process through the test client (production
-settings), after one warm-up pass over its paths.
+settings), after one warm-up pass over its paths; with --member, signed in as the bench's
+member (bench/member_session.py), whose pages add their notifications and "my experiences".
 """
 
 import argparse
@@ -25,6 +26,7 @@ def main() -> None:
     parser.add_argument("--index-dir", required=True)
     parser.add_argument("--pages", default="home,list,detail,search,insights")
     parser.add_argument("--repeat", type=int, default=20, help="requests profiled per page")
+    parser.add_argument("--member", action="store_true", help="signed in as the bench's member")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=args.database_url,
@@ -36,11 +38,18 @@ def main() -> None:
     from sqlalchemy import event
 
     from app import app
-    from bench.pages_bench import pages
+    from bench.member_session import WRK_ENVIRON, signed_in_member
+    from bench.pages_bench import MEMBER_PAGES, pages
     from forum.extensions import db
 
     logging.disable(logging.INFO)
-    client = app.test_client()
+    client = app.test_client(use_cookies=not args.member)
+    paths_of = pages(args.database_url)
+    if args.member:
+        member = signed_in_member(args.database_url, args.index_dir, os.environ["SECRET_KEY"])
+        # As wrk sends it: the address the cookie was made for, no User-Agent.
+        client.environ_base = {**WRK_ENVIRON, "HTTP_COOKIE": member.cookie}
+        paths_of.update(MEMBER_PAGES)
     with app.app_context():
         engine = db.engine
     statements = defaultdict(lambda: [0, 0.0])
@@ -56,7 +65,7 @@ def main() -> None:
         entry[1] += time.perf_counter() - context.bench_started
 
     wanted = args.pages.split(",")
-    for name, paths in pages(args.database_url).items():
+    for name, paths in paths_of.items():
         if name not in wanted:
             continue
         for path in paths:

@@ -60,7 +60,7 @@ class Store(Protocol):
 
 
 def _page_weight(page) -> int:
-    return len(page.body)
+    return page.weight
 
 
 @dataclass

@@ -111,7 +111,7 @@ def _readable_by(query: Select, viewer: User | None, filters: dict) -> Select:
     return query
 
 
-def _audience(viewer: User | None, filters: dict) -> tuple:
+def audience(viewer: User | None, filters) -> tuple:
     """What, beside the filters, decides which stories a list holds for `viewer`."""
     if permissions.is_moderator(viewer):
         return ("moderator",)
@@ -140,7 +140,7 @@ def list_published(filters: dict, viewer: User | None = None) -> Page:
     their total (None: a visitor who is not signed in)."""
     query = _published(filters, viewer)
     matching = tuple(sorted((k, v) for k, v in filters.items() if k not in NOT_FILTERS and v))
-    matching += (_audience(viewer, filters),)
+    matching += (audience(viewer, filters),)
     total = remembered_total(matching, lambda: _count(query))
     return _paginate(query, filters.get("page", 1), filters.get("per_page", 20), total)
 

@@ -137,8 +137,12 @@ def _quick_answer_when_limited(message: str) -> str:
     return _quick_answer_page(request.view_args["exercise"], message)
 
 
+def _list_audience() -> tuple:
+    return queries.audience(current_user, request.args)
+
+
 @bp.get("", endpoint="list")
-@kept_for_anyone()
+@kept_for_anyone(member_audience=_list_audience)
 def list_experiences():
     try:
         page, errors = (

@@ -9,7 +9,7 @@ from forum.pagination import link_args
 from forum.search import index_version
 from forum.search.schemas import FILTERS, SearchQuerySchema
 from forum.search.service import search
-from forum.web.page_cache import kept_for_anyone
+from forum.web.page_cache import every_member, kept_for_anyone
 
 bp = Blueprint("search", __name__)
 
@@ -18,7 +18,7 @@ FACET_TITLES["onset_detail"] = "What started it"
 
 
 @bp.get("/search", endpoint="page")
-@kept_for_anyone(also_keyed_on=index_version)
+@kept_for_anyone(also_keyed_on=index_version, member_audience=every_member)
 def search_page():
     try:
         results, errors = search(query_args(SearchQuerySchema()), current_user), {}

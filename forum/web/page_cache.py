@@ -1,30 +1,66 @@
-"""Whole pages for visitors who are not signed in, kept in each process's memory.
+"""Kept pages: whole pages for visitors who are not signed in, and the shared content of
+signed-in members' pages (forum/caching.py says where they are kept: each process's memory,
+or Redis shared by every worker and host).
 
-Such a page depends only on its whole URL (scheme, host and script root as Flask sees them,
-which its links are built from, path and query string) and on the data, so it is kept under
-the content version (forum/models/content.py, moved by every committed write) and, where a
-view says so, a version of derived state (the search index), and served again until either
-moves or PAGE_CACHE_SECONDS pass (see forum/caching.py). Only pages made for a request
-without any cookie, that set no cookie, are kept: nothing that belongs to one visitor (a CSRF
-token, a flash message) can reach another. They are served to anyone not signed in with no
-message waiting.
+A visitor's page depends only on its whole URL (scheme, host and script root as Flask sees
+them, which its links are built from, path and query string) and on the data, so it is kept
+under the content version (forum/models/content.py, moved by every committed write) and, where
+a view says so, a version of derived state (the search index), and served again until either
+moves or PAGE_CACHE_SECONDS pass. Only pages made for a request without any cookie, that set
+no cookie, are kept: nothing that belongs to one visitor (a CSRF token, a flash message) can
+reach another. They are served to anyone not signed in with no message waiting.
+
+A member's page is their own header (name, bell, flash messages) around content that a view
+declares the same for a whole audience (`member_audience`: every member, say, or every
+moderator). That content, the part of the page between base.html's content markers, is kept
+under the URL and the audience; the page's CSRF token in it is kept as a placeholder and the
+reader's own token is put back, so its forms work for whoever reads it. Each request renders
+only the header around it.
 """
 
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import Response, current_app, make_response, request, session
+from flask import Response, current_app, g, make_response, render_template, request, session
+from flask_login import current_user
 from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from forum import caching
 from forum.web.demo_banner import demo_banner_visible
 
+# base.html marks the content block with these. Neither can come from a member: text is escaped
+# (no "<") and sanitized HTML has its comments stripped (forum/sanitize.py).
+CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
+CSRF_PLACEHOLDER = "<!--csrf-token-->"
+TITLE = re.compile(r"<title>(.*?) · Movement Notes</title>", re.DOTALL)
+
 
 @dataclass(frozen=True)
 class KeptPage:
+    """A visitor's whole page."""
+
     body: bytes
     content_type: str
+
+    @property
+    def weight(self) -> int:
+        return len(self.body)
+
+
+@dataclass(frozen=True)
+class KeptContent:
+    """The content of a member's page, the same for its whole audience."""
+
+    title: str
+    content: str
+
+    @property
+    def weight(self) -> int:
+        return len(self.content)
 
 
 def _serves_anyone() -> bool:
@@ -56,30 +92,100 @@ def _made_for_anyone(response: Response) -> bool:
     )
 
 
-def kept_for_anyone(also_keyed_on: Callable[[], Hashable] | None = None):
-    """Serve this view's page from the cache to visitors who are not signed in.
+def _member_reading() -> bool:
+    """A signed-in member's browser asking for a page."""
+    if request.method != "GET" or "Authorization" in request.headers:
+        return False
+    return current_user.is_authenticated
+
+
+def every_member() -> Hashable:
+    """The audience of content that is the same for everyone signed in."""
+    return ("signed in",)
+
+
+def _shared_content(response: Response) -> KeptContent | None:
+    """The content of a 200 page, with this request's CSRF token taken out; None if unfit."""
+    if response.status_code != 200 or response.direct_passthrough:
+        return None
+    if response.mimetype != "text/html":
+        return None
+    body = response.get_data(as_text=True)
+    start, end = body.find(CONTENT_START), body.rfind(CONTENT_END)
+    title = TITLE.search(body)
+    if start < 0 or end < start or title is None:
+        return None
+    content = body[start + len(CONTENT_START) : end]
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if token:
+        content = content.replace(token, CSRF_PLACEHOLDER)
+    return KeptContent(title.group(1), content)
+
+
+def _member_page(kept: KeptContent) -> str:
+    """The reader's own page around the kept content."""
+    content = kept.content
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, generate_csrf())
+    # Both are HTML our own templates made (every member's string already escaped there).
+    title, content = Markup(kept.title), Markup(content)  # noqa: S704
+    return render_template("kept_content.html", title=title, content=content)
+
+
+def _serve_member(pages: caching.Store, key: tuple, tag: Hashable, make: Callable[[], object]):
+    """The member's page around the content kept for `key`, made by `make()` when missing."""
+    place = caching.slot(pages, ("member", *key), tag)
+    kept = place.get()
+    if kept is not None:
+        return _member_page(kept)
+    response = make_response(make())
+    content = _shared_content(response)
+    if content is not None:
+        place.keep(content)
+    return response
+
+
+def kept_for_anyone(
+    also_keyed_on: Callable[[], Hashable] | None = None,
+    member_audience: Callable[[], Hashable | None] | None = None,
+):
+    """Serve this view's page from the cache to visitors who are not signed in and, where
+    `member_audience` is given, its content to signed-in members.
 
     `also_keyed_on` names derived state the page shows beside the database (the search
-    index), so that the page is made again when that moves.
+    index), so that the page is made again when that moves. `member_audience()` names
+    everything about the signed-in reader that the content depends on (their role, say); it
+    returns None when the content is theirs alone (then it is made for them each time).
     """
 
     def decorate(view):
         @wraps(view)
         def serve(*args, **kwargs):
             pages = caching.caches().pages
-            if pages is None or not _serves_anyone():
+            if pages is None:
                 return view(*args, **kwargs)
-            # The banner's answer is itself remembered for a while: it is part of the key.
-            tag = (also_keyed_on() if also_keyed_on else None, demo_banner_visible())
-            place = caching.slot(pages, page_key(), tag)
-            page = place.get()
-            if page is not None:
-                return Response(page.body, status=200, content_type=page.content_type)
-            response = make_response(view(*args, **kwargs))
-            if _made_for_anyone(response):
-                place.keep(KeptPage(response.get_data(), response.content_type))
-            return response
+            derived = also_keyed_on() if also_keyed_on else None
+            if _serves_anyone():
+                return _serve_anyone(pages, derived, lambda: view(*args, **kwargs))
+            audience = member_audience() if member_audience and _member_reading() else None
+            if audience is None:
+                return view(*args, **kwargs)
+            key = (page_key(), audience)
+            return _serve_member(pages, key, derived, lambda: view(*args, **kwargs))
 
         return serve
 
     return decorate
+
+
+def _serve_anyone(pages: caching.Store, derived: Hashable, make: Callable[[], object]):
+    """The whole page kept for anyone not signed in, made by `make()` when missing."""
+    # The banner's answer is itself remembered for a while: it is part of the key.
+    place = caching.slot(pages, page_key(), (derived, demo_banner_visible()))
+    page = place.get()
+    if page is not None:
+        return Response(page.body, status=200, content_type=page.content_type)
+    response = make_response(make())
+    if _made_for_anyone(response):
+        place.keep(KeptPage(response.get_data(), response.content_type))
+    return response
