@@ -144,8 +144,9 @@ def kill_one_worker(server: Server, shared: Shared, workdir: Path) -> dict:
 
 
 def run_load(args, server: Server, tokens: dict, workdir: Path) -> tuple[Shared, dict, float]:
-    shared = Shared(port=server.port, origin=time.monotonic(), moderator_token=tokens["moderator"])
     members = tokens["members"]
+    shared = Shared(port=server.port, origin=time.monotonic(), moderator_token=tokens["moderator"],
+                    member_names=[name for name, _ in members])  # fmt: skip
     clients = [
         Client(shared, number, members[number % len(members)], args.seconds, args.seed)
         for number in range(args.clients)

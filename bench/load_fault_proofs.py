@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from bench.load_fault_clients import MARKER, Shared, call
+from bench.load_fault_clients import MARKER, Shared, approval, call
 from bench.load_fault_report import (
     LOST_ON_VICTIM,
     LOST_UNREAD,
@@ -26,6 +26,8 @@ from bench.load_fault_server import Server, psycopg_url, run_flask
 from bench.results import machine
 
 SEARCH_WAIT_SECONDS = 2.0
+# The moderation log's target type behind each approving request.
+APPROVED_TYPES = {"approve": "experience", "approve_reply": "reply"}
 WORD = re.compile(r"\bzq[a-z]+qz\b")
 # gunicorn's own line about the worker this script killed is expected in its log.
 KILL_LINE = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL")
@@ -42,7 +44,7 @@ def listed(ids: list) -> str:
 
 
 def approve_the_rest(final: Shared, deadline: float) -> int:
-    """Approve every experience still pending (as the moderator); returns how many."""
+    """Approve every experience and reply still pending (as the moderator); returns how many."""
     approved = 0
     while time.monotonic() < deadline:
         path = "/api/v1/moderation/queue?kind=pending&per_page=100"
@@ -52,10 +54,9 @@ def approve_the_rest(final: Shared, deadline: float) -> int:
         if not items:
             return approved
         for item in items:
-            path = f"/api/v1/moderation/experiences/{item['id']}/decision"
-            body = {"action": "approve", "version": item["version"]}
-            record, _ = call(final, "approve", f"lf-final-a-{item['id']}", "POST", path,
-                             final.moderator_token, body)  # fmt: skip
+            kind, path, body = approval(item)
+            request_id = f"lf-final-{'a' if kind == 'approve' else 'r'}-{item['id']}"
+            record, _ = call(final, kind, request_id, "POST", path, final.moderator_token, body)
             approved += record.status == 200
     raise RuntimeError("the moderation queue did not empty in time")
 
@@ -129,24 +130,35 @@ def prove_searchable(final: Shared, database_url: str, env: dict, shared: Shared
     return {"passed": passed, "text": text}
 
 
+def approval_target(record) -> tuple[str, int] | None:
+    """(target type, id) in the moderation log of an approving request; None for others."""
+    target_type = APPROVED_TYPES.get(record.kind)
+    return (target_type, int(record.path.split("/")[-2])) if target_type else None
+
+
 def approvals_logged(database_url: str) -> Counter:
-    """{experience id: approvals in the moderation log}, read from PostgreSQL directly."""
+    """{(target type, id): approvals in the moderation log}, read from PostgreSQL directly."""
     query = (
-        "SELECT target_id, count(*) FROM moderation_log "
-        "WHERE action = 'approve' AND target_type = 'experience' GROUP BY target_id"
+        "SELECT target_type, target_id, count(*) FROM moderation_log "
+        "WHERE action = 'approve' GROUP BY target_type, target_id"
     )
     with psycopg.connect(psycopg_url(database_url)) as connection:
-        return Counter(dict(connection.execute(query).fetchall()))
+        rows = connection.execute(query).fetchall()
+    return Counter({(target_type, target_id): count for target_type, target_id, count in rows})
 
 
-def describe_lost(lost: list, approvals: Counter, acknowledged: set[int]) -> list[str]:
+def targets(approvals) -> list[str]:
+    """(target type, id) pairs for the report, in order: "reply 12"."""
+    return [f"{target_type} {target_id}" for target_type, target_id in sorted(approvals)]
+
+
+def describe_lost(lost: list, approvals: Counter, acknowledged: set[tuple]) -> list[str]:
     """Each request the kill cut off, and whether the killed worker committed its change."""
     described = []
     for record in lost:
         what = f"{record.kind} {record.path}"
-        if record.kind == "approve":
-            experience_id = int(record.path.split("/")[-2])
-            committed = approvals[experience_id] == 1 and experience_id not in acknowledged
+        if (target := approval_target(record)) is not None:
+            committed = approvals[target] == 1 and target not in acknowledged
             what += (
                 " (the killed worker had committed the approval; the outbox brought it to search)"
                 if committed
@@ -160,19 +172,15 @@ def describe_lost(lost: list, approvals: Counter, acknowledged: set[int]) -> lis
 
 def prove_no_other_failures(
     records: list, kill: dict, ledgers: dict, log_text: str, approvals: Counter,
-    acknowledged: set[int],
+    acknowledged: set[tuple],
 ) -> dict:  # fmt: skip
     outcomes = Counter(classify(record, kill, ledgers) for record in records)
     lost = [r for r in records if classify(r, kill, ledgers) in (LOST_ON_VICTIM, LOST_UNREAD)]
     failures = {what: n for what, n in outcomes.items() if what.startswith("FAILURE")}
-    # A 409 is expected only if the experience was approved by someone else, exactly once.
-    lost_races = {
-        int(record.path.split("/")[-2])
-        for record in records
-        if record.kind == "approve" and record.status == 409
-    }
-    unexplained = sorted(i for i in lost_races if approvals[i] != 1)
-    doubled = sorted(i for i, count in approvals.items() if count > 1)
+    # A 409 is expected only if the item was approved by someone else, exactly once.
+    lost_races = {approval_target(r) for r in records if approval_target(r) and r.status == 409}
+    unexplained = targets(target for target in lost_races if approvals[target] != 1)
+    doubled = targets(target for target, count in approvals.items() if count > 1)
     served_new = sum(1 for record in records if record.worker == kill.get("new_pid"))
     tracebacks = log_text.count("Traceback")
     errors = [line for line in log_text.splitlines()
@@ -184,7 +192,7 @@ def prove_no_other_failures(
     text = (
         f"cut off by the kill: {describe_lost(lost, approvals, acknowledged) or 'none'}; "
         f"failures other than the kill's: {failures or 'none'}; each of the {len(lost_races)} "
-        f"experiences behind a 409 was approved exactly once by another request (not: "
+        f"experiences and replies behind a 409 was approved exactly once by another request (not: "
         f"{listed(unexplained)}); approved twice: {listed(doubled)}; the replacement worker "
         f"{kill.get('new_pid')} answered {served_new} requests; server log: {tracebacks} "
         f"tracebacks, {len(unexpected_errors)} error lines besides the kill "
@@ -218,7 +226,7 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
     records = shared.records + final.records
     log_text = server.log_tail(10**7)
     approvals = approvals_logged(database_url)
-    acknowledged = shared.approved | final.approved
+    acknowledged = {approval_target(r) for r in records if approval_target(r) and r.status == 200}
     proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals, acknowledged)
     outcomes = proofs["c"].pop("outcomes")
     print_tracebacks(log_text)

@@ -43,7 +43,7 @@ def classify(record: Record, kill: dict, ledgers: dict[int, dict[str, str]]) -> 
     if record.status is not None:
         if 200 <= record.status < 400:
             return "ok"
-        if record.status == 409 and record.kind == "approve":
+        if record.status == 409 and record.kind in ("approve", "approve_reply"):
             return EXPECTED_CONFLICT
         return f"FAILURE: {record.kind} answered {record.status}"
     killed_at = kill.get("at")
@@ -71,7 +71,7 @@ def kind_rows(records: list[Record], seconds: float, spent: dict[str, float]) ->
     """Per kind: requests, req/s over the run, p50/p95/p99/max of the answered ones as the
     clients saw them (queueing for a free worker included), p50/p95 inside the app."""
     rows = []
-    kinds = [kind for kind in (*MIX, "queue") if kind != "approve"] + ["approve"]
+    kinds = [kind for kind in (*MIX, "queue") if kind != "approve"] + ["approve", "approve_reply"]
     for kind in [*kinds, "all"]:
         chosen = [r for r in records if kind in ("all", r.kind)]
         if not chosen:
@@ -120,8 +120,8 @@ def section(summary: dict) -> str:
         f"PostgreSQL {s['postgres']} (scratch database), Redis (db 14) for the limits, a fresh "
         f"search index; rate limits {s['limits']}; TRUST_THRESHOLD {s['trust_threshold']}.",
         f"- {s['clients']} client threads for {s['seconds']:.0f} s, each a member walking the "
-        "mix (post, approve via the moderation queue, search and read the API and the pages), "
-        "one request per connection.",
+        'mix (post, approve via the moderation queue, reply naming other members, "me too", '
+        "search and read the API and the pages), one request per connection.",
         f"- Fault: SIGKILL of worker {s['kill']['pid']} at {s['kill']['at']:.1f} s "
         f"({s['kill']['chosen_because']}); gunicorn had a new worker after "
         f"{s['kill']['respawn_seconds']} s, which answered its first request of the run at "
