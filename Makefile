@@ -86,9 +86,11 @@ bench: $(VENV)/.installed-bench
 		|| echo "wrk is missing and could not be installed (apt-get install wrk): pages will not be measured."
 	$(BIN)/python bench/run_all.py $(BENCH_ARGS)
 
-# 16 clients for 60 s against gunicorn (4 workers) on PostgreSQL and Redis on 127.0.0.1, one
-# worker SIGKILLed halfway; proves nothing acknowledged was lost ("Load and faults" in
-# bench/RESULTS.md). LOAD_FAULT_ARGS e.g. "--seconds 20 --no-results".
+# 16 clients for 60 s against gunicorn (4 workers) on PostgreSQL and Redis on 127.0.0.1, with
+# mail over SMTP to a local server through `forum mail-worker`; the mail worker SIGKILLed in the
+# middle of a batch at a quarter, one web worker halfway; proves nothing acknowledged was lost
+# and every committed message arrived ("Load and faults" in bench/RESULTS.md).
+# LOAD_FAULT_ARGS e.g. "--seconds 20 --no-results".
 .PHONY: load-fault
-load-fault: $(VENV)/.installed-app
+load-fault: $(VENV)/.installed-bench
 	$(BIN)/python bench/load_fault.py $(LOAD_FAULT_ARGS)

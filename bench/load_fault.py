@@ -1,5 +1,6 @@
-"""Load and a fault: 16 clients against gunicorn (4 workers, PostgreSQL, Redis) for 60 s, one
-worker killed with SIGKILL halfway; then proofs that nothing acknowledged was lost.
+"""Load and faults: 16 clients against gunicorn (4 workers, PostgreSQL, Redis) for 60 s, the
+mail worker killed with SIGKILL in the middle of a batch at a quarter of the run and one web
+worker halfway; then proofs that nothing acknowledged was lost and no mail either.
 
     .venv/bin/python bench/load_fault.py                 # make load-fault
     .venv/bin/python bench/load_fault.py --seconds 20 --no-results
@@ -8,11 +9,15 @@ Loopback only. Creates a scratch PostgreSQL database (loadfault_<pid>, dropped a
 flushes Redis db 14, and serves the forum from a fresh search index in a temporary directory,
 in production mode, through bench/load_fault_app.py (which tells which worker served each
 request). Rate limits stay on, in Redis, each set to LIMIT_RATE so that they never refuse.
-Proves (a) every experience that got a 201 is in PostgreSQL, (b) once every pending one is
-approved, each published experience is found by search under its title's unique word within
-2 s and the index matches the database, (c) every request that failed was in flight on the
-killed worker. Writes the "Load and faults" section of bench/RESULTS.md; exits 1 when a proof
-fails.
+Mail goes over SMTP to a real server on loopback, through `flask forum mail-worker` (see
+bench/load_fault_mail.py): the members' verification links, and the e-mail at once of the
+clients' replies, "me too" and approvals; a batch committed at --mail-batch-at is what the worker
+is killed in. Proves (a) every experience that got a 201 is in PostgreSQL, (b) once every
+pending one is approved, each published experience is found by search under its title's unique
+word within 2 s and the index matches the database, (c) every request that failed was in flight
+on the killed worker, (d) every message committed to the outbox arrived at the SMTP server, at
+most one twice (the one in flight at the kill), and the outbox ends with every message sent.
+Writes the "Load and faults" section of bench/RESULTS.md; exits 1 when a proof fails.
 """
 
 import argparse
@@ -32,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_fault_clients import Client, Shared  # noqa: E402
+from bench.load_fault_mail import MailFault, mail_environment, start_smtp  # noqa: E402
 from bench.load_fault_proofs import prove_all  # noqa: E402
 from bench.load_fault_report import read_ledgers  # noqa: E402
 from bench.load_fault_server import Server, scratch_database, setup_members  # noqa: E402
@@ -46,6 +52,17 @@ def arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--kill-at", type=float, help="seconds into the run (default: half)")
+    parser.add_argument(
+        "--mail-batch-at",
+        type=float,
+        help="seconds into the run to commit the mail batch (default: a quarter)",
+    )
+    parser.add_argument(
+        "--mail-batch",
+        type=int,
+        default=300,
+        help="messages committed at once, the batch the mail worker dies in",
+    )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--postgres", default=f"postgresql+psycopg://postgres@{LOOPBACK}:5432")
@@ -59,10 +76,11 @@ def arguments() -> argparse.Namespace:
         if f"@{LOOPBACK}:" not in url and f"//{LOOPBACK}:" not in url:
             parser.error(f"loopback only: {url} is not on {LOOPBACK}")
     args.kill_at = args.seconds / 2 if args.kill_at is None else args.kill_at
+    args.mail_batch_at = args.seconds / 4 if args.mail_batch_at is None else args.mail_batch_at
     return args
 
 
-def server_environment(args, database_url: str, workdir: Path) -> dict:
+def server_environment(args, database_url: str, workdir: Path, mail: dict) -> dict:
     env = {
         **os.environ,
         "FORUM_ENV": "production",
@@ -73,6 +91,7 @@ def server_environment(args, database_url: str, workdir: Path) -> dict:
         "FORUM_INSTANCE_PATH": str(workdir / "instance"),
         "LOAD_FAULT_LEDGER_DIR": str(workdir / "ledger"),
         "RATELIMIT_ENABLED": "1",
+        **mail,
     }
     env.update(dict.fromkeys(RATE_LIMIT_DEFAULTS, LIMIT_RATE))
     return env
@@ -143,15 +162,19 @@ def kill_one_worker(server: Server, shared: Shared, workdir: Path) -> dict:
     return kill
 
 
-def run_load(args, server: Server, tokens: dict, workdir: Path) -> tuple[Shared, dict, float]:
-    shared = Shared(port=server.port, origin=time.monotonic(), moderator_token=tokens["moderator"])
+def run_load(args, server: Server, tokens: dict, workdir: Path,
+             mail: MailFault) -> tuple[Shared, dict, float]:  # fmt: skip
     members = tokens["members"]
+    shared = Shared(port=server.port, origin=time.monotonic(), moderator_token=tokens["moderator"],
+                    member_names=[name for name, _ in members])  # fmt: skip
     clients = [
         Client(shared, number, members[number % len(members)], args.seconds, args.seed)
         for number in range(args.clients)
     ]
     for client in clients:
         client.start()
+    time.sleep(max(0.0, args.mail_batch_at - shared.now()))
+    mail.kill_mid_batch(shared)
     time.sleep(max(0.0, args.kill_at - shared.now()))
     kill = kill_one_worker(server, shared, workdir)
     for client in clients:
@@ -179,18 +202,29 @@ def main() -> int:
     passed = False
     try:
         with ExitStack() as stack:
+            smtp = start_smtp()
+            stack.callback(smtp.stop)
             database_url = stack.enter_context(scratch_database(args.postgres))
-            env = server_environment(args, database_url, workdir)
+            env = server_environment(args, database_url, workdir, mail_environment(smtp))
             server = stack.enter_context(Server(env, args.workers, workdir, args.redis_url))
+            mail = stack.enter_context(MailFault(smtp, env, workdir, args.mail_batch))
             tokens = setup_members(server, env)
-            print(f"== {args.clients} clients, {args.seconds:.0f} s, kill at {args.kill_at:.0f} s")
-            shared, kill, duration = run_load(args, server, tokens, workdir)
+            mail.prepare_members(server.port, tokens["members"])
+            print(
+                f"== {args.clients} clients, {args.seconds:.0f} s, mail batch at "
+                f"{args.mail_batch_at:.0f} s, web worker killed at {args.kill_at:.0f} s"
+            )
+            shared, kill, duration = run_load(args, server, tokens, workdir, mail)
             save_records(shared, workdir / "records.jsonl")
             ledgers = read_ledgers(workdir / "ledger")
-            passed = prove_all(args, server, env, shared, kill, duration, ledgers, load_before)
+            passed = prove_all(args, server, env, shared, kill, duration, ledgers, load_before,
+                               mail)  # fmt: skip
     finally:
         if args.keep or not passed:
-            print(f"== kept {workdir}: gunicorn.log, ledger/, records.jsonl, search-index/")
+            print(
+                f"== kept {workdir}: gunicorn.log, mail-worker.log, ledger/, records.jsonl, "
+                "search-index/"
+            )
         else:
             shutil.rmtree(workdir, ignore_errors=True)
     return 0 if passed else 1

@@ -1,5 +1,7 @@
 """The clients of bench/load_fault.py: HTTP over loopback, one record per request, and the
-mix each of the 16 client threads walks (post, approve, search, read API and pages)."""
+mix each of the 16 client threads walks (post, approve, reply, "me too", search, read API and
+pages). Replies (to the author and watchers, and to the members they mention), "me too" and
+approvals notify members who chose e-mail at once: the mail the run's worker delivers."""
 
 import http.client
 import itertools
@@ -22,6 +24,8 @@ COMMON_QUERIES = ("walking", "tai chi", "pacing mornings", "yoga", "gentle stret
 MIX = {
     "post": 15,
     "approve": 10,
+    "reply": 4,
+    "me_too": 3,
     "search_api": 20,
     "list_api": 10,
     "detail_api": 15,
@@ -67,8 +71,10 @@ class Shared:
     port: int
     origin: float
     moderator_token: str
+    member_names: list[str] = field(default_factory=list)
     records: list[Record] = field(default_factory=list)
-    created: dict[int, dict] = field(default_factory=dict)  # id -> title, word, status at 201
+    # id -> title, word, status at 201, author's name
+    created: dict[int, dict] = field(default_factory=dict)
     approved: set[int] = field(default_factory=set)
     published: list[int] = field(default_factory=list)
     published_set: set[int] = field(default_factory=set)
@@ -120,12 +126,26 @@ def call(shared: Shared, kind: str, request_id: str, method: str, path: str,
     return record, data
 
 
+def approval(item: dict) -> tuple[str, str, dict]:
+    """The request that approves a pending item of the moderation queue: (kind, path, body).
+    An experience is decided on the version the moderator saw; a reply on its status."""
+    if item["type"] == "experience":
+        decision = {"action": "approve", "version": item["version"]}
+        return "approve", f"/api/v1/moderation/experiences/{item['id']}/decision", decision
+    if item["type"] == "reply":
+        path = f"/api/v1/moderation/replies/{item['id']}/decision"
+        return "approve_reply", path, {"action": "approve"}
+    raise ValueError(f"the run makes no pending {item['type']}")
+
+
 class Client(threading.Thread):
     """One member walking the mix until the deadline; also acts as a moderator at times."""
 
-    def __init__(self, shared: Shared, number: int, token: str, deadline: float, seed: int):
+    def __init__(self, shared: Shared, number: int, member: tuple[str, str], deadline: float,
+                 seed: int):  # fmt: skip
         super().__init__(name=f"client-{number}", daemon=True)
-        self.shared, self.number, self.token, self.deadline = shared, number, token, deadline
+        self.shared, self.number, self.deadline = shared, number, deadline
+        self.username, self.token = member
         self.rng = random.Random(seed * 1000 + number)
         self.sequence = itertools.count(1)
         self.own: list[int] = []
@@ -171,7 +191,8 @@ class Client(threading.Thread):
         if record.status == 201 and isinstance(data, dict):
             with self.shared.lock:
                 self.shared.created[data["id"]] = {
-                    "title": body["title"], "word": word, "status": data["status"]
+                    "title": body["title"], "word": word, "status": data["status"],
+                    "author": self.username,
                 }  # fmt: skip
             self.own.append(data["id"])
             if data["status"] == "published":
@@ -184,13 +205,35 @@ class Client(threading.Thread):
         if not items:
             return
         item = self.rng.choice(items)
-        decision = {"action": "approve", "version": item["version"]}
-        path = f"/api/v1/moderation/experiences/{item['id']}/decision"
-        record, _ = self.request("approve", "POST", path, self.shared.moderator_token, decision)
-        if record.status == 200:
+        kind, path, decision = approval(item)
+        record, _ = self.request(kind, "POST", path, self.shared.moderator_token, decision)
+        if record.status == 200 and kind == "approve":
             with self.shared.lock:
                 self.shared.approved.add(item["id"])
             self.shared.mark_published(item["id"])
+
+    def reply(self) -> None:
+        """A reply naming up to two other members ("@name"): mail to each of them, and to the
+        experience's author and watchers (the run's members want every kind at once)."""
+        if (experience_id := self.known_id()) is None:
+            return
+        others = [name for name in self.shared.member_names if name != self.username]
+        named = self.rng.sample(others, min(len(others), self.rng.randint(0, 2)))
+        body = {"body": " ".join(["Same here: short walks, then rest.", *(f"@{n}" for n in named)])}
+        path = f"/api/v1/experiences/{experience_id}/replies"
+        self.request("reply", "POST", path, self.token, body)
+
+    def me_too(self) -> None:
+        """ "Me too" on someone else's published experience (a repeat changes nothing)."""
+        for _ in range(5):
+            experience_id = self.known_id()
+            if experience_id is None:
+                return
+            author = self.shared.created.get(experience_id, {}).get("author")
+            if author is not None and author != self.username:
+                path = f"/api/v1/experiences/{experience_id}/me-too"
+                self.request("me_too", "POST", path, self.token)
+                return
 
     def search_api(self) -> None:
         path = "/api/v1/search?" + urllib.parse.urlencode({"q": self.query()})

@@ -1,6 +1,8 @@
 """After the load of bench/load_fault.py: approve what is left, then prove (a) acknowledged
 posts are in PostgreSQL, (b) every published one is found by search within 2 s and the index
-matches the database, (c) every failed request was in flight on the killed worker."""
+matches the database, (c) every failed request was in flight on the killed worker, (d) every
+message committed to the mail outbox arrived at the SMTP server, at most one twice (the one in
+flight when the mail worker was killed), and every row of the outbox ends `sent`."""
 
 import re
 import time
@@ -11,7 +13,8 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from bench.load_fault_clients import MARKER, Shared, call
+from bench.load_fault_clients import MARKER, Shared, approval, call
+from bench.load_fault_mail import MailFault, mail_key, outbox, received_key
 from bench.load_fault_report import (
     LOST_ON_VICTIM,
     LOST_UNREAD,
@@ -26,6 +29,12 @@ from bench.load_fault_server import Server, psycopg_url, run_flask
 from bench.results import machine
 
 SEARCH_WAIT_SECONDS = 2.0
+# The moderation log's target type behind each approving request.
+APPROVED_TYPES = {"approve": "experience", "approve_reply": "reply"}
+# How long the mail worker may take to deliver what the run left waiting (it falls behind
+# under the load, by design of the slow SMTP server).
+MAIL_SETTLE_SECONDS = 600
+SWEEP_LINE = re.compile(r"Queued (\d+) digests and (\d+) other e-mails")
 WORD = re.compile(r"\bzq[a-z]+qz\b")
 # gunicorn's own line about the worker this script killed is expected in its log.
 KILL_LINE = re.compile(r"Worker \(pid:\d+\) was sent SIGKILL")
@@ -42,7 +51,7 @@ def listed(ids: list) -> str:
 
 
 def approve_the_rest(final: Shared, deadline: float) -> int:
-    """Approve every experience still pending (as the moderator); returns how many."""
+    """Approve every experience and reply still pending (as the moderator); returns how many."""
     approved = 0
     while time.monotonic() < deadline:
         path = "/api/v1/moderation/queue?kind=pending&per_page=100"
@@ -52,10 +61,9 @@ def approve_the_rest(final: Shared, deadline: float) -> int:
         if not items:
             return approved
         for item in items:
-            path = f"/api/v1/moderation/experiences/{item['id']}/decision"
-            body = {"action": "approve", "version": item["version"]}
-            record, _ = call(final, "approve", f"lf-final-a-{item['id']}", "POST", path,
-                             final.moderator_token, body)  # fmt: skip
+            kind, path, body = approval(item)
+            request_id = f"lf-final-{'a' if kind == 'approve' else 'r'}-{item['id']}"
+            record, _ = call(final, kind, request_id, "POST", path, final.moderator_token, body)
             approved += record.status == 200
     raise RuntimeError("the moderation queue did not empty in time")
 
@@ -129,24 +137,35 @@ def prove_searchable(final: Shared, database_url: str, env: dict, shared: Shared
     return {"passed": passed, "text": text}
 
 
+def approval_target(record) -> tuple[str, int] | None:
+    """(target type, id) in the moderation log of an approving request; None for others."""
+    target_type = APPROVED_TYPES.get(record.kind)
+    return (target_type, int(record.path.split("/")[-2])) if target_type else None
+
+
 def approvals_logged(database_url: str) -> Counter:
-    """{experience id: approvals in the moderation log}, read from PostgreSQL directly."""
+    """{(target type, id): approvals in the moderation log}, read from PostgreSQL directly."""
     query = (
-        "SELECT target_id, count(*) FROM moderation_log "
-        "WHERE action = 'approve' AND target_type = 'experience' GROUP BY target_id"
+        "SELECT target_type, target_id, count(*) FROM moderation_log "
+        "WHERE action = 'approve' GROUP BY target_type, target_id"
     )
     with psycopg.connect(psycopg_url(database_url)) as connection:
-        return Counter(dict(connection.execute(query).fetchall()))
+        rows = connection.execute(query).fetchall()
+    return Counter({(target_type, target_id): count for target_type, target_id, count in rows})
 
 
-def describe_lost(lost: list, approvals: Counter, acknowledged: set[int]) -> list[str]:
+def targets(approvals) -> list[str]:
+    """(target type, id) pairs for the report, in order: "reply 12"."""
+    return [f"{target_type} {target_id}" for target_type, target_id in sorted(approvals)]
+
+
+def describe_lost(lost: list, approvals: Counter, acknowledged: set[tuple]) -> list[str]:
     """Each request the kill cut off, and whether the killed worker committed its change."""
     described = []
     for record in lost:
         what = f"{record.kind} {record.path}"
-        if record.kind == "approve":
-            experience_id = int(record.path.split("/")[-2])
-            committed = approvals[experience_id] == 1 and experience_id not in acknowledged
+        if (target := approval_target(record)) is not None:
+            committed = approvals[target] == 1 and target not in acknowledged
             what += (
                 " (the killed worker had committed the approval; the outbox brought it to search)"
                 if committed
@@ -160,19 +179,15 @@ def describe_lost(lost: list, approvals: Counter, acknowledged: set[int]) -> lis
 
 def prove_no_other_failures(
     records: list, kill: dict, ledgers: dict, log_text: str, approvals: Counter,
-    acknowledged: set[int],
+    acknowledged: set[tuple],
 ) -> dict:  # fmt: skip
     outcomes = Counter(classify(record, kill, ledgers) for record in records)
     lost = [r for r in records if classify(r, kill, ledgers) in (LOST_ON_VICTIM, LOST_UNREAD)]
     failures = {what: n for what, n in outcomes.items() if what.startswith("FAILURE")}
-    # A 409 is expected only if the experience was approved by someone else, exactly once.
-    lost_races = {
-        int(record.path.split("/")[-2])
-        for record in records
-        if record.kind == "approve" and record.status == 409
-    }
-    unexplained = sorted(i for i in lost_races if approvals[i] != 1)
-    doubled = sorted(i for i, count in approvals.items() if count > 1)
+    # A 409 is expected only if the item was approved by someone else, exactly once.
+    lost_races = {approval_target(r) for r in records if approval_target(r) and r.status == 409}
+    unexplained = targets(target for target in lost_races if approvals[target] != 1)
+    doubled = targets(target for target, count in approvals.items() if count > 1)
     served_new = sum(1 for record in records if record.worker == kill.get("new_pid"))
     tracebacks = log_text.count("Traceback")
     errors = [line for line in log_text.splitlines()
@@ -184,13 +199,79 @@ def prove_no_other_failures(
     text = (
         f"cut off by the kill: {describe_lost(lost, approvals, acknowledged) or 'none'}; "
         f"failures other than the kill's: {failures or 'none'}; each of the {len(lost_races)} "
-        f"experiences behind a 409 was approved exactly once by another request (not: "
+        f"experiences and replies behind a 409 was approved exactly once by another request (not: "
         f"{listed(unexplained)}); approved twice: {listed(doubled)}; the replacement worker "
         f"{kill.get('new_pid')} answered {served_new} requests; server log: {tracebacks} "
         f"tracebacks, {len(unexpected_errors)} error lines besides the kill "
         f"({unexpected_errors[:3] or 'none'})"
     )
     return {"passed": passed, "text": text, "outcomes": outcomes}
+
+
+def unmailed_notifications(database_url: str) -> int:
+    """Notifications never mailed (the run's members want every kind at once)."""
+    query = "SELECT count(*) FROM notifications WHERE mailed_at IS NULL"
+    with psycopg.connect(psycopg_url(database_url)) as connection:
+        return connection.execute(query).fetchone()[0]
+
+
+def prove_mail_delivered(mail: MailFault, env: dict) -> dict:
+    """Once the worker has delivered what is waiting (and the notification sweep has recorded
+    what a killed task did not): compare the outbox with what the SMTP server received."""
+    started = time.monotonic()
+    settled = mail.settle(started + MAIL_SETTLE_SECONDS)
+    # An after-commit task cut off by a kill (the mail worker's, or a web worker's before it
+    # enqueued one) leaves at-once notifications unmailed; the sweep cron runs records them.
+    sweep = run_flask(env, "forum", "send-digests", timeout=180, check=False)
+    swept = SWEEP_LINE.search(sweep)
+    settled = settled and swept is not None and mail.settle(started + MAIL_SETTLE_SECONDS)
+    settle_seconds = time.monotonic() - started
+    rows = outbox(mail.database_url)
+    committed = Counter(mail_key(to, subject, text) for _, to, subject, text, _, _ in rows)
+    received = Counter(received_key(message) for message in mail.smtp.messages)
+    lost = committed - received
+    extra = received - committed
+    strangers = sum(count for key, count in extra.items() if key not in committed)
+    twice = {key: count for key, count in extra.items() if key in committed}
+    kill = mail.kill
+    in_flight = {mail_key(*row[1:4]) for row in rows if row[0] in kill["claimed_unsent"]}
+    twice_not_in_flight = [key for key in twice if key not in in_flight]
+    statuses = Counter(row[4] for row in rows)
+    mid_batch = bool(kill["claimed_unsent"]) and kill["batch_received_before"] < mail.batch
+    unmailed = unmailed_notifications(mail.database_url)
+    passed = settled and mid_batch and not lost and sum(twice.values()) <= 1
+    passed = passed and not twice_not_in_flight and not strangers
+    passed = passed and statuses == Counter(sent=len(rows))
+    lost_subjects = [key[1] for key in lost][:5]
+    twice_why = ""
+    if twice:
+        twice_why = (
+            " (claimed by the killed worker: the message in flight)"
+            if not twice_not_in_flight
+            else f" (NOT claimed by the killed worker: {[key[1] for key in twice_not_in_flight]})"
+        )
+    text = (
+        f"{len(rows)} messages committed to the outbox ({len(committed)} distinct by address, "
+        f"subject and text); the mail worker was killed with "
+        f"{len(kill['claimed_unsent'])} of them claimed and not yet marked sent (mid-batch: "
+        f"{'yes' if mid_batch else 'NO'}); {len(mail.smtp.messages)} arrived at the SMTP server, "
+        f"{sum(lost.values())} committed ones never did ({lost_subjects or 'none'}); "
+        f"{sum(twice.values())} arrived twice{twice_why}; {strangers} arrived that the outbox "
+        f"does not hold; outbox afterwards: {dict(statuses)}; all delivered "
+        f"{settle_seconds:.0f} s after this check began waiting (limit {MAIL_SETTLE_SECONDS} s); "
+        f"the sweep (`forum send-digests`): {sweep.splitlines()[-1] if sweep else '(no output)'}; "
+        f"notifications never mailed: {unmailed}"
+    )
+    figures = {
+        "committed": len(rows),
+        "kinds": sorted(Counter(row[5] for row in rows).items(), key=lambda item: -item[1]),
+        "received": len(mail.smtp.messages),
+        "lost": sum(lost.values()),
+        "twice": sum(twice.values()),
+        "statuses": dict(statuses),
+        "swept": int(swept.group(2)) if swept else None,
+    }
+    return {"passed": passed, "text": text, "figures": figures}
 
 
 def print_tracebacks(log_text: str) -> None:
@@ -206,7 +287,7 @@ def print_tracebacks(log_text: str) -> None:
 
 
 def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, duration: float,
-              ledgers: dict, load_before: tuple) -> bool:  # fmt: skip
+              ledgers: dict, load_before: tuple, mail: MailFault) -> bool:  # fmt: skip
     """Run the proofs, print the summary, write the RESULTS.md section; True when all pass."""
     final = Shared(port=server.port, origin=shared.origin, moderator_token=shared.moderator_token)
     approve_the_rest(final, deadline=time.monotonic() + 120)
@@ -218,9 +299,11 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
     records = shared.records + final.records
     log_text = server.log_tail(10**7)
     approvals = approvals_logged(database_url)
-    acknowledged = shared.approved | final.approved
+    acknowledged = {approval_target(r) for r in records if approval_target(r) and r.status == 200}
     proofs["c"] = prove_no_other_failures(records, kill, ledgers, log_text, approvals, acknowledged)
     outcomes = proofs["c"].pop("outcomes")
+    proofs["d"] = prove_mail_delivered(mail, env)
+    mail_figures = proofs["d"].pop("figures")
     print_tracebacks(log_text)
     kill["new_worker_first"] = min(
         (f"{r.started:.1f} s" for r in shared.records if r.worker == kill.get("new_pid")),
@@ -247,6 +330,14 @@ def prove_all(args, server: Server, env: dict, shared: Shared, kill: dict, durat
         "timeline": timeline(shared.records, duration),
         "kinds": kind_rows(shared.records, duration, server_times(log_text)),
         "outcomes": sorted(outcomes.items(), key=lambda item: -item[1]),
+        "mail": {
+            **mail_figures,
+            "kill": mail.kill,
+            "batch": mail.batch,
+            "delay": mail.smtp.collector.delay,
+            "lease": env["MAIL_LEASE_SECONDS"],
+            "poll": env["MAIL_POLL_SECONDS"],
+        },
         "proofs": proofs,
     }
     text = section(summary)

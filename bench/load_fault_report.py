@@ -43,7 +43,7 @@ def classify(record: Record, kill: dict, ledgers: dict[int, dict[str, str]]) -> 
     if record.status is not None:
         if 200 <= record.status < 400:
             return "ok"
-        if record.status == 409 and record.kind == "approve":
+        if record.status == 409 and record.kind in ("approve", "approve_reply"):
             return EXPECTED_CONFLICT
         return f"FAILURE: {record.kind} answered {record.status}"
     killed_at = kill.get("at")
@@ -71,7 +71,7 @@ def kind_rows(records: list[Record], seconds: float, spent: dict[str, float]) ->
     """Per kind: requests, req/s over the run, p50/p95/p99/max of the answered ones as the
     clients saw them (queueing for a free worker included), p50/p95 inside the app."""
     rows = []
-    kinds = [kind for kind in (*MIX, "queue") if kind != "approve"] + ["approve"]
+    kinds = [kind for kind in (*MIX, "queue") if kind != "approve"] + ["approve", "approve_reply"]
     for kind in [*kinds, "all"]:
         chosen = [r for r in records if kind in ("all", r.kind)]
         if not chosen:
@@ -106,9 +106,37 @@ def timeline(records: list[Record], seconds: float, slice_seconds: float = 5.0) 
     return rates
 
 
+def mail_table(m: dict) -> list[str]:
+    """The mail figures: committed, before and after the kill, lost, twice, the outbox after."""
+    k = m["kill"]
+    waiting = len(k["queued_after"]) + len(k["claimed_unsent"])
+    kinds = ", ".join(f"{kind} {count}" for kind, count in m["kinds"])
+    twice = f"**{m['twice']}**" + (" (the one in flight at the kill)" if m["twice"] == 1 else "")
+    statuses = ", ".join(f"{count} `{status}`" for status, count in m["statuses"].items())
+    return [
+        "| | messages |",
+        "|---|---|",
+        f"| committed to the outbox ({kinds}) | {m['committed']} |",
+        f"| received by the SMTP server before the kill | {k['received_before']} |",
+        f"| waiting in the outbox after the kill ({len(k['queued_after'])} `queued`, "
+        f"{len(k['claimed_unsent'])} `sending` under the killed worker's lease; of "
+        f"{k['committed_at_kill']} committed by then) | {waiting} |",
+        "| received after the restart (those, and all mail committed since) "
+        f"| {m['received'] - k['received_before']} |",
+        f"| of which recorded by the sweep, `forum send-digests` (at-once mail of tasks cut "
+        f"off by a kill) | {m['swept']} |",
+        f"| lost | **{m['lost']}** |",
+        f"| received twice | {twice} |",
+        f"| outbox afterwards | {statuses} |",
+    ]
+
+
 def section(summary: dict) -> str:
     """The markdown of the "Load and faults" section."""
     s = summary
+    m = s["mail"]
+    mk = m["kill"]
+    mail_delay_ms = round(m["delay"] * 1000)
     lines = [
         SECTION_TITLE,
         "",
@@ -117,17 +145,32 @@ def section(summary: dict) -> str:
         f"- Machine: {s['machine']}; load average {s['load_before']} before the run, "
         f"{s['load_after']} after it (shared and loaded: these figures are what it gave).",
         f"- gunicorn, {s['workers']} sync workers on 127.0.0.1, FORUM_ENV=production, "
-        f"PostgreSQL {s['postgres']} (scratch database), Redis (db 14) for the limits, a fresh "
-        f"search index; rate limits {s['limits']}; TRUST_THRESHOLD {s['trust_threshold']}.",
+        f"PostgreSQL {s['postgres']} (scratch database), Redis (db 14) for the limits and the "
+        f"mail queue, a fresh search index; rate limits {s['limits']}; TRUST_THRESHOLD "
+        f"{s['trust_threshold']}.",
         f"- {s['clients']} client threads for {s['seconds']:.0f} s, each a member walking the "
-        "mix (post, approve via the moderation queue, search and read the API and the pages), "
-        "one request per connection.",
+        'mix (post, approve via the moderation queue, reply naming other members, "me too", '
+        "search and read the API and the pages), one request per connection.",
+        f"- Mail: a real SMTP server (aiosmtpd on 127.0.0.1, {mail_delay_ms} ms per message) and "
+        "the documented worker `flask --app app forum mail-worker` (RQ on the same Redis "
+        f"database, MAIL_LEASE_SECONDS={m['lease']}, MAIL_POLL_SECONDS={m['poll']}). The members "
+        "verified their addresses through the links mailed at registration and chose e-mail at "
+        "once for every kind, so the clients' replies (to the author, the watchers and the "
+        'members named), "me too" and approvals are mailed.',
         f"- Fault: SIGKILL of worker {s['kill']['pid']} at {s['kill']['at']:.1f} s "
         f"({s['kill']['chosen_because']}); gunicorn had a new worker after "
         f"{s['kill']['respawn_seconds']} s, which answered its first request of the run at "
         f"{s['kill']['new_worker_first']} (it boots the app first). A sync worker serves one "
         "request at a time, so a kill cuts off that request, and at most a connection it had "
         "accepted but not yet read.",
+        f"- Mail fault: at {mk['batch_at']:.1f} s a batch of {m['batch']} messages was committed "
+        "in one transaction through `forum.mail.queue_message` (`python -m "
+        f"bench.load_fault_mail {m['batch']}`, committed at {mk['batch_committed_at']:.1f} s); "
+        f"SIGKILL of mail worker {mk['pid']} at {mk['at']:.1f} s, once "
+        f"{mk['batch_received_before']} of the batch had arrived, with "
+        f"{len(mk['claimed_unsent'])} messages claimed by it and not yet marked sent; a new "
+        f"`forum mail-worker` was started at {mk['restarted_at']:.1f} s (a supervisor's "
+        "restart); the killed worker's claims wait for their lease to run out.",
         "",
         f"Throughput: **{s['throughput']:.1f} requests/s** overall "
         f"({s['total_requests']} requests). Answered per second in 5-s slices: "
@@ -147,6 +190,8 @@ def section(summary: dict) -> str:
         )
     lines += ["", "Outcomes of every request (the run's, then the final approvals and checks):", ""]
     lines += [f"- {what}: {count}" for what, count in s["outcomes"]]
+    lines += ["", "Mail (the outbox in PostgreSQL against what the SMTP server received):", ""]
+    lines += mail_table(m)
     lines += ["", "Proofs:", ""]
     for name, proof in s["proofs"].items():
         lines.append(f"- {'PASSED' if proof['passed'] else '**FAILED**'} ({name}): {proof['text']}")

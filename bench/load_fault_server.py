@@ -25,6 +25,7 @@ FLASK = [str(BIN / "flask"), "--app", "app"]
 MEMBERS = 16
 PASSWORD = secrets.token_urlsafe(16)
 MODERATOR = "lf_moderator"
+MEMBER_PREFIX = "lf_member_"
 
 
 def psycopg_url(url: str) -> str:
@@ -158,10 +159,12 @@ def _register(server: Server, username: str) -> str:
 
 
 def setup_members(server: Server, env: dict) -> dict:
-    """The moderator (CLI) and the members (API), each with an API token."""
+    """The moderator (CLI) and the members (API), each with an API token: {"moderator": token,
+    "members": [(name, token), ...]}."""
     run_flask(env, "forum", "create-user", MODERATOR, "--email", "mod@example.org",
               "--role", "moderator", "--password", PASSWORD)  # fmt: skip
     with ThreadPoolExecutor(max_workers=4) as pool:
-        names = [f"lf_member_{number:02d}" for number in range(MEMBERS)]
-        members = list(pool.map(lambda name: _register(server, name), names))
+        names = [f"{MEMBER_PREFIX}{number:02d}" for number in range(MEMBERS)]
+        tokens = list(pool.map(lambda name: _register(server, name), names))
+    members = list(zip(names, tokens, strict=True))
     return {"moderator": _token(server, MODERATOR), "members": members}

@@ -1,4 +1,5 @@
-"""A real SMTP server for tests: aiosmtpd on a free loopback port, collecting what arrives."""
+"""A real SMTP server for tests and for make load-fault (bench/load_fault_mail.py): aiosmtpd
+on a free loopback port, collecting what arrives."""
 
 import asyncio
 import email
