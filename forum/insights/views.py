@@ -1,8 +1,10 @@
 """Pages: /insights (one group beside everyone) and /insights/compare (two groups)."""
 
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, g, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
+from forum import permissions
 from forum.errors import Invalid
 from forum.insights import queries, service
 from forum.insights.charts import swatch
@@ -32,12 +34,30 @@ def _own_profile_group() -> dict:
     return {name: key for name, key in current_user.profile.items() if key}
 
 
+def _group_chosen() -> bool:
+    return any(name in request.args for name in GROUP_FIELDS)
+
+
+def _index_audience() -> tuple:
+    """Members who may answer and see the same group (their own, unless they chose one)."""
+    own = () if _group_chosen() else tuple(sorted(_own_profile_group().items()))
+    return ("signed in", permissions.can_write(current_user), own)
+
+
+def _quick_answer_form(exercise: str) -> Markup:
+    """The reader's "I tried this too" form for one exercise, with their answer chosen."""
+    if "my_answers" not in g:
+        g.my_answers = queries.quick_answers_of(current_user)
+    form = get_template_attribute("experiences/_over_time.html", "quick_answer_form")
+    return form(exercise, g.my_answers.get(exercise), "insights")
+
+
 @bp.get("/insights")
-@kept_for_anyone()
+@kept_for_anyone(member_audience=_index_audience, own_parts={"quick_answer": _quick_answer_form})
 def index():
     # The member's own profile until they choose a group with the form (even "anyone"):
     # the narrowest group built from their answers that has enough people.
-    chosen = any(name in request.args for name in GROUP_FIELDS)
+    chosen = _group_chosen()
     own = {} if chosen else _own_profile_group()
     dropped: list[str] = []
     if chosen:
@@ -56,7 +76,6 @@ def index():
         "insights/index.html",
         **page,
         view=view,
-        my_answers=queries.quick_answers_of(current_user),
         result=result,
         rows=[present_row(row, group) for row in result["exercises"]],
         described=describe_group(group),

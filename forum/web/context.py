@@ -7,6 +7,7 @@ from flask import Flask
 from forum import permissions, vocabulary
 from forum.clock import isoformat
 from forum.models import Status
+from forum.web.page_cache import own_part
 
 
 def init_template_context(app: Flask) -> None:
@@ -15,6 +16,7 @@ def init_template_context(app: Flask) -> None:
         label=vocabulary.label,
         permissions=permissions,
         Status=Status,
+        own_part=own_part,
     )
     app.jinja_env.filters["isotime"] = isoformat
     app.jinja_env.filters["day"] = lambda moment: moment.strftime("%d %b %Y") if moment else ""

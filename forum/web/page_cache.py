@@ -14,8 +14,10 @@ A member's page is their own header (name, bell, flash messages) around content 
 declares the same for a whole audience (`member_audience`: every member, say, or every
 moderator). That content, the part of the page between base.html's content markers, is kept
 under the URL and the audience; the page's CSRF token in it is kept as a placeholder and the
-reader's own token is put back, so its forms work for whoever reads it. Each request renders
-only the header around it.
+reader's own token is put back, so its forms work for whoever reads it. A reader's own bits
+inside the content (their answer in a form, say) are `own_part`s: kept as markers, each filled
+for the reader by the function the view names for it. Each request renders only the header
+and the own parts.
 """
 
 import re
@@ -36,6 +38,8 @@ from forum.web.demo_banner import demo_banner_visible
 # (no "<") and sanitized HTML has its comments stripped (forum/sanitize.py).
 CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
+OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
+_KEEPING = "forum.keeping_content"
 TITLE = re.compile(r"<title>(.*?) · Movement Notes</title>", re.DOTALL)
 
 
@@ -104,6 +108,20 @@ def every_member() -> Hashable:
     return ("signed in",)
 
 
+def own_part(name: str, argument: str) -> Markup:
+    """Template global: the reader's own bit `name` of the page (for `argument`, a key), made
+    by the function the view's decorator names; a marker while content is made to be kept."""
+    if g.get(_KEEPING):
+        return Markup(f"<!--own:{name}:{argument}-->")  # noqa: S704 - names and keys only
+    return g.own_parts[name](argument)
+
+
+def _fill_own_parts(html: str) -> str:
+    if "<!--own:" not in html:
+        return html
+    return OWN_PART.sub(lambda marker: g.own_parts[marker[1]](marker[2]), html)
+
+
 def _shared_content(response: Response) -> KeptContent | None:
     """The content of a 200 page, with this request's CSRF token taken out; None if unfit."""
     if response.status_code != 200 or response.direct_passthrough:
@@ -124,7 +142,7 @@ def _shared_content(response: Response) -> KeptContent | None:
 
 def _member_page(kept: KeptContent) -> str:
     """The reader's own page around the kept content."""
-    content = kept.content
+    content = _fill_own_parts(kept.content)
     if CSRF_PLACEHOLDER in content:
         content = content.replace(CSRF_PLACEHOLDER, generate_csrf())
     # Both are HTML our own templates made (every member's string already escaped there).
@@ -138,16 +156,21 @@ def _serve_member(pages: caching.Store, key: tuple, tag: Hashable, make: Callabl
     kept = place.get()
     if kept is not None:
         return _member_page(kept)
+    g.setdefault(_KEEPING, True)
     response = make_response(make())
+    g.pop(_KEEPING)
     content = _shared_content(response)
     if content is not None:
         place.keep(content)
+    if not response.direct_passthrough and response.mimetype == "text/html":
+        response.set_data(_fill_own_parts(response.get_data(as_text=True)))
     return response
 
 
 def kept_for_anyone(
     also_keyed_on: Callable[[], Hashable] | None = None,
     member_audience: Callable[[], Hashable | None] | None = None,
+    own_parts: dict[str, Callable[[str], Markup]] | None = None,
 ):
     """Serve this view's page from the cache to visitors who are not signed in and, where
     `member_audience` is given, its content to signed-in members.
@@ -156,11 +179,13 @@ def kept_for_anyone(
     index), so that the page is made again when that moves. `member_audience()` names
     everything about the signed-in reader that the content depends on (their role, say); it
     returns None when the content is theirs alone (then it is made for them each time).
+    `own_parts` names the functions that make the reader's own bits (see `own_part`).
     """
 
     def decorate(view):
         @wraps(view)
         def serve(*args, **kwargs):
+            g.own_parts = own_parts or {}
             pages = caching.caches().pages
             if pages is None:
                 return view(*args, **kwargs)

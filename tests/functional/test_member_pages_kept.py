@@ -11,8 +11,10 @@ import re
 import pytest
 
 from forum import caching, search
+from forum.extensions import db
 from forum.kept import KeptUnderVersion
 from tests.conftest import AuthActions, serving
+from forum.models import QuickAnswer
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory, member_for_role
 
 READERS = ("member", "author", "moderator", "suspended_member")
@@ -25,6 +27,9 @@ PAGES = (
     "/search?q=diary",
     "/search?q=diary&onset=injury",
     "/search?q=",
+    "/insights",
+    "/insights?onset=injury",
+    "/insights?onset=",
 )
 CSRF_TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
 
@@ -36,10 +41,17 @@ def app(tmp_path):
 
 
 @pytest.fixture
-def readers(ctx):
+def readers(ctx, counting_only):
     """One member per reader role, signed in on their own client; stories each may or may not
-    read (members-only, a private "about me", one still waiting for review)."""
+    read (members-only, a private "about me", one still waiting for review), enough people for
+    insights, and readers' own answers there (onset and "I tried walking too")."""
     made = {role: member_for_role(role, username=role) for role in READERS}
+    made["member"].onset = made["author"].onset = "injury"
+    for onset in ("injury", "sedentary") * 3:
+        ExperienceFactory(author=UserFactory(onset=onset), onset=onset)
+    db.session.add(
+        QuickAnswer(user=made["member"], exercise="walking", outcome="helped", flare="none")
+    )
     author = made["author"]
     ExperienceFactory(author=author, title="Members only diary", visibility="members")
     ExperienceFactory(
