@@ -13,8 +13,8 @@ import pytest
 from forum import caching, search
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
-from tests.conftest import AuthActions, serving
 from forum.models import QuickAnswer
+from tests.conftest import AuthActions, serving
 from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory, member_for_role
 
 READERS = ("member", "author", "moderator", "suspended_member")
