@@ -53,9 +53,9 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
         return ["Not measured: wrk is not installed (`apt-get install wrk`)."]
     judged = size >= 100_000
     lines = [
-        "| page | page cache | req/s | p50 ms | p95 ms | p99 ms | share of ceiling | errors "
-        "| target |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+        "| page | reader | page cache | req/s | p50 ms | p95 ms | p99 ms | share of ceiling "
+        "| errors | target |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     check = None
     for row in rows:
@@ -69,8 +69,9 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
             verdict = "ceiling"
         elif cache == "off":
             verdict = "(reference: " + ("within" if met else "outside") + " the target)"
+        reader = row.get("reader", "-")
         lines.append(
-            f"| {row['path']} | {cache} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} "
+            f"| {row['path']} | {reader} | {cache} | {row['rps']:,.0f} | {_ms(row['p50_ms'])} "
             f"| {_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {row['share']:.0%} "
             f"| {row['errors']} | {verdict} |"
         )
@@ -118,9 +119,12 @@ def render(results: dict) -> str:
         "groups); the share is the page's req/s over the bare Flask hello app served the same way "
         f"in the same run. Targets at 100,000: share ≥ {PAGE_SHARE_TARGET:.0%}, "
         f"p95 ≤ {PAGE_P95_TARGET_MS:.0f} ms. Each page is measured as configured (page cache "
-        "on: anonymous pages kept per worker, made once per worker during the 2 s warm-up or "
-        "the run, retired by any write) and with `PAGE_CACHE_MB=0`, which is what a signed-in "
-        "member's page costs (list totals stay remembered between writes). Each server is "
+        "on: visitors' whole pages and members' shared content kept per worker, made once per "
+        "worker during the 2 s warm-up or the run, retired by any write), for a visitor and for "
+        "a signed-in member (bench/member_session.py: a demo member's cookie; their own "
+        "insights group, notifications and \"my experiences\" added), and for a visitor with "
+        "`PAGE_CACHE_MB=0`, which is what a page costs when it is made (list totals stay "
+        "remembered between writes). Each server is "
         "measured after every worker has had its first request and 15 s to build its insights "
         "in the background (forum/insights/warm_up.py), so the figures are the steady state.",
         "",
