@@ -2,6 +2,8 @@
 
     .venv/bin/python bench/search_bench.py --published 10000      # SQLite under /tmp
     .venv/bin/python bench/search_bench.py --database-url sqlite:////path/forum.db
+    .venv/bin/python bench/search_bench.py --database-url sqlite:////copy/forum.db \
+        --index-dir /copy/search-index --skip-plain      # a seeded copy, index not rebuilt
 
 An empty database is filled by the demo loader (forum.demo). Then, on the same documents:
 our rebuild (forum.search, from the database) against a plain whoosh build (textbook schema
@@ -267,6 +269,10 @@ def main() -> None:
     parser.add_argument("--published", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=5)
     parser.add_argument("--skip-plain", action="store_true", help="no plain whoosh build/queries")
+    parser.add_argument(
+        "--index-dir",
+        help="search this index as it is (a copy: it may be written) instead of a rebuild",
+    )
     args = parser.parse_args()
     url = args.database_url or f"sqlite:////tmp/search-bench/n{args.published}.db"
     if url.startswith("sqlite:////"):
@@ -276,7 +282,7 @@ def main() -> None:
         {
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "bench",
-            "SEARCH_INDEX_DIR": f"{workdir}/ours",
+            "SEARCH_INDEX_DIR": args.index_dir or f"{workdir}/ours",
             "SEARCH_DRAIN_INTERVAL_MS": 0,
         }
     )
@@ -290,8 +296,9 @@ def main() -> None:
     docs = documents(app)
     print(f"{url}: {len(docs):,} published experiences", flush=True)
 
-    with app.app_context():
-        timed_build("ours (forum.search rebuild, from the database)", len(docs), search.rebuild)
+    if not args.index_dir:
+        with app.app_context():
+            timed_build("ours (forum.search rebuild, from the database)", len(docs), search.rebuild)
     if not args.skip_plain:
         Path(f"{workdir}/plain").mkdir()
         build = lambda: plain_whoosh_build(docs, f"{workdir}/plain")  # noqa: E731
