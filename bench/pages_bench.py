@@ -9,6 +9,11 @@ paths: 500 detail ids, the search issue's 200 queries, 50 insight groups) and ch
 the GETs wrote nothing to the database or the search index. The forum is measured twice:
 as configured, with anonymous pages kept per worker (each worker makes each page once, in
 the warm-up or the run), and with PAGE_CACHE_MB=0. Prints and saves JSON rows.
+
+With --search-kinds it measures instead each kind of query of that mix on its own (the
+search issue: every kind p95 ≤ 100 ms at 100,000): a visitor's /search pages with
+PAGE_CACHE_MB=0, so every request is answered by the engine, one connection per worker,
+so a figure is one request's time and not the queue behind the others.
 """
 
 import argparse
@@ -73,6 +78,27 @@ def search_paths() -> list[str]:
     from bench.search_bench import query_mix
 
     return [f"/search?{urllib.parse.urlencode(args)}" for _, args in query_mix(seed=5)]
+
+
+# The issue's own example of a question, beside the mix's.
+ISSUE_QUESTION = "what helped my sleep after a car accident"
+# Distinct queries per kind: enough that no one query's luck decides a kind's figure.
+QUERIES_PER_KIND = 8
+SEARCH_KIND_TARGET_MS = 100.0
+
+
+def search_kind_paths() -> dict[str, list[str]]:
+    """The mix's first QUERIES_PER_KIND distinct /search URLs of each kind."""
+    from bench.search_bench import MIX, query_mix
+
+    kinds: dict[str, list[str]] = {kind: [] for kind in MIX}
+    question = {"page": 1, "per_page": 20, "sort": "relevance", "q": ISSUE_QUESTION}
+    for kind, args in [("question", question), *query_mix(seed=5)]:
+        paths = kinds[kind]
+        path = f"/search?{urllib.parse.urlencode(args)}"
+        if path not in paths and len(paths) < QUERIES_PER_KIND:
+            paths.append(path)
+    return kinds
 
 
 def detail_paths(database_url: str, number: int = 500, seed: int = 7) -> list[str]:
@@ -213,6 +239,29 @@ def measure(args) -> list[dict]:
     return rows
 
 
+def measure_search_kinds(args) -> list[dict]:
+    """p50/p95 of each kind of search query on its own, as result rows."""
+    port, base = args.port, f"http://127.0.0.1:{args.port}"
+    env = {
+        "DATABASE_URL": args.database_url,
+        "SEARCH_INDEX_DIR": args.index_dir,
+        "FORUM_ENV": "production",
+        "SECRET_KEY": "bench-only-secret",
+        "PAGE_CACHE_MB": "0",
+    }
+    rows = []
+    with gunicorn("app:app", port, args.workers, env, ROOT):
+        time.sleep(SETTLE_SECONDS)
+        reach_every_worker(base, args.workers)
+        time.sleep(WARM_UP_SECONDS)
+        for kind, paths in search_kind_paths().items():
+            run_wrk(base, paths, args.warmup, args.workers, args.workers)
+            result = run_wrk(base, paths, args.seconds, args.workers, args.workers)
+            rows.append({"kind": kind, "queries": len(paths), **result})
+            print(json.dumps(rows[-1]), flush=True)
+    return rows
+
+
 def diff(before: dict, after: dict) -> list[str]:
     return sorted(key for key in before.keys() | after.keys() if before.get(key) != after.get(key))
 
@@ -228,10 +277,13 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--json", help="write the rows here")
+    parser.add_argument(
+        "--search-kinds", action="store_true", help="each kind of search query on its own"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed: `apt-get install wrk` (make bench tries that for you).")
-    rows = measure(args)
+    rows = measure_search_kinds(args) if args.search_kinds else measure(args)
     for row in rows:
         print(json.dumps(row))
     if args.json:

@@ -181,9 +181,7 @@ def similar_experiences(experience_id: int, limit: int = 5, public_only: bool = 
         engine = runtime().engine
         copies = []
         if pairs:
-            frequency = engine.live_frequencies(searcher, pairs, PAIR_FIELD, public_only)
-            rarest = sorted((pair for pair in pairs if frequency[pair]), key=frequency.get)
-            rarest = rarest[:SIMILAR_PAIRS]
+            rarest = engine.rarest(searcher, pairs, SIMILAR_PAIRS, PAIR_FIELD, public_only)
             minimum = max(2, len(rarest) // 4)
             copies = engine.most_shared(
                 searcher, PAIR_FIELD, rarest, minimum, limit + 1, public_only
@@ -214,10 +212,10 @@ def similar_experiences(experience_id: int, limit: int = 5, public_only: bool = 
 def _sharing_words(searcher, terms: set[str], main: str, public_only: bool) -> list[int]:
     """Stories of the same main exercise sharing most of these rarer words, best first."""
     engine = runtime().engine
-    frequency = engine.live_frequencies(searcher, terms, public_only=public_only)
     # A word only this story holds (frequency 1) brings no other story.
-    rarest = sorted((term for term in terms if frequency[term] > 1), key=frequency.get)
-    rarest = rarest[:SIMILAR_WORDS]
+    rarest = engine.rarest(
+        searcher, terms, SIMILAR_WORDS, public_only=public_only, held_by_more_than=1
+    )
     if not rarest:
         return []
     plan = Plan(
