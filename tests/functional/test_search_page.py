@@ -33,7 +33,9 @@ def test_results_are_highlighted_escaped_and_linked(client, stories):
     html = client.get("/search?q=taiji").get_data(as_text=True)
     assert "23 experiences, page 1 of 2" in html
     assert "<mark>Tai chi</mark> week" in html
-    assert f'href="/experiences/{stories[0].id}"' in html
+    # The 23 stories score alike: which 20 make the first page is a tie order, not a rule.
+    linked = [story for story in stories[:23] if f'href="/experiences/{story.id}"' in html]
+    assert len(linked) == 20
     assert "<script>" not in html and "&lt;script&gt;" in html or "&lt;script" in html
 
 

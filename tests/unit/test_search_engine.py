@@ -1,13 +1,14 @@
-"""The engine's building blocks: zero-copy files, block decoding, set algebra."""
+"""The engine's building blocks: zero-copy files, block decoding, masks, sums and the best."""
 
 import io
 import pickle
 from collections import Counter
 
+import numpy as np
 import pytest
 from whoosh.filedb.structfile import BufferFile
 
-from forum.search.engine.counting import at_least, common, intersect, scores
+from forum.search.engine.counting import best, facet_counts, live_count, mask_of, weighted_sum
 from forum.search.engine.segments import read_one_by_one, read_postings
 from forum.search.engine.zerocopy import MemoryViewFile, ZeroCopyBufferFile
 from forum.search.index import storage
@@ -64,19 +65,34 @@ def test_block_decoding_matches_the_generic_matcher(reader, term):
     assert len(fast[0]) == reader.doc_frequency("body", term)
 
 
-def test_intersect_and_at_least():
-    collections = [{1, 2, 3, 4}, {2: 0.5, 3: 0.1, 9: 1.0}, frozenset({3, 2, 7})]
-    assert intersect(collections) == {2, 3}
-    assert intersect([]) == set()
-    assert at_least(1, collections) == {1, 2, 3, 4, 7, 9}
-    assert at_least(2, collections) == {2, 3}
-    assert at_least(3, collections) == {2, 3}
+def test_masks_counts_and_live_counts():
+    docs = np.array([1, 3, 4], dtype=np.int32)
+    assert mask_of(6, docs).tolist() == [False, True, False, True, True, False]
+    assert live_count(docs, None) == 3
+    assert live_count(docs, mask_of(6, np.array([0, 3]))) == 2
+    postings = [("walking", np.array([0, 1, 3])), ("yoga", np.array([2, 4])), ("qigong", docs)]
+    matched = mask_of(6, np.array([1, 2, 3]))
+    assert facet_counts(postings, matched) == {"walking": 2, "yoga": 1, "qigong": 2}
 
 
-def test_scores_add_weighted_terms_and_scale_by_clauses_matched():
-    docs = {1, 2, 3}
-    weighted = [(2.0, {1: 1.0, 2: 0.5}), (1.0, {2: 1.0, 3: 3.0, 8: 9.0})]
-    assert scores(docs, weighted, []) == {1: 2.0, 2: 2.0, 3: 3.0}
-    optional = [{1: 1.0, 2: 0.5}, {2: 1.0, 3: 3.0}]
-    assert scores(docs, weighted, optional) == {1: 2.0 * 2 / 3, 2: 2.0, 3: 3.0 * 2 / 3}
-    assert sorted(common({1, 2, 3}, {2: 0.1, 3: 0.2, 4: 0.3})) == [2, 3]
+def test_weighted_sums_add_term_by_term():
+    weighted = [
+        (2.0, (np.array([1, 2]), np.array([1.0, 0.5]))),
+        (1.0, (np.array([2, 3, 5]), np.array([1.0, 3.0, 9.0]))),
+    ]
+    assert weighted_sum(6, weighted).tolist() == [0.0, 2.0, 2.0, 3.0, 0.0, 9.0]
+
+
+def test_best_takes_the_highest_keys_and_the_later_document_among_equals():
+    keys = np.array([1.0, 5.0, 3.0, 5.0, 3.0, 0.5])
+    docs = np.array([10, 11, 12, 13, 14, 15])
+    assert best(keys, docs, 3) == [(5.0, 13), (5.0, 11), (3.0, 14)]
+    assert best(keys, docs, 10) == [
+        (5.0, 13),
+        (5.0, 11),
+        (3.0, 14),
+        (3.0, 12),
+        (1.0, 10),
+        (0.5, 15),
+    ]
+    assert best(keys[:0], docs[:0], 3) == []

@@ -1,8 +1,8 @@
 """Answering a plan from the index: matching documents, BM25 scores, facets and order.
 
-Works on decoded postings (segments.py) with set algebra, so counting every match for
-facets costs about as much as finding the first page; decoded postings are cached per
-segment and reused across queries and index versions.
+Works on decoded postings (segments.py) with boolean masks and array sums (counting.py), so
+counting every match for facets costs about as much as finding the first page; decoded
+postings are cached per segment and reused across queries and index versions.
 
 Every figure it gives counts live documents only. whoosh's own statistics (doc_frequency,
 the lexicon) still count the deleted documents of unmerged segments, which would reveal
@@ -13,27 +13,28 @@ import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import chain
 
+import numpy as np
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
 from forum.search.engine.counting import (
-    MULTI_VALUE_FIELDS,
-    at_least,
+    best,
     facet_counts,
-    intersect,
     live_count,
-    scores,
+    mask_of,
+    weighted_sum,
 )
 from forum.search.engine.schema import PAIR_FIELD, PUBLIC_TERM, VISIBILITY_FIELD
-from forum.search.engine.segments import PostingsCache, SegmentData
+from forum.search.engine.segments import DOCNUM, Postings, PostingsCache, SegmentData
 
 # A title word says more about a story than a body word; exercise names and tags in between.
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0, "topics": 1.5}
 FACET_FIELDS = ("exercise", "onset", "outcome", "onset_detail")
-# Decoded postings kept per process (~90 bytes each).
-CACHE_POSTINGS = 1_500_000
+# Bytes of decoded postings kept per process: ~10 million postings at 12 bytes (a docnum and
+# a float64 weight; a docnum alone for keyword and pair terms), about what 1.5 million took
+# as Python dicts.
+CACHE_BYTES = 128 * 1024 * 1024
 
 # A clause matches when any alternative does; an alternative is one term or a phrase.
 Clause = tuple[tuple[str, ...], ...]
@@ -75,7 +76,7 @@ class Matches:
 class Engine:
     """One per process and index generation; callers serialise access to it."""
 
-    def __init__(self, capacity: int = CACHE_POSTINGS):
+    def __init__(self, capacity: int = CACHE_BYTES):
         self._segments: dict[str, SegmentData] = {}
         self._cache = PostingsCache(capacity)
 
@@ -93,13 +94,15 @@ class Engine:
         candidates = []
         for position, (reader, _offset) in enumerate(leaves):
             data = self._segment(reader)
-            docs = self._matching(reader, data, plan)
-            if not docs:
+            matched, clauses_held = self._matching(reader, data, plan)
+            docs = np.flatnonzero(matched)
+            if not len(docs):
                 continue
             matches.total += len(docs)
             if plan.count_facets:
-                self._count_facets(reader, data, docs, matches.facets)
-            for key, docnum in self._best(reader, data, docs, plan, idf):
+                for name, counts in matches.facets.items():
+                    counts.update(facet_counts(data.facet_postings(reader, name), matched))
+            for key, docnum in self._best(reader, data, docs, clauses_held, plan, idf):
                 candidates.append((key, position, docnum))
         for _key, position, docnum in heapq.nlargest(plan.limit, candidates):
             matches.ids.append(int(leaves[position][0].stored_fields(docnum)["id"]))
@@ -119,12 +122,16 @@ class Engine:
         ranked = []
         for position, (reader, _offset) in enumerate(leaves):
             data = self._segment(reader)
-            shared = Counter(chain.from_iterable(self._docs(reader, data, name, t) for t in terms))
-            deleted = self._unseen(reader, data, public_only)
+            shared = np.zeros(data.size, dtype=np.int32)
+            for term in terms:
+                shared[self._docs(reader, data, name, term)] += 1
+            unseen = self._unseen(reader, data, public_only)
+            if unseen is not None:
+                shared[unseen] = 0
+            docs = np.flatnonzero(shared >= minimum)
             ranked += [
                 (times, position, docnum)
-                for docnum, times in shared.items()
-                if times >= minimum and docnum not in deleted
+                for times, docnum in zip(shared[docs].tolist(), docs.tolist(), strict=True)
             ]
         best = heapq.nlargest(limit, ranked)
         return [int(leaves[position][0].stored_fields(doc)["id"]) for _, position, doc in best]
@@ -142,13 +149,13 @@ class Engine:
         counts = dict.fromkeys(terms, 0)
         for reader, _offset in self._leaves(searcher):
             data = self._segment(reader)
-            deleted = self._unseen(reader, data, public_only)
+            unseen = self._unseen(reader, data, public_only)
             for term in counts:
                 if name is None:
-                    docs = self._term_weights(reader, data, term)
+                    docs = self._term_weights(reader, data, term)[0]
                 else:
                     docs = self._docs(reader, data, name, term)
-                counts[term] += live_count(docs, deleted)
+                counts[term] += live_count(docs, unseen)
         return counts
 
     def rarest(
@@ -173,7 +180,8 @@ class Engine:
         field = "body" if name is None else name
         bounds = dict.fromkeys(terms, 0)
         for reader, _offset in self._leaves(searcher):
-            unseen = len(self._unseen(reader, self._segment(reader), public_only))
+            unseen = self._unseen(reader, self._segment(reader), public_only)
+            unseen = 0 if unseen is None else int(np.count_nonzero(unseen))
             for term in bounds:
                 bounds[term] += max(0, reader.doc_frequency(field, term) - unseen)
         found: list[tuple[int, str]] = []
@@ -185,14 +193,21 @@ class Engine:
                 found = sorted([*found, (frequency, term)])[:count]
         return [term for _frequency, term in found]
 
-    def _unseen(self, reader, data: SegmentData, public_only: bool):
-        """The segment's documents that no statistic may count: deleted ones, and with
-        `public_only` those a visitor may not read."""
+    def _unseen(self, reader, data: SegmentData, public_only: bool) -> np.ndarray | None:
+        """The segment's documents that no match or statistic may count, as a mask (None:
+        every one counts): deleted ones, and with `public_only` those a visitor may not
+        read."""
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        if not public_only:
-            return deleted
-        public = self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM)
-        return set(range(data.size)).difference(public).union(deleted)
+        key = (len(deleted), public_only)
+        if key not in data.unseen:
+            unseen = None
+            if deleted:
+                unseen = mask_of(data.size, np.fromiter(deleted, dtype=DOCNUM))
+            if public_only:
+                public = mask_of(data.size, self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM))
+                unseen = ~public if unseen is None else unseen | ~public
+            data.unseen[key] = unseen
+        return data.unseen[key]
 
     def prepare(self, searcher: Searcher) -> None:
         """Decode what every query needs (lengths, facet values) before the first one asks."""
@@ -201,10 +216,7 @@ class Engine:
                 data = self._segment(reader)
                 data.published(reader)
                 for name in FACET_FIELDS:
-                    if name in MULTI_VALUE_FIELDS:
-                        data.multi_values(reader, name)
-                    else:
-                        data.single_values(reader, name)
+                    data.facet_postings(reader, name)
 
     def _segment(self, reader: IndexReader) -> SegmentData:
         segment_id = reader.segment().segment_id()
@@ -239,20 +251,30 @@ class Engine:
             ).items()
         }
 
-    def _term_weights(self, reader, data: SegmentData, term: str) -> dict[int, float]:
-        """{docnum: weight} of a term over the text fields, field weights applied."""
+    def _term_weights(self, reader, data: SegmentData, term: str) -> Postings:
+        """(docnums, weights) of a term over the text fields, field weights applied."""
         key = (data.segment_id, "text", term)
         weights = self._cache.get(key)
         if weights is None:
-            weights = data.term_weights(reader, "body", term)
+            docnums, body = data.term_weights(reader, "body", term)
+            parts = [(docnums, body)]
             for name in ("title", "topics"):
-                boost = FIELD_WEIGHTS[name]
-                for docnum, weight in data.term_weights(reader, name, term).items():
-                    weights[docnum] = weights.get(docnum, 0.0) + boost * weight
+                other, values = data.term_weights(reader, name, term)
+                if len(other):
+                    parts.append((other, FIELD_WEIGHTS[name] * values))
+            weights = docnums, body
+            if len(parts) > 1:
+                # One weight per document: the body's, then the title's, then the topics'
+                # added in that order (bincount sums in the order of its input).
+                docnums, where = np.unique(
+                    np.concatenate([part[0] for part in parts]), return_inverse=True
+                )
+                summed = np.bincount(where, weights=np.concatenate([part[1] for part in parts]))
+                weights = docnums.astype(DOCNUM), summed
             self._cache.put(key, weights)
         return weights
 
-    def _docs(self, reader, data: SegmentData, name: str, term: str) -> frozenset[int]:
+    def _docs(self, reader, data: SegmentData, name: str, term: str) -> np.ndarray:
         key = (data.segment_id, name, term)
         docs = self._cache.get(key)
         if docs is None:
@@ -260,62 +282,56 @@ class Engine:
             self._cache.put(key, docs)
         return docs
 
-    def _clause_docs(self, reader, data: SegmentData, clause: Clause):
-        found = []
+    def _clause_mask(self, reader, data: SegmentData, clause: Clause) -> np.ndarray:
+        """The documents holding any alternative of the clause (a term, or a phrase: each
+        of its adjacent pairs)."""
+        mask = np.zeros(data.size, dtype=bool)
         for alternative in clause:
             if len(alternative) == 1:
-                found.append(self._term_weights(reader, data, alternative[0]))
-            else:
-                pairs = [f"{a}-{b}" for a, b in zip(alternative, alternative[1:], strict=False)]
-                found.append(intersect(self._docs(reader, data, PAIR_FIELD, p) for p in pairs))
-        return found[0] if len(found) == 1 else set().union(*found)
+                mask[self._term_weights(reader, data, alternative[0])[0]] = True
+                continue
+            pairs = [f"{a}-{b}" for a, b in zip(alternative, alternative[1:], strict=False)]
+            phrase = mask_of(data.size, self._docs(reader, data, PAIR_FIELD, pairs[0]))
+            for pair in pairs[1:]:
+                phrase &= mask_of(data.size, self._docs(reader, data, PAIR_FIELD, pair))
+            mask |= phrase
+        return mask
 
-    def _matching(self, reader, data: SegmentData, plan: Plan) -> set[int]:
-        required = [self._clause_docs(reader, data, clause) for clause in plan.must]
-        required += [self._docs(reader, data, name, key) for name, key in plan.filters]
-        if plan.public_only:
-            required.append(self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM))
+    def _matching(self, reader, data: SegmentData, plan: Plan):
+        """The live documents matching `plan` as a mask, and how many of the plan's
+        optional clauses each document holds (None without optional clauses)."""
+        matched = np.ones(data.size, dtype=bool)
+        for clause in plan.must:
+            matched &= self._clause_mask(reader, data, clause)
+        for name, key in plan.filters:
+            matched &= mask_of(data.size, self._docs(reader, data, name, key))
+        clauses_held = None
         if plan.should:
-            optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
-            required.append(at_least(plan.min_should, optional))
-        docs = intersect(required) if required else set(range(data.size))
+            clauses_held = np.zeros(data.size, dtype=np.int32)
+            for clause in plan.should:
+                clauses_held += self._clause_mask(reader, data, clause)
+            matched &= clauses_held >= plan.min_should
         for clause in plan.must_not:
-            docs.difference_update(self._clause_docs(reader, data, clause))
-        if reader.has_deletions():
-            docs.difference_update(reader.deleted_docs_set)
-        return docs
+            matched &= ~self._clause_mask(reader, data, clause)
+        unseen = self._unseen(reader, data, plan.public_only)
+        if unseen is not None:
+            matched &= ~unseen
+        return matched, clauses_held
 
-    def _count_facets(self, reader, data: SegmentData, docs: set[int], facets: dict) -> None:
-        if len(docs) * 2 <= data.size:
-            for name, counts in facets.items():
-                counts.update(facet_counts(reader, data, name, docs))
-            return
-        # Most of the segment matches: count what does not match and subtract it from the
-        # counts over every live document, which only change when documents are deleted.
-        deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        key = (data.segment_id, "all facets", len(deleted))
-        everything = self._cache.get(key)
-        if everything is None:
-            live = set(range(data.size)).difference(deleted)
-            everything = {name: facet_counts(reader, data, name, live) for name in FACET_FIELDS}
-            self._cache.put(key, everything)
-        rest = set(range(data.size)).difference(docs, deleted)
-        for name, counts in facets.items():
-            counts.update(everything[name] - facet_counts(reader, data, name, rest))
-
-    def _best(self, reader, data: SegmentData, docs: set[int], plan: Plan, idf: dict):
+    def _best(self, reader, data: SegmentData, docs, clauses_held, plan: Plan, idf: dict):
         """The segment's best `plan.limit` documents as (sort key, docnum)."""
         if plan.newest_first or not idf:
-            order = data.published(reader).__getitem__
+            keys = data.published(reader)[docs]
         elif len(idf) == 1:
             # One scoring term: every positive clause is that term, so each matching
             # document has a weight for it.
-            order = self._term_weights(reader, data, next(iter(idf))).__getitem__
+            weighted = [(1.0, self._term_weights(reader, data, next(iter(idf))))]
+            keys = weighted_sum(data.size, weighted)[docs]
         else:
             weighted = [(idf[term], self._term_weights(reader, data, term)) for term in idf]
-            optional = []
-            if plan.min_should < len(plan.should):  # else every match has every clause
-                optional = [self._clause_docs(reader, data, clause) for clause in plan.should]
-            order = scores(docs, weighted, optional).__getitem__
-        best = heapq.nlargest(plan.limit, docs, key=order)
-        return [(order(docnum), docnum) for docnum in best]
+            keys = weighted_sum(data.size, weighted)[docs]
+            if len(plan.should) > 1 and plan.min_should < len(plan.should):
+                # Else every match has every clause. Scaled by the share of optional
+                # clauses matched.
+                keys *= (1 + clauses_held[docs]) / (1 + len(plan.should))
+        return best(keys, docs, plan.limit)

@@ -1,18 +1,25 @@
 """What the engine needs from one index segment, decoded once and kept while it lives.
 
 Segments never change after they are written (only their deletion lists do), so postings,
-facet values and sort keys can be cached per segment id across index versions.
+facet values and sort keys can be cached per segment id across index versions. They are kept
+as numpy arrays: ~12 bytes a posting instead of ~90 in a dict, and set algebra, sums and
+counts over them run in C (counting.py).
 """
 
 from collections import OrderedDict
 from itertools import accumulate
 
+import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import IndexReader, TermNotFound
 
 # BM25 parameters (the usual defaults).
 K1 = 1.2
 B = 0.75
+# Document numbers within a segment (whoosh's own limit is 2**31).
+DOCNUM = np.int32
+# A term's postings: its documents in order, and a weight per document.
+Postings = tuple[np.ndarray, np.ndarray]
 
 
 def read_postings(reader: IndexReader, field: str, term: str) -> tuple[list[int], list[float]]:
@@ -60,72 +67,60 @@ def _read_blocks(leaf: W3LeafMatcher) -> tuple[list[int], list[float]]:
 
 
 class SegmentData:
-    """Decoded postings, facet values and sort keys of one segment."""
+    """Decoded postings, facet values and sort keys of one segment, as numpy arrays."""
 
     def __init__(self, reader: IndexReader):
         self.segment_id = reader.segment().segment_id()
         self.size = reader.doc_count_all()
         # Titles and topic lists are a few words each: only body lengths are worth normalising.
         self._body_normaliser = self._length_normaliser(reader, "body")
-        self._published: list[int] | None = None
-        self._single_values: dict[str, list[str | None]] = {}
-        self._multi_values: dict[str, list[tuple[str, ...]]] = {}
+        self._published: np.ndarray | None = None
+        self._facet_postings: dict[str, list[tuple[str, np.ndarray]]] = {}
+        # Unseen documents by (deletions so far, public_only): a segment's deletions only grow.
+        self.unseen: dict[tuple[int, bool], np.ndarray | None] = {}
 
-    def _length_normaliser(self, reader: IndexReader, field: str) -> list[float]:
+    def _length_normaliser(self, reader: IndexReader, field: str) -> np.ndarray:
         """K1 * (1 - B + B * length / average length) per document, for BM25."""
         lengths = [reader.doc_field_length(docnum, field) or 0 for docnum in range(self.size)]
         average = (sum(lengths) / len(lengths) if lengths else 0) or 1.0
-        return [K1 * (1 - B + B * length / average) for length in lengths]
+        return np.array([K1 * (1 - B + B * length / average) for length in lengths])
 
-    def published(self, reader: IndexReader) -> list[int]:
+    def published(self, reader: IndexReader) -> np.ndarray:
         """Publication time per document (seconds), the key of "newest first"."""
         if self._published is None:
-            self._published = list(reader.column_reader("published", translate=False))
+            self._published = np.array(list(reader.column_reader("published", translate=False)))
         return self._published
 
-    def term_weights(self, reader: IndexReader, field: str, term: str) -> dict[int, float]:
-        """{docnum: BM25 term-frequency weight} of a term in a text field (no idf yet)."""
+    def term_weights(self, reader: IndexReader, field: str, term: str) -> Postings:
+        """(docnums, BM25 term-frequency weights) of a term in a text field (no idf yet)."""
         docnums, frequencies = read_postings(reader, field, term)
-        if field != "body":
-            return {
-                docnum: frequency * (K1 + 1) / (frequency + K1)
-                for docnum, frequency in zip(docnums, frequencies, strict=True)
-            }
-        normaliser = self._body_normaliser
-        return {
-            docnum: frequency * (K1 + 1) / (frequency + normaliser[docnum])
-            for docnum, frequency in zip(docnums, frequencies, strict=True)
-        }
+        docnums = np.array(docnums, dtype=DOCNUM)
+        frequencies = np.array(frequencies, dtype=np.float64)
+        normaliser = self._body_normaliser[docnums] if field == "body" else K1
+        return docnums, frequencies * (K1 + 1) / (frequencies + normaliser)
 
-    def term_docs(self, reader: IndexReader, field: str, term: str) -> frozenset[int]:
-        """The documents holding a term in an untokenised or pair field."""
-        return frozenset(read_postings(reader, field, term)[0])
+    def term_docs(self, reader: IndexReader, field: str, term: str) -> np.ndarray:
+        """The documents holding a term in an untokenised or pair field, in order."""
+        return np.array(read_postings(reader, field, term)[0], dtype=DOCNUM)
 
-    def single_values(self, reader: IndexReader, field: str) -> list[str | None]:
-        """The value of a one-key field (onset, outcome...) per document."""
-        if field not in self._single_values:
-            values: list[str | None] = [None] * self.size
+    def facet_postings(self, reader: IndexReader, field: str) -> list[tuple[str, np.ndarray]]:
+        """(value, its documents) for every value of a facet field (onset, exercise...)."""
+        if field not in self._facet_postings:
+            postings = []
             for term in reader.lexicon(field):
                 key = term.decode() if isinstance(term, bytes) else term
-                for docnum in read_postings(reader, field, key)[0]:
-                    values[docnum] = key
-            self._single_values[field] = values
-        return self._single_values[field]
+                postings.append((key, self.term_docs(reader, field, key)))
+            self._facet_postings[field] = postings
+        return self._facet_postings[field]
 
-    def multi_values(self, reader: IndexReader, field: str) -> list[tuple[str, ...]]:
-        """The values of a many-key field (exercise, tag) per document."""
-        if field not in self._multi_values:
-            values: list[tuple[str, ...]] = [()] * self.size
-            for term in reader.lexicon(field):
-                key = term.decode() if isinstance(term, bytes) else term
-                for docnum in read_postings(reader, field, key)[0]:
-                    values[docnum] = (*values[docnum], key)
-            self._multi_values[field] = values
-        return self._multi_values[field]
+
+def nbytes(value) -> int:
+    """Memory held by an array or a tuple of arrays."""
+    return value.nbytes if isinstance(value, np.ndarray) else sum(part.nbytes for part in value)
 
 
 class PostingsCache:
-    """Least recently used values, bounded by their total length."""
+    """Least recently used arrays (or tuples of arrays), bounded by their total bytes."""
 
     def __init__(self, capacity: int):
         self._capacity = capacity
@@ -140,11 +135,11 @@ class PostingsCache:
 
     def put(self, key, value) -> None:
         self._items[key] = value
-        self._size += len(value)
+        self._size += nbytes(value)
         while self._size > self._capacity and len(self._items) > 1:
             _, dropped = self._items.popitem(last=False)
-            self._size -= len(dropped)
+            self._size -= nbytes(dropped)
 
     def forget(self, keep_segments: set[str]) -> None:
         for key in [key for key in self._items if key[0] not in keep_segments]:
-            self._size -= len(self._items.pop(key))
+            self._size -= nbytes(self._items.pop(key))
