@@ -9,6 +9,7 @@ from pathlib import Path
 
 PAGE_SHARE_TARGET = 0.20
 PAGE_P95_TARGET_MS = 150.0
+SEARCH_KIND_P95_TARGET_MS = 100.0
 BELL_TARGET_MS = 1.0
 OWN_DATA_TITLE = "Bell count and password-reset timing"
 # The sections this module writes; any other "## " section belongs to another script.
@@ -81,6 +82,28 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
     return lines
 
 
+def _search_kinds_table(size: int, rows: list[dict] | None) -> list[str]:
+    lines = ["### Search by kind (`bench/pages_bench.py --search-kinds`)", ""]
+    if not rows:
+        return [*lines, "Not measured (wrk missing, or a run before this table existed).", ""]
+    lines += [
+        "Each kind of query of the search mix on its own: a visitor's /search pages, "
+        "`PAGE_CACHE_MB=0`, one wrk connection per worker (a request's own time, no queue). "
+        f"Target at 100,000: p95 ≤ {SEARCH_KIND_P95_TARGET_MS:.0f} ms for every kind.",
+        "",
+        "| kind | distinct queries | req/s | p50 ms | p95 ms | p99 ms | errors | target |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        met = row["p95_ms"] <= SEARCH_KIND_P95_TARGET_MS
+        verdict = ("met" if met else "**missed**") if size >= 100_000 else "(judged at 100k)"
+        lines.append(
+            f"| {row['kind']} | {row['queries']} | {row['rps']:,.1f} | {_ms(row['p50_ms'])} "
+            f"| {_ms(row['p95_ms'])} | {_ms(row['p99_ms'])} | {row['errors']} | {verdict} |"
+        )
+    return [*lines, ""]
+
+
 def _timing_table(title: str, script: str, run: dict, digits: int = 1) -> list[str]:
     lines = [f"### {title} (`bench/{script}`)", ""]
     if run.get("missing"):
@@ -144,6 +167,7 @@ def render(results: dict) -> str:
             "",
             *_pages_table(entry["size"], entry["pages"]),
             "",
+            *_search_kinds_table(entry["size"], entry.get("search_kinds")),
             *_timing_table("Search", "search_bench.py", entry["search"]),
             *_timing_table("Insights", "insights_bench.py", entry["insights"]),
         ]

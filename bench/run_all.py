@@ -7,8 +7,9 @@ Data lives under --data-dir (default bench/data/: one SQLite database and search
 size, loaded with `flask forum seed-demo --count N` and timed) and is reused by later runs.
 Each size runs the search and insights scripts (bench/search_bench.py and
 bench/insights_bench.py: their "name n=… p50=… ms p95=… ms" lines are collected) and
-bench/pages_bench.py (gunicorn + wrk). Once per run, on SQLite and on the --postgres server
-(a scratch database; --postgres '' skips it), the scripts that seed data of their own:
+bench/pages_bench.py (gunicorn + wrk: the pages, then each kind of search query on its
+own). Once per run, on SQLite and on the --postgres server (a scratch database;
+--postgres '' skips it), the scripts that seed data of their own:
 bench/bell_count.py (what the bell's unread count adds to a signed-in page) and
 bench/reset_timing.py (password reset for known and unknown addresses).
 """
@@ -143,17 +144,23 @@ def run_size(size: int, args) -> dict:
         "search": search,
         "insights": insights,
         "pages": run_pages(size, directory, env, args.seconds),
+        "search_kinds": run_pages(size, directory, env, args.seconds, search_kinds=True),
     }
 
 
-def run_pages(size: int, directory: Path, env: dict, seconds: int) -> list[dict]:
-    """The pages bench's rows, or none when wrk is not installed."""
+def run_pages(
+    size: int, directory: Path, env: dict, seconds: int, search_kinds: bool = False
+) -> list[dict]:
+    """The pages bench's rows (with `search_kinds`, each kind of search query on its own), or
+    none when wrk is not installed."""
     if shutil.which("wrk") is None:
         print("== wrk is not installed (apt-get install wrk): pages not measured", flush=True)
         return []
-    print(f"== {size:,}: pages under gunicorn + wrk", flush=True)
-    pages_json = directory / "pages.json"
+    what = "search kinds" if search_kinds else "pages"
+    print(f"== {size:,}: {what} under gunicorn + wrk", flush=True)
+    pages_json = directory / ("search_kinds.json" if search_kinds else "pages.json")
     command = [PYTHON, str(ROOT / "bench" / "pages_bench.py"), "--json", str(pages_json)]
+    command += ["--search-kinds"] * search_kinds
     command += ["--database-url", env["DATABASE_URL"], "--index-dir", env["SEARCH_INDEX_DIR"]]
     subprocess.run([*command, "--seconds", str(seconds)], cwd=ROOT, env=env, check=True)
     return json.loads(pages_json.read_text())
