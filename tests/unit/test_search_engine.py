@@ -70,7 +70,8 @@ def test_masks_counts_and_live_counts():
     assert mask_of(6, docs).tolist() == [False, True, False, True, True, False]
     assert live_count(docs, None) == 3
     assert live_count(docs, mask_of(6, np.array([0, 3]))) == 2
-    postings = [("walking", np.array([0, 1, 3])), ("yoga", np.array([2, 4])), ("qigong", docs)]
+    keys = ["walking", "yoga", "qigong", "swimming"]
+    postings = (keys, np.array([0, 1, 3, 2, 4, 1, 3, 4]), np.array([0, 0, 0, 1, 1, 2, 2, 2]))
     matched = mask_of(6, np.array([1, 2, 3]))
     assert facet_counts(postings, matched) == {"walking": 2, "yoga": 1, "qigong": 2}
 

@@ -10,6 +10,8 @@ from collections import Counter
 
 import numpy as np
 
+from forum.search.engine.segments import FacetPostings
+
 
 def mask_of(size: int, docnums: np.ndarray) -> np.ndarray:
     """A segment's documents as booleans, true for `docnums`."""
@@ -25,14 +27,11 @@ def live_count(docnums: np.ndarray, unseen: np.ndarray | None) -> int:
     return len(docnums) - int(np.count_nonzero(unseen[docnums]))
 
 
-def facet_counts(postings: list[tuple[str, np.ndarray]], matched: np.ndarray) -> Counter:
-    """How many matched documents have each value of a facet field ((value, docnums) pairs)."""
-    counts = Counter()
-    for key, docnums in postings:
-        count = int(np.count_nonzero(matched[docnums]))
-        if count:
-            counts[key] = count
-    return counts
+def facet_counts(postings: FacetPostings, matched: np.ndarray) -> Counter:
+    """How many matched documents have each value of a facet field."""
+    keys, docnums, codes = postings
+    counts = np.bincount(codes[matched[docnums]], minlength=len(keys))
+    return Counter({key: count for key, count in zip(keys, counts.tolist(), strict=True) if count})
 
 
 def weighted_sum(size: int, weighted: list) -> np.ndarray:

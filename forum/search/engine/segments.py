@@ -20,6 +20,8 @@ B = 0.75
 DOCNUM = np.int32
 # A term's postings: its documents in order, and a weight per document.
 Postings = tuple[np.ndarray, np.ndarray]
+# A facet field's values, and its (docnum, index of the value) pairs as two arrays.
+FacetPostings = tuple[list[str], np.ndarray, np.ndarray]
 
 
 def read_postings(reader: IndexReader, field: str, term: str) -> tuple[list[int], list[float]]:
@@ -75,7 +77,7 @@ class SegmentData:
         # Titles and topic lists are a few words each: only body lengths are worth normalising.
         self._body_normaliser = self._length_normaliser(reader, "body")
         self._published: np.ndarray | None = None
-        self._facet_postings: dict[str, list[tuple[str, np.ndarray]]] = {}
+        self._facet_postings: dict[str, FacetPostings] = {}
         # Unseen documents by (deletions so far, public_only): a segment's deletions only grow.
         self.unseen: dict[tuple[int, bool], np.ndarray | None] = {}
 
@@ -103,14 +105,24 @@ class SegmentData:
         """The documents holding a term in an untokenised or pair field, in order."""
         return np.array(read_postings(reader, field, term)[0], dtype=DOCNUM)
 
-    def facet_postings(self, reader: IndexReader, field: str) -> list[tuple[str, np.ndarray]]:
-        """(value, its documents) for every value of a facet field (onset, exercise...)."""
+    def facet_postings(self, reader: IndexReader, field: str) -> FacetPostings:
+        """Every (document, value) pair of a facet field (onset, exercise...): the values,
+        then for each pair its docnum and the index of its value, so one query's counts are
+        a single bincount however many values the field has."""
         if field not in self._facet_postings:
-            postings = []
+            keys, docnums, codes = [], [], []
             for term in reader.lexicon(field):
                 key = term.decode() if isinstance(term, bytes) else term
-                postings.append((key, self.term_docs(reader, field, key)))
-            self._facet_postings[field] = postings
+                docs = self.term_docs(reader, field, key)
+                docnums.append(docs)
+                codes.append(np.full(len(docs), len(keys), dtype=np.int32))
+                keys.append(key)
+            empty = np.zeros(0, dtype=DOCNUM)
+            self._facet_postings[field] = (
+                keys,
+                np.concatenate(docnums) if docnums else empty,
+                np.concatenate(codes) if codes else empty,
+            )
         return self._facet_postings[field]
 
 
