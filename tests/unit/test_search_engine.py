@@ -9,6 +9,7 @@ import pytest
 from whoosh.filedb.structfile import BufferFile
 
 from forum.search.engine.counting import best, facet_counts, live_count, mask_of, weighted_sum
+from forum.search.engine.matching import Engine
 from forum.search.engine.segments import read_one_by_one, read_postings
 from forum.search.engine.zerocopy import MemoryViewFile, ZeroCopyBufferFile
 from forum.search.index import storage
@@ -44,7 +45,7 @@ def test_zero_copy_buffer_file_matches_whoosh_buffer_file():
 
 
 @pytest.fixture
-def reader(tmp_path):
+def searcher(tmp_path):
     generation = storage.create_generation(tmp_path)
     writer = storage.open_writer(generation)
     for number in range(1, 400):
@@ -52,7 +53,24 @@ def reader(tmp_path):
         writer.add_document(id=str(number), body=words, exercise="walking")
     writer.commit()
     with storage.open_generation(generation).searcher() as searcher:
-        yield searcher.reader()
+        yield searcher
+
+
+@pytest.fixture
+def reader(searcher):
+    return searcher.reader()
+
+
+def test_the_warm_up_decodes_the_commonest_terms_as_a_query_would(searcher):
+    engine = Engine()
+    assert engine.commonest(searcher, 1) == ["pain"]
+    engine.decode(searcher, "pain")
+    [(segment, _offset)] = searcher.reader().leaf_readers()
+    key = (segment.segment().segment_id(), "text", "pain")
+    decoded = engine._cache.get(key)
+    assert decoded is not None and len(decoded[0]) == 399
+    assert engine.live_frequencies(searcher, ["pain"]) == {"pain": 399}
+    assert engine._cache.get(key) is decoded  # the query used what the warm-up decoded
 
 
 @pytest.mark.parametrize("term", ["pain", "walk", "absent"])

@@ -218,6 +218,16 @@ class Engine:
                 for name in FACET_FIELDS:
                     data.facet_postings(reader, name)
 
+    def commonest(self, searcher: Searcher, count: int) -> list[str]:
+        """The `count` body terms used most often (deleted documents included: this only
+        chooses what to decode ahead, it is never shown)."""
+        return [term.decode() for _, term in searcher.reader().most_frequent_terms("body", count)]
+
+    def decode(self, searcher: Searcher, term: str) -> None:
+        """Decode a text term's postings into the cache, as a query holding it would."""
+        for reader, _offset in self._leaves(searcher):
+            self._term_weights(reader, self._segment(reader), term)
+
     def _segment(self, reader: IndexReader) -> SegmentData:
         segment_id = reader.segment().segment_id()
         if segment_id not in self._segments:
