@@ -198,16 +198,16 @@ class Engine:
         every one counts): deleted ones, and with `public_only` those a visitor may not
         read."""
         deleted = reader.deleted_docs_set if reader.has_deletions() else frozenset()
-        key = (len(deleted), public_only)
-        if key not in data.unseen:
+        deletions, unseen = data.unseen.get(public_only, (None, None))
+        if deletions != len(deleted):
             unseen = None
             if deleted:
                 unseen = mask_of(data.size, np.fromiter(deleted, dtype=DOCNUM))
             if public_only:
                 public = mask_of(data.size, self._docs(reader, data, VISIBILITY_FIELD, PUBLIC_TERM))
                 unseen = ~public if unseen is None else unseen | ~public
-            data.unseen[key] = unseen
-        return data.unseen[key]
+            data.unseen[public_only] = len(deleted), unseen
+        return unseen
 
     def prepare(self, searcher: Searcher) -> None:
         """Decode what every query needs (lengths, facet values) before the first one asks."""

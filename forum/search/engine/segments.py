@@ -78,8 +78,9 @@ class SegmentData:
         self._body_normaliser = self._length_normaliser(reader, "body")
         self._published: np.ndarray | None = None
         self._facet_postings: dict[str, FacetPostings] = {}
-        # Unseen documents by (deletions so far, public_only): a segment's deletions only grow.
-        self.unseen: dict[tuple[int, bool], np.ndarray | None] = {}
+        # By public_only: (deletions counted, the unseen mask). A segment's deletions only
+        # grow, so their number tells whether the mask is still right.
+        self.unseen: dict[bool, tuple[int, np.ndarray | None]] = {}
 
     def _length_normaliser(self, reader: IndexReader, field: str) -> np.ndarray:
         """K1 * (1 - B + B * length / average length) per document, for BM25."""
