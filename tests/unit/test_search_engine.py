@@ -115,3 +115,28 @@ def test_best_takes_the_highest_keys_and_the_later_document_among_equals():
         (0.5, 15),
     ]
     assert best(keys[:0], docs[:0], 3) == []
+
+
+def test_rarest_is_ranking_every_term_by_live_frequency(tmp_path):
+    """The doc_frequency bound only skips work: deleted documents still hold their terms in
+    whoosh's statistics, and must not make a word look commoner than live stories make it."""
+    generation = storage.create_generation(tmp_path)
+    writer = storage.open_writer(generation)
+    words = [f"word{number}" for number in range(12)]
+    for number in range(1, 200):
+        held = [word for position, word in enumerate(words) if number % (position + 2) == 0]
+        writer.add_document(id=str(number), body=Counter(held or ["plain"]), exercise="walking")
+    writer.commit()
+    writer = storage.open_writer(generation)
+    for number in range(1, 200, 3):  # word0's stories mostly, so whoosh's counts mislead
+        writer.delete_by_term("id", str(number * 2))
+    writer.commit()
+    engine = Engine()
+    with storage.open_generation(generation).searcher() as searcher:
+        live = engine.live_frequencies(searcher, words)
+        assert any(searcher.doc_frequency("body", word) > live[word] for word in words)
+        for count, more_than in ((3, 0), (5, 1), (12, 0), (4, 20)):
+            expected = sorted((live[word], word) for word in words if live[word] > more_than)
+            expected = [word for _frequency, word in expected[:count]]
+            got = engine.rarest(searcher, words, count, held_by_more_than=more_than)
+            assert got == expected
