@@ -25,7 +25,7 @@ from forum.sanitize import excerpt
 from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS, share_profile_choice
 from forum.web.forms import form_input
-from forum.web.page_cache import kept_for_anyone
+from forum.web.page_cache import kept_for_anyone, the_reader_alone
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 bp.add_app_template_filter(summary_line, "summary_line")
@@ -159,6 +159,7 @@ def list_experiences():
 
 @bp.get("/mine")
 @login_required
+@kept_for_anyone(member_audience=the_reader_alone)
 def mine():
     page = queries.list_own(current_user, requested_page(queries.MAX_PAGE))
     over_time.mark_updated(page.items)

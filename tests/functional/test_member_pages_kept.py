@@ -13,7 +13,7 @@ import pytest
 from forum import caching, search
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
-from forum.models import Experience, Flag, MeToo, QuickAnswer, Watch
+from forum.models import Experience, Flag, MeToo, Notification, QuickAnswer, Watch
 from tests.conftest import AuthActions, serving
 from tests.factories import (
     TEST_PASSWORD,
@@ -36,6 +36,9 @@ PAGES = (
     "/insights",
     "/insights?onset=injury",
     "/insights?onset=",
+    "/notifications",
+    "/notifications?unread=1",
+    "/experiences/mine",
 )
 # Experience pages by title (and reply page): each reader's own marks, reports, watches and
 # replies differ on them (see `readers`).
@@ -89,6 +92,8 @@ def readers(ctx, counting_only):
             Flag(reply_id=replies[0].id, flagger_id=author, reason="spam"),
             Flag(reply_id=replies[-1].id, flagger_id=member, reason="spam"),
             MeToo(experience_id=discussed.id, user_id=author),
+            Notification(user_id=member, kind="reply", experience_id=discussed.id),
+            Notification(user_id=author, kind="me_too", experience_id=public.id),
         ]
     )
     search.rebuild()
@@ -152,11 +157,12 @@ def test_each_reader_gets_their_own_experience_page_whoever_made_the_kept_conten
 
 def test_members_share_the_content_of_an_experience_page(app, readers):
     story = db.session.scalar(db.select(Experience).filter_by(title="Public diary"))
-    signed_in(app, "member").get(f"/experiences/{story.id}")
+    member, author = signed_in(app, "member"), signed_in(app, "author")
+    member.get(f"/experiences/{story.id}")
     store = caching.caches(app).pages
     kept_before = len(store)
 
-    html = signed_in(app, "author").get(f"/experiences/{story.id}").get_data(as_text=True)
+    html = author.get(f"/experiences/{story.id}").get_data(as_text=True)
 
     assert len(store) == kept_before
     assert "You said this matches your experience" not in html
@@ -181,6 +187,15 @@ def test_a_write_retires_the_kept_content(app, readers):
     ExperienceFactory(title="Fresh walk")
 
     assert "Fresh walk" in client.get("/experiences").get_data(as_text=True)
+
+
+def test_a_members_own_page_is_made_again_after_a_write(app, readers):
+    client = signed_in(app, "member")
+    assert "Mark all read" in client.get("/notifications").get_data(as_text=True)
+
+    client.post("/notifications/read", data={"all": "1"})
+
+    assert "Mark all read" not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_a_message_waiting_for_the_reader_is_shown_on_a_kept_page(app, readers):
