@@ -145,7 +145,7 @@ def render(results: dict) -> str:
         "on: visitors' whole pages and members' shared content kept per worker, made once per "
         "worker during the 2 s warm-up or the run, retired by any write), for a visitor and for "
         "a signed-in member (bench/member_session.py: a demo member's cookie; their own "
-        "insights group, notifications and \"my experiences\" added), and for a visitor with "
+        'insights group, notifications and "my experiences" added), and for a visitor with '
         "`PAGE_CACHE_MB=0`, which is what a page costs when it is made (list totals stay "
         "remembered between writes). Each server is "
         "measured after every worker has had its first request and 15 s to build its insights "

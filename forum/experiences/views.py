@@ -3,12 +3,12 @@ drafts (save, preview, submit)."""
 
 import re
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from forum import permissions, rate_limits
 from forum.errors import Conflict, DomainError, Invalid
-from forum.experiences import discussion, drafts, over_time, queries, service
+from forum.experiences import detail_parts, discussion, drafts, over_time, queries, service
 from forum.experiences.presenters import summary_line
 from forum.experiences.schemas import (
     ExperienceCreateSchema,
@@ -25,7 +25,7 @@ from forum.sanitize import excerpt
 from forum.validation import load
 from forum.vocabulary import EFFECT_AREAS, PROFILE_FIELDS, share_profile_choice
 from forum.web.forms import form_input
-from forum.web.page_cache import kept_for_anyone
+from forum.web.page_cache import kept_for_anyone, the_reader_alone
 
 bp = Blueprint("experiences", __name__, url_prefix="/experiences")
 bp.add_app_template_filter(summary_line, "summary_line")
@@ -159,6 +159,7 @@ def list_experiences():
 
 @bp.get("/mine")
 @login_required
+@kept_for_anyone(member_audience=the_reader_alone)
 def mine():
     page = queries.list_own(current_user, requested_page(queries.MAX_PAGE))
     over_time.mark_updated(page.items)
@@ -198,7 +199,7 @@ def new():
 
 
 @bp.get("/<int:experience_id>")
-@kept_for_anyone()
+@kept_for_anyone(member_audience=detail_parts.audience, own_parts=detail_parts.OWN_PARTS)
 def detail(experience_id: int):
     return _detail_page(experience_id)
 
@@ -215,16 +216,16 @@ def _detail_page(
     replies = queries.published_replies(
         experience, requested_page(queries.MAX_PAGE), viewer=current_user
     )
+    # Forms sent back with errors (replies, follow-ups, quick answers) come here undecorated.
+    g.own_parts = detail_parts.OWN_PARTS
+    detail_parts.keep_unsaved_quick_answer(quick_answer_kept)
     return render_template(
         "experiences/detail.html",
         experience=experience,
         follow_ups=over_time.follow_ups_seen_by(current_user, experience),
         follow_up_errors=follow_up_errors or {},
         follow_up_values=follow_up_values or {},
-        quick_answer=over_time.find_quick_answer(current_user, experience.main_exercise),
-        quick_answer_kept=quick_answer_kept,
         replies=replies,
-        marked=queries.has_marked_me_too(current_user, experience),
         reply_errors=reply_errors or {},
         reply_body=reply_body,
         effect_areas=EFFECT_AREAS,

@@ -21,6 +21,7 @@ __all__ = [
     "experience_actions",
     "own_decisions",
     "own_flag",
+    "own_reply_flag",
     "reply_actions",
     "revision_differences",
 ]
@@ -39,31 +40,34 @@ def badge_context() -> dict:
     return {"moderation_waiting": sum(queries.waiting_counts().values())}
 
 
-def own_flag(item: Experience | Reply) -> Flag | None:
-    """The signed-in member's flag on this item, if any.
+def own_flag(experience: Experience) -> Flag | None:
+    """The signed-in member's flag on this experience, if any."""
+    if not current_user.is_authenticated:
+        return None
+    return db.session.scalar(
+        select(Flag).where(Flag.flagger_id == current_user.id, Flag.experience_id == experience.id)
+    )
 
-    For replies, the member's flags on every reply of the experience load in one query
-    the first time, so a page of replies costs one query, not one per reply.
+
+def own_reply_flag(experience_id: int, reply_id: int) -> Flag | None:
+    """The signed-in member's flag on a reply of this experience, if any.
+
+    The member's flags on every reply of the experience load in one query the first time,
+    so a page of replies costs one query, not one per reply.
     """
     if not current_user.is_authenticated:
         return None
-    if isinstance(item, Experience):
-        return db.session.scalar(
-            select(Flag).where(Flag.flagger_id == current_user.id, Flag.experience_id == item.id)
-        )
     cache = g.setdefault("own_reply_flags", {})
-    if item.experience_id not in cache:
-        cache[item.experience_id] = {
+    if experience_id not in cache:
+        cache[experience_id] = {
             flag.reply_id: flag
             for flag in db.session.scalars(
                 select(Flag)
                 .join(Reply, Reply.id == Flag.reply_id)
-                .where(
-                    Flag.flagger_id == current_user.id, Reply.experience_id == item.experience_id
-                )
+                .where(Flag.flagger_id == current_user.id, Reply.experience_id == experience_id)
             )
         }
-    return cache[item.experience_id].get(item.id)
+    return cache[experience_id].get(reply_id)
 
 
 def own_decisions() -> list[log_queries.AuthorDecision]:

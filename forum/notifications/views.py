@@ -11,12 +11,14 @@ from forum.notifications.unsubscribe import read_token
 from forum.pagination import requested_page
 from forum.validation import load
 from forum.web.forms import form_input
+from forum.web.page_cache import kept_for_anyone, the_reader_alone
 
 bp = Blueprint("notifications", __name__)
 
 
 @bp.get("/notifications")
 @login_required
+@kept_for_anyone(member_audience=the_reader_alone)
 def index():
     unread = request.args.get("unread") == "1"
     page = queries.list_for(current_user, unread=unread, page=requested_page(queries.MAX_PAGE))

@@ -108,6 +108,12 @@ def every_member() -> Hashable:
     return ("signed in",)
 
 
+def the_reader_alone() -> Hashable:
+    """The audience of a member's own page ("my experiences", say): kept for them alone, so
+    coming back to it costs nothing until something is written."""
+    return ("member", current_user.id)
+
+
 def own_part(name: str, argument: str) -> Markup:
     """Template global: the reader's own bit `name` of the page (for `argument`, a key), made
     by the function the view's decorator names; a marker while content is made to be kept."""
@@ -177,8 +183,8 @@ def kept_for_anyone(
 
     `also_keyed_on` names derived state the page shows beside the database (the search
     index), so that the page is made again when that moves. `member_audience()` names
-    everything about the signed-in reader that the content depends on (their role, say); it
-    returns None when the content is theirs alone (then it is made for them each time).
+    everything about the signed-in reader that the content depends on (their role, say, or
+    `the_reader_alone()`); it returns None when the content must be made for them each time.
     `own_parts` names the functions that make the reader's own bits (see `own_part`).
     """
 

@@ -13,9 +13,15 @@ import pytest
 from forum import caching, search
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
-from forum.models import QuickAnswer
+from forum.models import Experience, Flag, MeToo, Notification, QuickAnswer, Watch
 from tests.conftest import AuthActions, serving
-from tests.factories import TEST_PASSWORD, ExperienceFactory, UserFactory, member_for_role
+from tests.factories import (
+    TEST_PASSWORD,
+    ExperienceFactory,
+    ReplyFactory,
+    UserFactory,
+    member_for_role,
+)
 
 READERS = ("member", "author", "moderator", "suspended_member")
 PAGES = (
@@ -30,6 +36,19 @@ PAGES = (
     "/insights",
     "/insights?onset=injury",
     "/insights?onset=",
+    "/notifications",
+    "/notifications?unread=1",
+    "/experiences/mine",
+)
+# Experience pages by title (and reply page): each reader's own marks, reports, watches and
+# replies differ on them (see `readers`).
+STORIES = (
+    ("Public diary", ""),
+    ("Discussed diary", ""),
+    ("Discussed diary", "?page=2"),
+    ("Members only diary", ""),
+    ("Private about me diary", ""),
+    ("Waiting diary", ""),
 )
 CSRF_TOKEN = re.compile(r'name="csrf_token" value="[^"]+"')
 
@@ -58,7 +77,25 @@ def readers(ctx, counting_only):
         author=author, title="Private about me diary", onset="injury", share_profile=False
     )
     ExperienceFactory(author=author, title="Waiting diary", onset="injury", status="pending")
-    ExperienceFactory(title="Public diary", onset="injury", me_too_count=3)
+    public = ExperienceFactory(title="Public diary", onset="injury", me_too_count=3)
+    discussed = ExperienceFactory(title="Discussed diary")
+    replies = ReplyFactory.create_batch(25, experience=discussed)
+    ReplyFactory(experience=discussed, author=made["suspended_member"])
+    ReplyFactory(experience=discussed, author=made["member"], status="pending")
+    db.session.flush()
+    member, author = made["member"].id, made["author"].id
+    db.session.add_all(
+        [
+            MeToo(experience_id=public.id, user_id=member),
+            Watch(user_id=member, experience_id=public.id),
+            Flag(experience_id=public.id, flagger_id=member, reason="spam"),
+            Flag(reply_id=replies[0].id, flagger_id=author, reason="spam"),
+            Flag(reply_id=replies[-1].id, flagger_id=member, reason="spam"),
+            MeToo(experience_id=discussed.id, user_id=author),
+            Notification(user_id=member, kind="reply", experience_id=discussed.id),
+            Notification(user_id=author, kind="me_too", experience_id=public.id),
+        ]
+    )
     search.rebuild()
     return made
 
@@ -74,10 +111,14 @@ def forget_kept_pages(app) -> None:
     caching.caches(app).pages = KeptUnderVersion(4 << 20, 60, weigh=lambda page: page.weight)
 
 
+def page_text(response) -> str:
+    return CSRF_TOKEN.sub('name="csrf_token" value="-"', response.get_data(as_text=True))
+
+
 def page_of(client, path: str) -> str:
     response = client.get(path)
     assert response.status_code == 200
-    return CSRF_TOKEN.sub('name="csrf_token" value="-"', response.get_data(as_text=True))
+    return page_text(response)
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -93,6 +134,39 @@ def test_each_reader_gets_their_own_page_whoever_made_the_kept_content(app, read
 
         assert served == alone, f"{reader} was served what {maker} made"
         assert f"({reader})" in served
+
+
+@pytest.mark.parametrize(("title", "query"), STORIES)
+def test_each_reader_gets_their_own_experience_page_whoever_made_the_kept_content(
+    app, readers, title, query
+):
+    story = db.session.scalar(db.select(Experience).filter_by(title=title))
+    path = f"/experiences/{story.id}{query}"
+    clients = {role: signed_in(app, role) for role in READERS}
+    for maker, reader in itertools.permutations(READERS, 2):
+        forget_kept_pages(app)
+        alone = clients[reader].get(path)
+        forget_kept_pages(app)
+        clients[maker].get(path)
+
+        served = clients[reader].get(path)
+
+        assert served.status_code == alone.status_code
+        assert page_text(served) == page_text(alone), f"{reader} was served what {maker} made"
+
+
+def test_members_share_the_content_of_an_experience_page(app, readers):
+    story = db.session.scalar(db.select(Experience).filter_by(title="Public diary"))
+    member, author = signed_in(app, "member"), signed_in(app, "author")
+    member.get(f"/experiences/{story.id}")
+    store = caching.caches(app).pages
+    kept_before = len(store)
+
+    html = author.get(f"/experiences/{story.id}").get_data(as_text=True)
+
+    assert len(store) == kept_before
+    assert "You said this matches your experience" not in html
+    assert "You reported this experience" not in html and 'aria-pressed="false">Watch<' in html
 
 
 def test_the_content_is_kept_and_the_header_is_the_readers(app, readers):
@@ -113,6 +187,15 @@ def test_a_write_retires_the_kept_content(app, readers):
     ExperienceFactory(title="Fresh walk")
 
     assert "Fresh walk" in client.get("/experiences").get_data(as_text=True)
+
+
+def test_a_members_own_page_is_made_again_after_a_write(app, readers):
+    client = signed_in(app, "member")
+    assert "Mark all read" in client.get("/notifications").get_data(as_text=True)
+
+    client.post("/notifications/read", data={"all": "1"})
+
+    assert "Mark all read" not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_a_message_waiting_for_the_reader_is_shown_on_a_kept_page(app, readers):
