@@ -41,11 +41,14 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# In the session's info while it holds outbox rows not yet handed to the drainer.
+NOTED = "search_changes_noted"
 
 
 def note_changed(experience_id: int) -> None:
     """Record in the caller's transaction that the index must look at this experience again."""
     db.session.add(SearchChange(experience_id=experience_id))
+    db.session.info[NOTED] = True
 
 
 def index_version() -> tuple[str, int] | None:
@@ -68,6 +71,10 @@ def apply_pending() -> None:
     """
     search_runtime = runtime()
     if search_runtime.has_drainer():
+        # A commit that noted nothing (a pending story, a reply) wakes nothing: the drain
+        # would only compete with the next request for the GIL and the database.
+        if not db.session.info.pop(NOTED, False):
+            return
         if has_request_context():
             g.search_changes_committed = True
         else:
