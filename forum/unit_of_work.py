@@ -9,8 +9,9 @@ def commit() -> None:
 
     The commit moves the content version in its own transaction (forum/models/content.py), so
     every value kept under the version (forum/caching.py) is retired with it. The search
-    changes are applied after it, from the outbox the commit wrote: in a served app once the
-    answer is sent, at once elsewhere (`search.apply_pending`); that never raises.
+    changes are applied after it, from the outbox the commit wrote: by this process's
+    background drainer once the request ends in a served app, at once elsewhere
+    (`search.apply_pending`); that never raises.
     """
     db.session.commit()
     search.apply_pending()
