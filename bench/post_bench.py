@@ -10,10 +10,10 @@ document to add) and a new one (pending review: nothing to index until a moderat
 Each posts in the two ways a process applies its index changes: "served" (a served process,
 which has a background drainer, SEARCH_DRAIN_INTERVAL_MS 500: the worker applies a request's
 changes once the answer is sent) and "at once" (no drainer, as the CLI: the request applies
-them itself before it answers). App time is the `duration_ms` of the app's request log line,
-what `make load-fault` reports. After each served run, the time until the index holds every
-post published in it is printed too. --profile writes a pyinstrument profile of each way and
-member (HTML and text).
+them itself before it answers). App time is the `duration_ms` of the app's request log line, what `make load-fault`
+reports. After each served run, the time until the index holds every post published in it is
+printed too. --profile writes a pyinstrument profile of the served and the at-once trusted
+posts (HTML and text, one of each per way and member).
 """
 
 import argparse

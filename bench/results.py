@@ -130,8 +130,8 @@ def render(results: dict) -> str:
         "in the background (forum/insights/warm_up.py), so the figures are the steady state.",
         "- Posting: `POST /api/v1/experiences` in one process on a copy of the data, app time "
         f"(the request log's duration_ms); target at 100,000: p50 ≤ {POST_P50_TARGET_MS:.0f} ms "
-        '(issue 20). "served" is a served worker (it applies the index changes once the answer '
-        'is sent), "at once" a process without a drainer (the CLI).',
+        '(issue 20). "served" is a served worker (its background drainer applies the index '
+        'changes after the request), "at once" a process without one (the CLI).',
         "",
     ]
     for entry in results["sizes"]:
