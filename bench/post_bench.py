@@ -7,10 +7,10 @@ Posting writes, so the SQLite database and the index are copied to a temporary d
 and the kept data stays as it was. Production settings, rate limits off. Two members post
 through the API with a bearer token: a trusted one (published at once, so the index has a
 document to add) and a new one (pending review: nothing to index until a moderator approves).
-Each posts in the two ways a process applies its index changes: "served" (a served process,
-which has a background drainer, SEARCH_DRAIN_INTERVAL_MS 500: the worker applies a request's
-changes once the answer is sent) and "at once" (no drainer, as the CLI: the request applies
-them itself before it answers). App time is the `duration_ms` of the app's request log line, what `make load-fault`
+Each posts in the two ways a process applies its index changes: "served" (the background
+drainer that every served process runs, SEARCH_DRAIN_INTERVAL_MS 500: woken when the request
+ends) and "at once" (no drainer, as the CLI: the request applies them itself before it
+answers). App time is the `duration_ms` of the app's request log line, what `make load-fault`
 reports. After each served run, the time until the index holds every post published in it is
 printed too. --profile writes a pyinstrument profile of the served and the at-once trusted
 posts (HTML and text, one of each per way and member).
@@ -113,7 +113,6 @@ def post_many(client, token: str, label: str, count: int) -> None:
             headers={"Authorization": f"Bearer {token}", "Host": "localhost"},
         )
         assert response.status_code == 201, response.get_data(as_text=True)
-        response.close()  # as a server does once it has sent the answer
 
 
 def run(way: str, member: str, token: str, posts: int, times: AppTimes, profile: str | None):

@@ -4,7 +4,7 @@ The rest of the app uses only these names:
 
     note_changed(experience_id)     before committing anything the index must reflect
     apply_pending()                 right after that commit (never raises; in a served
-                                    process they are applied once the answer is sent)
+                                    process the background drainer applies them)
     search(args) -> SearchPage      args loaded with schemas.SearchQuerySchema
     index_version() -> Hashable     changes whenever what search answers may change
     similar_experiences(experience_id, limit=5) -> list[int]
@@ -15,10 +15,9 @@ The rest of the app uses only these names:
 
 import logging
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
-from flask import Flask, Response, g, has_request_context
+from flask import Flask, g, has_request_context
 
 from forum.extensions import db
 from forum.models.search import SearchChange
@@ -63,42 +62,30 @@ def index_version() -> tuple[str, int] | None:
 def apply_pending() -> None:
     """Have the changes just committed applied to this process's index; logs, never raises.
 
-    In a served process (one with a background drainer) a request only marks that it noted
-    changes; its worker applies them once the answer has been sent (the WSGI response's
-    close), before it takes its next request. So no answer waits for the index's writer lock
-    or a whoosh commit (two thirds of a published POST's time at 100,000), and no thread
-    competes with the next request for the GIL. Elsewhere (the CLI, scripts, tests) the
-    changes are applied here and now. Either way the committed outbox rows are what count: a
-    process that dies first leaves them to the next drain of any process (at most
-    SEARCH_DRAIN_INTERVAL_MS later).
+    A served process has a background drainer: a request only marks that it committed
+    changes, and the drainer is woken when the request ends, so no request waits for the
+    index's writer lock or a whoosh commit (issue 20: most of a published POST's time at
+    100,000). Elsewhere (the CLI, scripts, tests) the changes are applied here and now. Either
+    way the committed outbox rows are what count: a process that dies first leaves them to
+    the next drain of any process (at most SEARCH_DRAIN_INTERVAL_MS later).
     """
     search_runtime = runtime()
-    if not search_runtime.has_drainer():
-        _apply_now(search_runtime)
+    if search_runtime.has_drainer():
+        # A commit that noted nothing (a pending story, a reply) wakes nothing: the drain
+        # would only compete with the next request for the GIL and the database.
+        if not db.session.info.pop(NOTED, False):
+            return
+        if has_request_context():
+            g.search_changes_committed = True
+        else:
+            search_runtime.wake_drainer()
         return
-    # A commit that noted nothing (a pending story, a reply) has nothing to apply.
-    if not db.session.info.pop(NOTED, False):
-        return
-    if has_request_context():
-        g.search_changes_committed = True
-    else:
-        search_runtime.wake_drainer()
-
-
-def _apply_now(search_runtime: SearchRuntime) -> None:
     try:
         search_runtime.drain(db.engine, lock_timeout=REQUEST_LOCK_SECONDS, batches=1)
     except storage.IndexBusy:
         log.debug("search: index busy; the outbox keeps the change for the next drain")
-        # This process's drainer, if it has one, takes them as soon as the lock is free.
-        search_runtime.wake_drainer()
     except Exception:
         log.exception("search: applying pending changes failed; the next drain retries")
-
-
-def _apply_after_the_answer(app: Flask) -> None:
-    with app.app_context():
-        _apply_now(runtime())
 
 
 def rebuild(progress: Callable[[int, int], None] | None = None) -> int:
@@ -129,9 +116,9 @@ def init_app(app: Flask) -> None:
         # Started by the first request of each process: threads do not survive a fork.
         search_runtime.start_drainer(app)
 
-    @app.after_request
-    def apply_search_changes_after_the_answer(response: Response) -> Response:
-        # Not timed with the request: the server closes the response once it has sent it.
+    @app.teardown_request
+    def wake_search_drainer(_error: BaseException | None) -> None:
+        # After the response is made (and timed): the drainer's whoosh commit then runs
+        # while the server sends it, not inside the request.
         if g.pop("search_changes_committed", False):
-            response.call_on_close(partial(_apply_after_the_answer, app))
-        return response
+            search_runtime.wake_drainer()
