@@ -17,6 +17,7 @@ from forum.auth.service import issue_token
 from forum.extensions import db
 from forum.models import SearchChange
 from forum.search.index import indexer, storage
+from forum.search.index.runtime import SearchRuntime
 from tests.conftest import make_app
 from tests.factories import STORY_INPUT, ExperienceFactory, UserFactory
 
@@ -191,6 +192,18 @@ def test_a_served_request_commits_and_the_woken_drainer_applies_it(served_app, m
         assert wait_for(lambda: found("rowing") == [response.get_json()["id"]], 2.0)
     # The request wrote only its outbox row; the drainer thread wrote the index.
     assert applied_by and set(applied_by) == {"search-drain"}
+
+
+def test_a_pending_story_wakes_nothing(served_app, monkeypatch):
+    client = served_app.test_client()
+    assert client.get("/search").status_code == 200
+    with served_app.app_context():
+        headers = {"Authorization": f"Bearer {issue_token(UserFactory())[0]}"}
+    woken = []
+    monkeypatch.setattr(SearchRuntime, "wake_drainer", lambda runtime: woken.append(runtime))
+    response = client.post("/api/v1/experiences", json=STORY_INPUT, headers=headers)
+    assert response.status_code == 201 and response.get_json()["status"] == "pending"
+    assert woken == []  # its commit noted no index change
 
 
 def test_a_post_acknowledged_by_a_process_that_died_before_applying_it_is_replayed(app, ctx):
