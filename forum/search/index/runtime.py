@@ -37,8 +37,8 @@ class SearchRuntime:
         self._mutex = threading.RLock()
         self._pid: int | None = None
         self._stop = threading.Event()
-        # Set when a commit in this process wrote outbox rows: the drainer applies them now
-        # rather than at its next interval.
+        # Set when a request (or a commit outside one) in this process noted index changes:
+        # the drainer applies them now rather than at its next interval.
         self._wake = threading.Event()
         self._last_housekeeping = 0.0
         self._adopt_process()
