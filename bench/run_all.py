@@ -5,11 +5,12 @@
 
 Data lives under --data-dir (default bench/data/: one SQLite database and search index per
 size, loaded with `flask forum seed-demo --count N` and timed) and is reused by later runs.
-Each size runs the search and insights scripts (bench/search_bench.py and
-bench/insights_bench.py: their "name n=… p50=… ms p95=… ms" lines are collected) and
-bench/pages_bench.py (gunicorn + wrk: the pages, then each kind of search query on its
-own). Once per run, on SQLite and on the --postgres server (a scratch database;
---postgres '' skips it), the scripts that seed data of their own:
+Each size runs the search, insights and posting scripts (bench/search_bench.py,
+bench/insights_bench.py and bench/post_bench.py, which posts into a copy of the data: their
+"name n=… p50=… ms p95=… ms" lines are collected) and bench/pages_bench.py (gunicorn + wrk:
+the pages, then each kind of search query on its own). Once per run, on SQLite and on the
+--postgres server (a scratch database; --postgres '' skips it), the scripts that seed data of
+their own:
 bench/bell_count.py (what the bell's unread count adds to a signed-in page) and
 bench/reset_timing.py (password reset for known and unknown addresses).
 """
@@ -138,11 +139,15 @@ def run_size(size: int, args) -> dict:
     search = run_timing_script("search_bench.py", search_args, env)
     print(f"== {size:,}: insights", flush=True)
     insights = run_timing_script("insights_bench.py", ["--database-url", database_url], env)
+    print(f"== {size:,}: posting", flush=True)
+    post_args = ["--database-url", database_url, "--index-dir", env["SEARCH_INDEX_DIR"]]
+    posting = run_timing_script("post_bench.py", post_args, env)  # on a copy of the data
     return {
         "size": size,
         "load": loaded,
         "search": search,
         "insights": insights,
+        "posting": posting,
         "pages": run_pages(size, directory, env, args.seconds),
         "search_kinds": run_pages(size, directory, env, args.seconds, search_kinds=True),
     }

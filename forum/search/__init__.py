@@ -3,7 +3,8 @@
 The rest of the app uses only these names:
 
     note_changed(experience_id)     before committing anything the index must reflect
-    apply_pending()                 right after that commit (never raises)
+    apply_pending()                 right after that commit (never raises; in a served
+                                    process the background drainer applies them)
     search(args) -> SearchPage      args loaded with schemas.SearchQuerySchema
     index_version() -> Hashable     changes whenever what search answers may change
     similar_experiences(experience_id, limit=5) -> list[int]
@@ -16,7 +17,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g, has_request_context
 
 from forum.extensions import db
 from forum.models.search import SearchChange
@@ -40,11 +41,14 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+# In the session's info while it holds outbox rows not yet handed to the drainer.
+NOTED = "search_changes_noted"
 
 
 def note_changed(experience_id: int) -> None:
     """Record in the caller's transaction that the index must look at this experience again."""
     db.session.add(SearchChange(experience_id=experience_id))
+    db.session.info[NOTED] = True
 
 
 def index_version() -> tuple[str, int] | None:
@@ -56,13 +60,28 @@ def index_version() -> tuple[str, int] | None:
 
 
 def apply_pending() -> None:
-    """Apply committed changes to this process's index now; logs, never raises.
+    """Have the changes just committed applied to this process's index; logs, never raises.
 
-    When another process holds the index's writer lock, the changes stay in the outbox and
-    that process or the next drain (at most SEARCH_DRAIN_INTERVAL_MS later) applies them.
+    A served process has a background drainer: a request only marks that it committed
+    changes, and the drainer is woken when the request ends, so no request waits for the
+    index's writer lock or a whoosh commit (issue 20: most of a published POST's time at
+    100,000). Elsewhere (the CLI, scripts, tests) the changes are applied here and now. Either
+    way the committed outbox rows are what count: a process that dies first leaves them to
+    the next drain of any process (at most SEARCH_DRAIN_INTERVAL_MS later).
     """
+    search_runtime = runtime()
+    if search_runtime.has_drainer():
+        # A commit that noted nothing (a pending story, a reply) wakes nothing: the drain
+        # would only compete with the next request for the GIL and the database.
+        if not db.session.info.pop(NOTED, False):
+            return
+        if has_request_context():
+            g.search_changes_committed = True
+        else:
+            search_runtime.wake_drainer()
+        return
     try:
-        runtime().drain(db.engine, lock_timeout=REQUEST_LOCK_SECONDS, batches=1)
+        search_runtime.drain(db.engine, lock_timeout=REQUEST_LOCK_SECONDS, batches=1)
     except storage.IndexBusy:
         log.debug("search: index busy; the outbox keeps the change for the next drain")
     except Exception:
@@ -96,3 +115,10 @@ def init_app(app: Flask) -> None:
     def start_search_drainer() -> None:
         # Started by the first request of each process: threads do not survive a fork.
         search_runtime.start_drainer(app)
+
+    @app.teardown_request
+    def wake_search_drainer(_error: BaseException | None) -> None:
+        # After the response is made (and timed): the drainer's whoosh commit then runs
+        # while the server sends it, not inside the request.
+        if g.pop("search_changes_committed", False):
+            search_runtime.wake_drainer()

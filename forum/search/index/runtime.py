@@ -19,7 +19,8 @@ from forum.search.index import indexer, outbox, storage
 
 log = logging.getLogger(__name__)
 
-# A request never waits longer than this for another process's index write.
+# A process without a drainer (the CLI, scripts) never waits longer than this for another
+# process's index write: the outbox keeps the changes for that writer or a later drain.
 REQUEST_LOCK_SECONDS = 0.05
 # The background drainer prunes the outbox and confirms progress this often.
 HOUSEKEEPING_SECONDS = 3600
@@ -39,6 +40,9 @@ class SearchRuntime:
         self._mutex = threading.RLock()
         self._pid: int | None = None
         self._stop = threading.Event()
+        # Set when a request (or a commit outside one) in this process noted index changes:
+        # the drainer applies them now rather than at its next interval.
+        self._wake = threading.Event()
         self._last_housekeeping = 0.0
         self._adopt_process()
 
@@ -131,9 +135,20 @@ class SearchRuntime:
         )
         self._drainer.start()
 
+    def has_drainer(self) -> bool:
+        """Whether this process runs a background drainer (a served app does after its first
+        request; the CLI and the tests' apps do not)."""
+        self._adopt_process()
+        return self._drainer is not None and self._drainer.is_alive()
+
+    def wake_drainer(self) -> None:
+        """Have the background drainer apply pending changes now instead of at its interval."""
+        self._wake.set()
+
     def stop_drainer(self) -> None:
         """Stop the background drains (tests and shutdown)."""
         self._stop.set()
+        self._wake.set()
         if self._drainer is not None:
             self._drainer.join(timeout=5)
 
@@ -159,7 +174,11 @@ class SearchRuntime:
                 threading.Thread(
                     target=self._warm_up, args=(app, terms), name="search-warm-up", daemon=True
                 ).start()
-        while not self._stop.wait(self.drain_interval):
+        while True:
+            self._wake.wait(self.drain_interval)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
             with app.app_context():
                 try:
                     if self.needs_build():
