@@ -1,5 +1,7 @@
 """Extension objects, created unbound; the application factory binds them."""
 
+import sqlite3
+
 from flask import current_app, has_app_context
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -7,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Engine, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Alembic needs stable constraint names to alter or drop them later.
@@ -25,6 +27,19 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_write_ahead_log(dbapi_connection, connection_record) -> None:
+    """SQLite databases (the embedded default) keep a write-ahead log, so a long read (a
+    worker's insights warm-up reads for seconds at 100,000 stories) no longer holds every
+    writer's commit past its lock timeout ("database is locked", a 500 on posting)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
