@@ -14,6 +14,7 @@ from flask import g, get_template_attribute, request
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from forum import permissions
 from forum.experiences import over_time, queries
@@ -49,8 +50,13 @@ def keep_unsaved_quick_answer(kept: dict | None) -> None:
 
 
 def _experience(key: str) -> Experience:
-    # Loaded once per request: the session's identity map answers the other parts.
-    return db.session.get(Experience, int(key))
+    """The story, loaded once per request and without its collections: the own parts read
+    only its columns (the session's identity map holds it only weakly, hence `g`)."""
+    loaded = g.setdefault("own_part_experiences", {})
+    if key not in loaded:
+        query = select(Experience).where(Experience.id == int(key)).options(lazyload("*"))
+        loaded[key] = db.session.scalar(query)
+    return loaded[key]
 
 
 def _me_too(key: str) -> Markup:
