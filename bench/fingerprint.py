@@ -27,10 +27,14 @@ def _database(database_url: str) -> dict:
     engine.dispose()
     if engine.dialect.name == "sqlite":
         path = Path(engine.url.database)
-        for candidate in (path, path.with_name(path.name + "-wal")):
-            if candidate.exists():
-                stat = candidate.stat()
-                state[f"file:{candidate.name}"] = (stat.st_size, stat.st_mtime_ns)
+        if path.exists():
+            stat = path.stat()
+            state[f"file:{path.name}"] = (stat.st_size, stat.st_mtime_ns)
+        # Opening the database touches its (empty, just checkpointed) log without writing
+        # anything; a write would grow it, and the next checkpoint would move the file above.
+        log = path.with_name(path.name + "-wal")
+        if log.exists():
+            state[f"file:{log.name}"] = log.stat().st_size
     return state
 
 
