@@ -31,15 +31,18 @@ def audience() -> Hashable | None:
     if permissions.is_moderator(current_user):
         return None
     experience_id = request.view_args["experience_id"]
-    story = db.session.execute(
-        select(Experience.author_id, Experience.status).where(Experience.id == experience_id)
-    ).first()
-    if story is None or story.status != Status.PUBLISHED or story.author_id == current_user.id:
-        return None
-    own_reply = select(Reply.id).where(
-        Reply.experience_id == experience_id, Reply.author_id == current_user.id
+    own_reply = (
+        select(Reply.id)
+        .where(Reply.experience_id == Experience.id, Reply.author_id == current_user.id)
+        .exists()
     )
-    if db.session.scalar(own_reply.limit(1)) is not None:
+    # One query for the rule and for the own parts, which then find the story in `g`.
+    found = db.session.execute(_story_query(experience_id).add_columns(own_reply)).first()
+    if found is None:
+        return None
+    story, has_replied = found
+    _loaded()[str(experience_id)] = story
+    if story.status != Status.PUBLISHED or story.author_id == current_user.id or has_replied:
         return None
     return (*every_member(), permissions.can_write(current_user))
 
@@ -49,13 +52,21 @@ def keep_unsaved_quick_answer(kept: dict | None) -> None:
     g.quick_answer_kept = kept
 
 
+def _story_query(experience_id: int):
+    # The own parts read only the story's columns: none of its collections are loaded.
+    return select(Experience).where(Experience.id == experience_id).options(lazyload("*"))
+
+
+def _loaded() -> dict[str, Experience]:
+    # The session's identity map holds objects only weakly: the request's stories stay here.
+    return g.setdefault("own_part_experiences", {})
+
+
 def _experience(key: str) -> Experience:
-    """The story, loaded once per request and without its collections: the own parts read
-    only its columns (the session's identity map holds it only weakly, hence `g`)."""
-    loaded = g.setdefault("own_part_experiences", {})
+    """The story, loaded once per request."""
+    loaded = _loaded()
     if key not in loaded:
-        query = select(Experience).where(Experience.id == int(key)).options(lazyload("*"))
-        loaded[key] = db.session.scalar(query)
+        loaded[key] = db.session.scalar(_story_query(int(key)))
     return loaded[key]
 
 

@@ -70,10 +70,11 @@ def apply_pending() -> None:
     the next drain of any process (at most SEARCH_DRAIN_INTERVAL_MS later).
     """
     search_runtime = runtime()
+    noted = db.session.info.pop(NOTED, False)
     if search_runtime.has_drainer():
         # A commit that noted nothing (a pending story, a reply) wakes nothing: the drain
         # would only compete with the next request for the GIL and the database.
-        if not db.session.info.pop(NOTED, False):
+        if not noted:
             return
         if has_request_context():
             g.search_changes_committed = True
