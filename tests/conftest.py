@@ -14,7 +14,7 @@ from sqlalchemy.exc import OperationalError
 from forum import create_app
 from forum.extensions import db
 from forum.mail import delivery
-from forum.models.content import THE_ROW, ContentVersion
+from forum.models.content import FIRST_ROWS, ContentVersion
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 # The browser tests import Playwright at module level; without the e2e extra (a fresh clone's
@@ -73,10 +73,10 @@ def _reset_postgres() -> None:
         return
     tables = ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)
     # Outside the app's session, so that emptying is not itself a write that moves the
-    # content version; the version's row goes back as a new schema has it.
+    # content version; the versions' rows go back as a new schema has them.
     with db.engine.begin() as connection:
         connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        connection.execute(ContentVersion.__table__.insert().values(id=THE_ROW, value=0))
+        connection.execute(ContentVersion.__table__.insert(), list(FIRST_ROWS))
 
 
 def make_app(tmp_path, **overrides):

@@ -3,7 +3,7 @@
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from forum import permissions, search, unit_of_work
+from forum import permissions, unit_of_work
 from forum.clock import utcnow
 from forum.experiences.queries import visible_experience
 from forum.extensions import db
@@ -64,7 +64,6 @@ def set_me_too(user: User, experience_id: int, marked: bool) -> tuple[bool, int]
     experience.me_too_count = _count(MeToo, experience)
     if marked:
         events.me_too_marked(experience)
-    search.note_changed(experience.id)
     unit_of_work.commit()
     return marked, experience.me_too_count
 

@@ -18,6 +18,7 @@ from forum.models import (
     Tag,
     User,
     experience_tags,
+    me_too_order_version,
 )
 from forum.pagination import Page
 from forum.validation import InputSchema
@@ -120,6 +121,14 @@ def audience(viewer: User | None, filters) -> tuple:
     if any(filters.get(name) for name in PROFILE_FIELDS):
         return ("member", viewer.id)
     return ("member",)
+
+
+def order_version(filters) -> int | None:
+    """What a list's order follows beside the content version and the stories it shows: the
+    "me too" marks when it is ordered by them (a mark on one story moves it past others)."""
+    if filters.get("sort") == "most_me_too":
+        return me_too_order_version(db.session)
+    return None
 
 
 def _published(filters: dict, viewer: User | None = None) -> Select:

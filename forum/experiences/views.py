@@ -141,8 +141,12 @@ def _list_audience() -> tuple:
     return queries.audience(current_user, request.args)
 
 
+def _list_order() -> int | None:
+    return queries.order_version(request.args)
+
+
 @bp.get("", endpoint="list")
-@kept_for_anyone(member_audience=_list_audience)
+@kept_for_anyone(also_keyed_on=_list_order, member_audience=_list_audience)
 def list_experiences():
     try:
         page, errors = (

@@ -1,6 +1,11 @@
 """Every model, importable from one place (Alembic and the services look here)."""
 
-from forum.models.content import ContentVersion, content_version
+from forum.models.content import (
+    ContentVersion,
+    content_version,
+    me_too_order_version,
+    members_pages_version,
+)
 from forum.models.discussion import MeToo, Reply, ReplyRevision
 from forum.models.experience import (
     Experience,
@@ -23,6 +28,9 @@ from forum.models.over_time import FollowUp, QuickAnswer
 from forum.models.search import SearchChange
 from forum.models.status import Status
 from forum.models.user import ApiToken, User
+
+# Last: it notes what each write changed, and knows every model for it.
+from forum.models import changes  # noqa: E402, F401  isort: skip
 
 __all__ = [
     "DEFAULT_MAIL",
@@ -49,5 +57,7 @@ __all__ = [
     "User",
     "Watch",
     "content_version",
+    "me_too_order_version",
+    "members_pages_version",
     "experience_tags",
 ]

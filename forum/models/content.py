@@ -1,27 +1,37 @@
-"""The content version: one number that grows with every committed write of the app.
+"""The content versions: numbers that grow with the committed writes of the app.
 
-Pages made for nobody in particular are cached per process under this number (see
+Pages made for nobody in particular are kept under the content version (see
 forum/web/page_cache.py), so it must move whenever anything a page shows may have changed.
 Services could each remember to move it, and one forgotten call would serve stale pages for
-good; instead every app session that wrote anything moves it as the last statement of its
-commit, in the same transaction: the number and the data it stands for commit together.
+good; instead every app session that wrote anything moves what its writes changed as the last
+statements of its commit, in the same transaction (forum/models/changes.py): the numbers and
+the data they stand for commit together.
+
+Three rows: the content version itself (any write not known to be narrower moves it), the
+order of stories by "me too" (moved by every mark; kept lists in that order follow it), and
+members' own pages (moved by a write to members' notifications or watches that does not say
+whose: members' own kept pages follow it).
 """
 
 import re
 
-from flask_sqlalchemy.session import Session as AppSession
-from sqlalchemy import BigInteger, TextClause, event, select, update
-from sqlalchemy.orm import Mapped, ORMExecuteState, Session, mapped_column
+from sqlalchemy import BigInteger, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum.extensions import db
 
 THE_ROW = 1
+ME_TOO_ORDER_ROW = 2
+MEMBERS_PAGES_ROW = 3
 READ_ONLY_SQL = re.compile(r"\s*(SELECT|WITH|EXPLAIN|PRAGMA|SHOW)\b", re.IGNORECASE)
-_WROTE = "forum.content_written"
+# What a new schema holds (and what a test puts back after emptying the tables).
+FIRST_ROWS = tuple(
+    {"id": row, "value": 0} for row in (THE_ROW, ME_TOO_ORDER_ROW, MEMBERS_PAGES_ROW)
+)
 
 
 class ContentVersion(db.Model):
-    """A single row (id 1) holding the version."""
+    """Three rows holding the versions: THE_ROW, ME_TOO_ORDER_ROW and MEMBERS_PAGES_ROW."""
 
     __tablename__ = "content_version"
 
@@ -30,61 +40,25 @@ class ContentVersion(db.Model):
 
 
 @event.listens_for(ContentVersion.__table__, "after_create")
-def _insert_the_row(table, connection, **kwargs) -> None:
-    connection.execute(table.insert().values(id=THE_ROW, value=0))
+def _insert_the_rows(table, connection, **kwargs) -> None:
+    connection.execute(table.insert(), list(FIRST_ROWS))
 
 
 def content_version(session: Session) -> int:
     """The version committed so far (0 before the first write)."""
-    value = session.scalar(select(ContentVersion.value).where(ContentVersion.id == THE_ROW))
+    return _value(session, THE_ROW)
+
+
+def me_too_order_version(session: Session) -> int:
+    """How many commits so far changed a "me too" mark (0 before the first)."""
+    return _value(session, ME_TOO_ORDER_ROW)
+
+
+def members_pages_version(session: Session) -> int:
+    """How many commits so far wrote members' notifications or watches without saying whose."""
+    return _value(session, MEMBERS_PAGES_ROW)
+
+
+def _value(session: Session, row: int) -> int:
+    value = session.scalar(select(ContentVersion.value).where(ContentVersion.id == row))
     return value or 0
-
-
-@event.listens_for(AppSession, "before_flush")
-def _note_flush(session: Session, flush_context, instances) -> None:
-    if session.new or session.dirty or session.deleted:
-        session.info[_WROTE] = True
-
-
-def _is_write(state: ORMExecuteState) -> bool:
-    if state.is_insert or state.is_update or state.is_delete:
-        return True
-    statement = state.statement
-    # Hand-written SQL: anything but a query counts (a TRUNCATE in a test, say).
-    return isinstance(statement, TextClause) and not READ_ONLY_SQL.match(statement.text)
-
-
-@event.listens_for(AppSession, "do_orm_execute")
-def _note_statement(state: ORMExecuteState) -> None:
-    # Bulk statements (the demo loader, counters) and hand-written SQL skip the flush.
-    if _is_write(state):
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(AppSession, "before_commit")
-def _move_version(session: Session) -> None:
-    if session.in_nested_transaction():
-        # Releasing a savepoint fires this too. Locking the row there, before the rest of
-        # the transaction's writes, would order locks differently from other writers
-        # (deadlocks on PostgreSQL); the outermost commit moves it.
-        return
-    session.flush()
-    if not session.info.pop(_WROTE, False):
-        return
-    moved = session.execute(
-        update(ContentVersion)
-        .where(ContentVersion.id == THE_ROW)
-        .values(value=ContentVersion.value + 1)
-    )
-    if moved.rowcount == 0:
-        # Only when something emptied the table (tests TRUNCATE between cases).
-        session.add(ContentVersion(id=THE_ROW, value=1))
-        session.flush()
-    session.info.pop(_WROTE, None)  # set again by the statements just run
-
-
-@event.listens_for(AppSession, "after_transaction_end")
-def _forget_rolled_back(session: Session, transaction) -> None:
-    # Only the outermost transaction: a savepoint rolled back leaves the writes around it.
-    if transaction.parent is None:
-        session.info.pop(_WROTE, None)

@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, true
+from sqlalchemy import BigInteger, ForeignKey, Index, String, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forum.clock import utcnow
@@ -39,6 +39,9 @@ class User(UserMixin, db.Model):
         String(10), default="public", server_default="public"
     )
     default_share_profile: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Moved by a commit that changed only what this member's own kept pages show (their
+    # notifications, their pending stories) and not the content version.
+    page_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     # Approvals since the last rejection or hide; trust is reached at TRUST_THRESHOLD.
     approvals_toward_trust: Mapped[int] = mapped_column(default=0)
     suspended_until: Mapped[datetime | None]

@@ -32,6 +32,9 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from forum import caching
+from forum.extensions import db
+from forum.models import members_pages_version
+from forum.web import shown_stories
 from forum.web.demo_banner import demo_banner_visible
 
 # base.html marks the content block with these. Neither can come from a member: text is escaped
@@ -49,6 +52,7 @@ class KeptPage:
 
     body: bytes
     content_type: str
+    stories: shown_stories.Shown = ()
 
     @property
     def weight(self) -> int:
@@ -61,6 +65,7 @@ class KeptContent:
 
     title: str
     content: str
+    stories: shown_stories.Shown = ()
 
     @property
     def weight(self) -> int:
@@ -110,8 +115,11 @@ def every_member() -> Hashable:
 
 def the_reader_alone() -> Hashable:
     """The audience of a member's own page ("my experiences", say): kept for them alone, so
-    coming back to it costs nothing until something is written."""
-    return ("member", current_user.id)
+    coming back to it costs nothing until something is written that it shows (a write only
+    they see moves their `page_revision`, read with them at the start of the request, or
+    every member's own pages at once, forum/models/changes.py)."""
+    revision = members_pages_version(db.session)
+    return ("member", current_user.id, current_user.page_revision, revision)
 
 
 def own_part(name: str, argument: str) -> Markup:
@@ -143,7 +151,7 @@ def _shared_content(response: Response) -> KeptContent | None:
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if token:
         content = content.replace(token, CSRF_PLACEHOLDER)
-    return KeptContent(title.group(1), content)
+    return KeptContent(title.group(1), content, shown_stories.noted())
 
 
 def _member_page(kept: KeptContent) -> str:
@@ -160,7 +168,7 @@ def _serve_member(pages: caching.Store, key: tuple, tag: Hashable, make: Callabl
     """The member's page around the content kept for `key`, made by `make()` when missing."""
     place = caching.slot(pages, ("member", *key), tag)
     kept = place.get()
-    if kept is not None:
+    if kept is not None and shown_stories.unchanged(kept.stories):
         return _member_page(kept)
     g.setdefault(_KEEPING, True)
     response = make_response(make())
@@ -195,6 +203,7 @@ def kept_for_anyone(
             pages = caching.caches().pages
             if pages is None:
                 return view(*args, **kwargs)
+            shown_stories.start_noting()
             derived = also_keyed_on() if also_keyed_on else None
             if _serves_anyone():
                 return _serve_anyone(pages, derived, lambda: view(*args, **kwargs))
@@ -214,9 +223,9 @@ def _serve_anyone(pages: caching.Store, derived: Hashable, make: Callable[[], ob
     # The banner's answer is itself remembered for a while: it is part of the key.
     place = caching.slot(pages, page_key(), (derived, demo_banner_visible()))
     page = place.get()
-    if page is not None:
+    if page is not None and shown_stories.unchanged(page.stories):
         return Response(page.body, status=200, content_type=page.content_type)
     response = make_response(make())
     if _made_for_anyone(response):
-        place.keep(KeptPage(response.get_data(), response.content_type))
+        place.keep(KeptPage(response.get_data(), response.content_type, shown_stories.noted()))
     return response

@@ -2,12 +2,13 @@
 request that made it returns, through the real services."""
 
 import pytest
+from sqlalchemy import func, select
 
 from forum import search
 from forum.experiences import discussion
 from forum.experiences import service as experiences
 from forum.extensions import db
-from forum.models import Experience
+from forum.models import Experience, SearchChange
 from forum.moderation import service as moderation
 from tests.factories import ExperienceFactory, UserFactory
 
@@ -114,9 +115,15 @@ def test_deleting_removes_it(people):
     assert indexed() == [] and found() == []
 
 
-def test_me_too_count_reaches_the_index(people):
+def changes_noted() -> int:
+    return db.session.scalar(select(func.count()).select_from(SearchChange))
+
+
+def test_a_me_too_mark_leaves_the_index_alone(people):
     experience = experiences.submit_experience(people["trusted"], STORY)
+    before = search.index_version(), changes_noted()
     discussion.set_me_too(people["author"], experience.id, True)
+    assert (search.index_version(), changes_noted()) == before
     assert search.check(repair=False).differences == 0
 
 

@@ -23,7 +23,9 @@ VISIBILITY_FIELD, PUBLIC_TERM = "visibility", "public"
 # 4: the community's words (ME/CFS, PEM, GET, fibro, car collision...) folded, and their
 # own words indexed beside them (synonyms.CONCEPTS).
 # 4: onset_detail, severity and years_ill key fields.
-SCHEMA_VERSION = 4
+# 5: no "me too" count: nothing sorts by it, and a mark then changes nothing in the index
+# (nor the search pages kept under the index's version).
+SCHEMA_VERSION = 5
 
 
 class TermCounts(fields.KEYWORD):
@@ -42,7 +44,7 @@ def build_schema() -> fields.Schema:
 
     Every indexed field keeps lengths (scorable) even where nothing is scored: whoosh looks
     up a length for each posting it writes and, without a lengths column, asks the file
-    system each time. Dates and counts are columns only: they sort, nobody searches them.
+    system each time. The publication date is a column only: it sorts, nobody searches it.
     """
     names = ("exercise", "tag", *KEY_FIELDS, VISIBILITY_FIELD)
     keywords = {name: fields.KEYWORD(scorable=True) for name in names}
@@ -59,7 +61,6 @@ def build_schema() -> fields.Schema:
         pairs=TermCounts(),
         **keywords,
         published=fields.COLUMN(columns.NumericColumn("q")),
-        me_too=fields.COLUMN(columns.NumericColumn("i")),
     )
 
 

@@ -28,7 +28,6 @@ def document_for(experience: Experience) -> dict:
         "exercise": " ".join(experience.exercises),
         "tag": " ".join(experience.tag_names),
         "published": timestamp(experience.published_at),
-        "me_too": experience.me_too_count,
         VISIBILITY_FIELD: experience.visibility,
     }
     for name in KEY_FIELDS:
