@@ -39,7 +39,7 @@ from flask import Flask, current_app
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
 from forum.kept_shared import KeptInRedis, redis_client
-from forum.models import content_version
+from forum.models import versions
 
 EXTENSION = "forum.caches"
 LIST_TOTALS_PER_PROCESS = 512
@@ -121,6 +121,9 @@ class Slot:
     key: Hashable
     tag: Hashable
     version: int
+    # The stories version read with it (forum/models/content.py): what a kept page that
+    # shows stories is checked against (forum/web/shown_stories.py).
+    stories_version: int = 0
 
     def get(self):
         """The value kept here under this version and tag, or None."""
@@ -137,7 +140,7 @@ def slot(store: Store, key: Hashable, tag: Hashable = None) -> Slot:
     Take it before making the value: the version is read now, so a value kept here is at
     least as new as the version it is kept under.
     """
-    return Slot(store, key, tag, content_version(db.session))
+    return Slot(store, key, tag, *versions(db.session))
 
 
 def remembered(store: Store | None, key: Hashable, make: Callable[[], object]):

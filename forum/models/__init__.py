@@ -2,9 +2,11 @@
 
 from forum.models.content import (
     ContentVersion,
+    StoryChange,
     content_version,
     me_too_order_version,
     members_pages_version,
+    versions,
 )
 from forum.models.discussion import MeToo, Reply, ReplyRevision
 from forum.models.experience import (
@@ -52,6 +54,7 @@ __all__ = [
     "ReplyRevision",
     "Revision",
     "SearchChange",
+    "StoryChange",
     "Status",
     "Tag",
     "User",
@@ -59,5 +62,6 @@ __all__ = [
     "content_version",
     "me_too_order_version",
     "members_pages_version",
+    "versions",
     "experience_tags",
 ]

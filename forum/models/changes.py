@@ -3,10 +3,10 @@
 Every write of an app session is noted as it happens, by what it wrote:
 
 - nothing a kept page shows (the mail and search outboxes, the moderation log): nothing moves;
-- one story's counts and replies (a "me too" mark, a new reply, the counts they change): that
-  story's `page_revision` moves, and that of its author and of every member with a
-  notification about it (their own pages show its counts); a mark also moves the order of
-  stories by "me too";
+- one story's counts and replies (a "me too" mark, a new reply, the counts they change): the
+  stories version moves, with a `StoryChange` row naming the story, and so does the
+  `page_revision` of its author and of every member with a notification about it (their own
+  pages show its counts); a mark also moves the order of stories by "me too";
 - one member's own pages (their notifications, watches, reports and settings, a story of
   theirs that is not published before or after the write): that member's `page_revision`;
   a statement on notifications or watches that does not say whose (the watchers of a story
@@ -22,7 +22,7 @@ narrow write, every kept page equals the page made afresh, for every reader.
 from dataclasses import dataclass, field
 
 from flask_sqlalchemy.session import Session as AppSession
-from sqlalchemy import TextClause, event, or_, select, update
+from sqlalchemy import TextClause, delete, event, insert, or_, select, update
 from sqlalchemy import inspect as inspect_state
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.orm.util import identity_key
@@ -31,8 +31,10 @@ from forum.models.content import (
     ME_TOO_ORDER_ROW,
     MEMBERS_PAGES_ROW,
     READ_ONLY_SQL,
+    STORIES_ROW,
     THE_ROW,
     ContentVersion,
+    StoryChange,
 )
 from forum.models.discussion import MeToo, Reply
 from forum.models.experience import Experience, ExperienceExercise, Revision
@@ -42,7 +44,10 @@ from forum.models.status import Status
 from forum.models.user import ApiToken, User
 
 # Read by no page that is kept (moderators' pages never are).
-UNSEEN_TABLES = frozenset({"mail_outbox", "search_changes", "moderation_log"})
+UNSEEN_TABLES = frozenset({"mail_outbox", "search_changes", "moderation_log", "story_changes"})
+# The story changes of the last STORY_CHANGES_KEPT moves are kept, pruned every PRUNE_EVERY: a
+# process that has not looked for longer retires every page kept before (web/shown_stories.py).
+STORY_CHANGES_KEPT, PRUNE_EVERY = 10_000, 1_000
 # Shown only on their members' own pages (and in the per-request parts of others).
 MEMBERS_TABLES = frozenset({"notifications", "watches"})
 # Shown on no page: a member's new password hash (set again at sign-in when its cost changed).
@@ -196,12 +201,12 @@ def _move(session: Session, changes: Changes) -> None:
     members = or_(User.id.in_(sorted(changes.members)))
     if changes.stories:
         stories = sorted(changes.stories)
-        session.execute(
-            update(Experience)
-            .where(Experience.id.in_(stories))
-            .values(page_revision=Experience.page_revision + 1)
-            .execution_options(synchronize_session=False)
-        )
+        version = _move_row(session, STORIES_ROW)
+        rows = [{"version": version, "experience_id": story} for story in stories]
+        session.execute(insert(StoryChange), rows)
+        if version % PRUNE_EVERY == 0:
+            old = StoryChange.version <= version - STORY_CHANGES_KEPT
+            session.execute(delete(StoryChange).where(old))
         # Their own pages show the story's counts: its author's stories, and everyone's
         # notifications that point at it.
         authors = select(Experience.author_id).where(Experience.id.in_(stories))
@@ -220,16 +225,20 @@ def _move(session: Session, changes: Changes) -> None:
         _move_row(session, MEMBERS_PAGES_ROW)
 
 
-def _move_row(session: Session, row: int) -> None:
+def _move_row(session: Session, row: int) -> int:
+    """Move one version by one; its new value."""
     moved = session.execute(
         update(ContentVersion)
         .where(ContentVersion.id == row)
         .values(value=ContentVersion.value + 1)
-    )
-    if moved.rowcount == 0:
+        .returning(ContentVersion.value)
+    ).scalar()
+    if moved is None:
         # Only when something emptied the table (tests TRUNCATE between cases).
         session.add(ContentVersion(id=row, value=1))
         session.flush()
+        return 1
+    return moved
 
 
 @event.listens_for(AppSession, "after_transaction_end")

@@ -7,10 +7,11 @@ good; instead every app session that wrote anything moves what its writes change
 statements of its commit, in the same transaction (forum/models/changes.py): the numbers and
 the data they stand for commit together.
 
-Three rows: the content version itself (any write not known to be narrower moves it), the
-order of stories by "me too" (moved by every mark; kept lists in that order follow it), and
+Four rows: the content version itself (any write not known to be narrower moves it), the
+order of stories by "me too" (moved by every mark; kept lists in that order follow it),
 members' own pages (moved by a write to members' notifications or watches that does not say
-whose: members' own kept pages follow it).
+whose: members' own kept pages follow it), and the stories version (moved by a commit that
+changed only some stories' counts and replies; `StoryChange` says which stories).
 """
 
 import re
@@ -23,15 +24,15 @@ from forum.extensions import db
 THE_ROW = 1
 ME_TOO_ORDER_ROW = 2
 MEMBERS_PAGES_ROW = 3
+STORIES_ROW = 4
 READ_ONLY_SQL = re.compile(r"\s*(SELECT|WITH|EXPLAIN|PRAGMA|SHOW)\b", re.IGNORECASE)
 # What a new schema holds (and what a test puts back after emptying the tables).
-FIRST_ROWS = tuple(
-    {"id": row, "value": 0} for row in (THE_ROW, ME_TOO_ORDER_ROW, MEMBERS_PAGES_ROW)
-)
+ROWS = (THE_ROW, ME_TOO_ORDER_ROW, MEMBERS_PAGES_ROW, STORIES_ROW)
+FIRST_ROWS = tuple({"id": row, "value": 0} for row in ROWS)
 
 
 class ContentVersion(db.Model):
-    """Three rows holding the versions: THE_ROW, ME_TOO_ORDER_ROW and MEMBERS_PAGES_ROW."""
+    """One row per version (ROWS)."""
 
     __tablename__ = "content_version"
 
@@ -39,9 +40,34 @@ class ContentVersion(db.Model):
     value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+class StoryChange(db.Model):
+    """The stories a commit changed narrowly, under the stories version it moved to.
+
+    Versions follow each other without gaps (every move writes at least one row), so a reader
+    that finds the first version after the one it knew missing knows rows were pruned.
+    """
+
+    __tablename__ = "story_changes"
+
+    version: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    experience_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
 @event.listens_for(ContentVersion.__table__, "after_create")
 def _insert_the_rows(table, connection, **kwargs) -> None:
     connection.execute(table.insert(), list(FIRST_ROWS))
+
+
+def versions(session: Session) -> tuple[int, int]:
+    """The content version and the stories version, read together."""
+    rows = dict(
+        session.execute(
+            select(ContentVersion.id, ContentVersion.value).where(
+                ContentVersion.id.in_((THE_ROW, STORIES_ROW))
+            )
+        ).all()
+    )
+    return rows.get(THE_ROW) or 0, rows.get(STORIES_ROW) or 0
 
 
 def content_version(session: Session) -> int:

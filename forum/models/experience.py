@@ -2,17 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    BigInteger,
-    Column,
-    ForeignKey,
-    Index,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -132,9 +122,6 @@ class Experience(db.Model):
     flag_count: Mapped[int] = mapped_column(default=0)
     # Bumped by every state change, so two moderators cannot both decide one version.
     version: Mapped[int] = mapped_column(default=1)
-    # Moved by a commit that changed only what kept pages show of this story (its "me too"
-    # and reply counts, its replies) and not the content version (forum/models/content.py).
-    page_revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     is_demo: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -52,7 +52,8 @@ class KeptPage:
 
     body: bytes
     content_type: str
-    stories: shown_stories.Shown = ()
+    stories: shown_stories.Shown = frozenset()
+    made_at: int = 0  # the stories version it was made under
 
     @property
     def weight(self) -> int:
@@ -65,7 +66,8 @@ class KeptContent:
 
     title: str
     content: str
-    stories: shown_stories.Shown = ()
+    stories: shown_stories.Shown = frozenset()
+    made_at: int = 0  # the stories version it was made under
 
     @property
     def weight(self) -> int:
@@ -136,7 +138,7 @@ def _fill_own_parts(html: str) -> str:
     return OWN_PART.sub(lambda marker: g.own_parts[marker[1]](marker[2]), html)
 
 
-def _shared_content(response: Response) -> KeptContent | None:
+def _shared_content(response: Response, made_at: int) -> KeptContent | None:
     """The content of a 200 page, with this request's CSRF token taken out; None if unfit."""
     if response.status_code != 200 or response.direct_passthrough:
         return None
@@ -151,7 +153,7 @@ def _shared_content(response: Response) -> KeptContent | None:
     token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
     if token:
         content = content.replace(token, CSRF_PLACEHOLDER)
-    return KeptContent(title.group(1), content, shown_stories.noted())
+    return KeptContent(title.group(1), content, shown_stories.noted(), made_at)
 
 
 def _member_page(kept: KeptContent) -> str:
@@ -164,16 +166,21 @@ def _member_page(kept: KeptContent) -> str:
     return render_template("kept_content.html", title=title, content=content)
 
 
+def _current(kept: KeptPage | KeptContent, place: caching.Slot) -> bool:
+    """Kept under this content version, and none of the stories it shows changed since."""
+    return shown_stories.unchanged(kept.stories, kept.made_at, place.stories_version)
+
+
 def _serve_member(pages: caching.Store, key: tuple, tag: Hashable, make: Callable[[], object]):
     """The member's page around the content kept for `key`, made by `make()` when missing."""
     place = caching.slot(pages, ("member", *key), tag)
     kept = place.get()
-    if kept is not None and shown_stories.unchanged(kept.stories):
+    if kept is not None and _current(kept, place):
         return _member_page(kept)
     g.setdefault(_KEEPING, True)
     response = make_response(make())
     g.pop(_KEEPING)
-    content = _shared_content(response)
+    content = _shared_content(response, place.stories_version)
     if content is not None:
         place.keep(content)
     if not response.direct_passthrough and response.mimetype == "text/html":
@@ -223,9 +230,11 @@ def _serve_anyone(pages: caching.Store, derived: Hashable, make: Callable[[], ob
     # The banner's answer is itself remembered for a while: it is part of the key.
     place = caching.slot(pages, page_key(), (derived, demo_banner_visible()))
     page = place.get()
-    if page is not None and shown_stories.unchanged(page.stories):
+    if page is not None and _current(page, place):
         return Response(page.body, status=200, content_type=page.content_type)
     response = make_response(make())
     if _made_for_anyone(response):
-        place.keep(KeptPage(response.get_data(), response.content_type, shown_stories.noted()))
+        stories = shown_stories.noted()
+        kept = KeptPage(response.get_data(), response.content_type, stories, place.stories_version)
+        place.keep(kept)
     return response
