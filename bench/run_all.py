@@ -8,7 +8,8 @@ size, loaded with `flask forum seed-demo --count N` and timed) and is reused by 
 Each size runs the search, insights and posting scripts (bench/search_bench.py,
 bench/insights_bench.py and bench/post_bench.py, which posts into a copy of the data: their
 "name n=… p50=… ms p95=… ms" lines are collected) and bench/pages_bench.py (gunicorn + wrk:
-the pages, then each kind of search query on its own). Once per run, on SQLite and on the
+the pages, then each kind of search query on its own) and bench/writes_bench.py (visitors'
+pages beside a steady write rate, on a copy of the data). Once per run, on SQLite and on the
 --postgres server (a scratch database; --postgres '' skips it), the scripts that seed data of
 their own:
 bench/bell_count.py (what the bell's unread count adds to a signed-in page) and
@@ -150,6 +151,7 @@ def run_size(size: int, args) -> dict:
         "posting": posting,
         "pages": run_pages(size, directory, env, args.seconds),
         "search_kinds": run_pages(size, directory, env, args.seconds, search_kinds=True),
+        "writes": run_writes(size, directory, env, args.seconds),
     }
 
 
@@ -169,6 +171,18 @@ def run_pages(
     command += ["--database-url", env["DATABASE_URL"], "--index-dir", env["SEARCH_INDEX_DIR"]]
     subprocess.run([*command, "--seconds", str(seconds)], cwd=ROOT, env=env, check=True)
     return json.loads(pages_json.read_text())
+
+
+def run_writes(size: int, directory: Path, env: dict, seconds: int) -> list[dict]:
+    """Visitors' pages read-only and beside a steady write rate (on a copy of the data)."""
+    if shutil.which("wrk") is None:
+        return []
+    print(f"== {size:,}: visitors' pages under writes", flush=True)
+    rows_json = directory / "writes.json"
+    command = [PYTHON, str(ROOT / "bench" / "writes_bench.py"), "--json", str(rows_json)]
+    command += ["--database-url", env["DATABASE_URL"], "--index-dir", env["SEARCH_INDEX_DIR"]]
+    subprocess.run([*command, "--seconds", str(seconds)], cwd=ROOT, env=env, check=True)
+    return json.loads(rows_json.read_text())
 
 
 def earlier_sizes(raw: Path, measured: set[int]) -> list[dict]:

@@ -22,8 +22,10 @@ The search index's decoded postings (forum/search/segments.py) are cached by seg
 never changes once written; they belong to the search package.
 
 A value "under the content version" is made from the data as of one version: the version is
-read first, so the value is at least as new as its key, and a committed write (which moves
-the version, forum/models/content.py) forgets every such value at once. A store is anything
+read first, so the value is at least as new as its key, and a committed write that moves the
+version (forum/models/changes.py) forgets every such value at once. A slot also reads the
+stories version, which narrower writes move instead (a "me too", a reply): kept pages check
+the stories they show against it (forum/web/shown_stories.py). A store is anything
 with `get(key, version, tag)` and `put(key, version, value, tag)`: each process's own memory
 (forum/kept.py), or Redis shared by every worker and host (forum/kept_shared.py), made once
 for all of them; with Redis down a shared store misses and the value is made.
@@ -115,7 +117,7 @@ def caches(app: Flask | None = None) -> Caches:
 
 @dataclass(frozen=True)
 class Slot:
-    """One key of a store, as of the content version read when the slot was taken."""
+    """One key of a store, as of the versions read when the slot was taken."""
 
     store: Store
     key: Hashable
@@ -137,8 +139,8 @@ class Slot:
 def slot(store: Store, key: Hashable, tag: Hashable = None) -> Slot:
     """The place for `key` (and `tag`: derived state it also depends on) under the version.
 
-    Take it before making the value: the version is read now, so a value kept here is at
-    least as new as the version it is kept under.
+    Take it before making the value: the versions are read now (in one query), so a value
+    kept here is at least as new as the versions it is kept under.
     """
     return Slot(store, key, tag, *versions(db.session))
 

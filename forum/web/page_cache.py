@@ -4,11 +4,12 @@ or Redis shared by every worker and host).
 
 A visitor's page depends only on its whole URL (scheme, host and script root as Flask sees
 them, which its links are built from, path and query string) and on the data, so it is kept
-under the content version (forum/models/content.py, moved by every committed write) and, where
-a view says so, a version of derived state (the search index), and served again until either
-moves or PAGE_CACHE_SECONDS pass. Only pages made for a request without any cookie, that set
-no cookie, are kept: nothing that belongs to one visitor (a CSRF token, a flash message) can
-reach another. They are served to anyone not signed in with no message waiting.
+under the content version (forum/models/content.py) and, where a view says so, a version of
+derived state (the search index), and served again until either moves, one of the stories it
+shows changes (forum/web/shown_stories.py: a "me too" or a reply moves only its story, see
+forum/models/changes.py) or PAGE_CACHE_SECONDS pass. Only pages made for a request without
+any cookie, that set no cookie, are kept: nothing that belongs to one visitor (a CSRF token, a
+flash message) can reach another. They are served to anyone not signed in with no message waiting.
 
 A member's page is their own header (name, bell, flash messages) around content that a view
 declares the same for a whole audience (`member_audience`: every member, say, or every
