@@ -214,6 +214,9 @@ def measure(args) -> list[dict]:
             reach_every_worker(base, args.workers)
             time.sleep(WARM_UP_SECONDS)
             for name, paths in paths_of.items():
+                # As long as a measurement first, so read-only is not measured on pages the
+                # workers have yet to make (the mixes after it find them made).
+                run_wrk(base, paths, *wrk_args)
                 for mix in MIXES:
                     run_wrk(base, paths, args.warmup, *wrk_args[1:])
                     writer = None
