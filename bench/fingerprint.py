@@ -32,9 +32,10 @@ def _database(database_url: str) -> dict:
             state[f"file:{path.name}"] = (stat.st_size, stat.st_mtime_ns)
         # Opening the database touches its (empty, just checkpointed) log without writing
         # anything; a write would grow it, and the next checkpoint would move the file above.
+        # SQLite deletes the log when its last connection closes (the servers stopping): a
+        # missing log is an empty one.
         log = path.with_name(path.name + "-wal")
-        if log.exists():
-            state[f"file:{log.name}"] = log.stat().st_size
+        state[f"file:{log.name}"] = log.stat().st_size if log.exists() else 0
     return state
 
 
