@@ -171,6 +171,26 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path):
         process.wait(timeout=30)
 
 
+@contextmanager
+def warm_forum(port: int, workers: int, env: dict):
+    """The forum served as `gunicorn` does, once every worker is past its warm-up."""
+    with gunicorn("app:app", port, workers, env, ROOT):
+        # The first request starts each worker's outbox drainer: let it apply what earlier
+        # writers (a seed, another bench) left, so only the GETs measured are fingerprinted.
+        time.sleep(SETTLE_SECONDS)
+        reach_every_worker(f"http://127.0.0.1:{port}", workers)
+        time.sleep(WARM_UP_SECONDS)
+        yield
+
+
+def measure_ceiling(args) -> dict:
+    """The bare Flask "hello" app served and measured as the forum's pages are."""
+    base = f"http://127.0.0.1:{args.port}"
+    with gunicorn("hello_app:app", args.port, args.workers, {}, ROOT / "bench"):
+        run_wrk(base, ["/"], args.warmup, args.connections, args.threads)
+        return run_wrk(base, ["/"], args.seconds, args.connections, args.threads)
+
+
 def run_wrk(
     url_base: str, paths: list[str], seconds: int, connections: int, threads: int, cookie=None
 ):
@@ -199,11 +219,8 @@ def measure(args) -> list[dict]:
     """Hello ceiling first, then every page of the forum, as result rows."""
     port, base = args.port, f"http://127.0.0.1:{args.port}"
     wrk_args = (args.seconds, args.connections, args.threads)
-    rows = []
-    with gunicorn("hello_app:app", port, args.workers, {}, ROOT / "bench"):
-        run_wrk(base, ["/"], args.warmup, *wrk_args[1:])
-        ceiling = run_wrk(base, ["/"], *wrk_args)
-        rows.append({"path": "hello (bare Flask)", **ceiling, "share": 1.0})
+    ceiling = measure_ceiling(args)
+    rows = [{"path": "hello (bare Flask)", **ceiling, "share": 1.0}]
     env = {
         "DATABASE_URL": args.database_url,
         "SEARCH_INDEX_DIR": args.index_dir,
@@ -216,12 +233,7 @@ def measure(args) -> list[dict]:
     # As configured (pages kept per worker), then with the page cache off: what every
     # request would cost with nothing kept.
     for cache, settings in (("on", {}), ("off", {"PAGE_CACHE_MB": "0"})):
-        with gunicorn("app:app", port, args.workers, {**env, **settings}, ROOT):
-            # The first request starts each worker's outbox drainer: let it apply what earlier
-            # writers (a seed, another bench) left, so only the GETs below are fingerprinted.
-            time.sleep(SETTLE_SECONDS)
-            reach_every_worker(base, args.workers)
-            time.sleep(WARM_UP_SECONDS)
+        with warm_forum(port, args.workers, {**env, **settings}):
             before = before or fingerprint(args.database_url, args.index_dir)
             readers = [("visitor", None)] + [("member", member.cookie)] * (cache == "on")
             for reader, cookie in readers:
@@ -250,10 +262,7 @@ def measure_search_kinds(args) -> list[dict]:
         "PAGE_CACHE_MB": "0",
     }
     rows = []
-    with gunicorn("app:app", port, args.workers, env, ROOT):
-        time.sleep(SETTLE_SECONDS)
-        reach_every_worker(base, args.workers)
-        time.sleep(WARM_UP_SECONDS)
+    with warm_forum(port, args.workers, env):
         for kind, paths in search_kind_paths().items():
             run_wrk(base, paths, args.warmup, args.workers, args.workers)
             result = run_wrk(base, paths, args.seconds, args.workers, args.workers)

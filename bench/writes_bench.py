@@ -37,14 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.pages_bench import (  # noqa: E402
-    SETTLE_SECONDS,
-    WARM_UP_SECONDS,
-    gunicorn,
-    pages,
-    reach_every_worker,
-    run_wrk,
-)
+from bench.pages_bench import measure_ceiling, pages, run_wrk, warm_forum  # noqa: E402
 
 WRITERS = 40
 MOVE_THE_CONTENT_VERSION = "UPDATE content_version SET value = value + 1 WHERE id = 1"
@@ -193,11 +186,8 @@ class Writer(threading.Thread):
 def measure(args) -> list[dict]:
     port, base = args.port, f"http://127.0.0.1:{args.port}"
     wrk_args = (args.seconds, args.connections, args.threads)
-    rows = []
-    with gunicorn("hello_app:app", port, args.workers, {}, ROOT / "bench"):
-        run_wrk(base, ["/"], args.warmup, *wrk_args[1:])
-        ceiling = run_wrk(base, ["/"], *wrk_args)
-        rows.append({"path": "hello (bare Flask)", **ceiling, "share": 1.0})
+    ceiling = measure_ceiling(args)
+    rows = [{"path": "hello (bare Flask)", **ceiling, "share": 1.0}]
     with tempfile.TemporaryDirectory(prefix="writes-bench-") as scratch:
         database_url, index_dir = copy_data(args.database_url, args.index_dir, Path(scratch))
         tokens, stories = writers_and_stories(database_url, index_dir, SECRET_KEY)
@@ -209,10 +199,7 @@ def measure(args) -> list[dict]:
             "RATELIMIT_ENABLED": "0",
         }
         paths_of = pages(database_url)
-        with gunicorn("app:app", port, args.workers, env, ROOT):
-            time.sleep(SETTLE_SECONDS)
-            reach_every_worker(base, args.workers)
-            time.sleep(WARM_UP_SECONDS)
+        with warm_forum(port, args.workers, env):
             for name, paths in paths_of.items():
                 # As long as a measurement first, so read-only is not measured on pages the
                 # workers have yet to make (the mixes after it find them made).

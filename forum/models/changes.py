@@ -198,7 +198,7 @@ def _move(session: Session, changes: Changes) -> None:
     if changes.everything:
         _move_row(session, THE_ROW)
         return
-    members = or_(User.id.in_(sorted(changes.members)))
+    members = [User.id.in_(sorted(changes.members))]
     if changes.stories:
         stories = sorted(changes.stories)
         version = _move_row(session, STORIES_ROW)
@@ -211,11 +211,11 @@ def _move(session: Session, changes: Changes) -> None:
         # notifications that point at it.
         authors = select(Experience.author_id).where(Experience.id.in_(stories))
         told = select(Notification.user_id).where(Notification.experience_id.in_(stories))
-        members = or_(members, User.id.in_(authors), User.id.in_(told))
+        members += [User.id.in_(authors), User.id.in_(told)]
     if changes.members or changes.stories:
         session.execute(
             update(User)
-            .where(members)
+            .where(or_(*members))
             .values(page_revision=User.page_revision + 1)
             .execution_options(synchronize_session=False)
         )
