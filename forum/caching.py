@@ -10,6 +10,10 @@ reached through `caches()`:
 - list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
                LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version;
                shared in Redis as the pages are.
+- bells:       each signed-in member's unread count (notifications/templating.py), kept
+               under the content version with the pages and, like members' own pages,
+               keyed on their `page_revision` and the members' pages version;
+               BELLS_PER_PROCESS, PAGE_CACHE_SECONDS each; shared in Redis as the pages are.
 - demo banner: whether demo data is present (web/demo_banner.py); one answer for
                DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
                down, when no version can be read).
@@ -36,15 +40,20 @@ from dataclasses import dataclass, field
 from threading import Lock
 from typing import Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
+from flask_sqlalchemy.session import Session as AppSession
+from sqlalchemy import Row, Select, event
 
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
 from forum.kept_shared import KeptInRedis, redis_client
-from forum.models import versions
+from forum.models import Versions, versions, versions_in, with_versions
 
 EXTENSION = "forum.caches"
+_VERSIONS_READ = "forum_versions_read"
 LIST_TOTALS_PER_PROCESS = 512
+# One small number per member who was here lately.
+BELLS_PER_PROCESS = 8192
 # Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
 DEMO_BANNER_SECONDS = 30.0
 # The keys are whole bodies (up to ~20,000 characters): a few hundred keep the memory small.
@@ -71,6 +80,7 @@ class Caches:
 
     pages: Store | None
     list_totals: Store | None
+    bells: Store | None
     demo_banner: Store
     _state: dict[str, object] = field(default_factory=dict)
     _state_lock: Lock = field(default_factory=Lock)
@@ -87,12 +97,16 @@ class Caches:
                 client, prefix, "pages", seconds, secret, (megabytes << 20) // 8, _page_weight
             )
             totals = KeptInRedis(client, prefix, "list-totals", seconds, secret)
+            bells = KeptInRedis(client, prefix, "bells", seconds, secret)
         else:
             pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
             totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
+            bells = KeptUnderVersion(BELLS_PER_PROCESS, seconds)
         return cls(
             pages=pages if megabytes else None,
             list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,
+            # Kept with the members' pages they top.
+            bells=bells if megabytes else None,
             # One answer; a store keeps nothing heavier than an eighth of its budget.
             demo_banner=KeptUnderVersion(8, DEMO_BANNER_SECONDS),
         )
@@ -139,17 +153,47 @@ class Slot:
 def slot(store: Store, key: Hashable, tag: Hashable = None) -> Slot:
     """The place for `key` (and `tag`: derived state it also depends on) under the version.
 
-    Take it before making the value: the versions are read now (in one query), so a value
-    kept here is at least as new as the versions it is kept under.
+    Take it before making the value: the versions are read by then, so a value kept here is
+    at least as new as the versions it is kept under.
     """
-    return Slot(store, key, tag, *versions(db.session))
+    now = versions_now()
+    return Slot(store, key, tag, now.content, now.stories)
 
 
-def remembered(store: Store | None, key: Hashable, make: Callable[[], object]):
-    """`make()`, or what it made for `key` since the last committed write (no store: make)."""
+def versions_now() -> Versions:
+    """The versions, read once per request in one query (and again after the request commits).
+
+    Values made after the read are at least as new as it, which is all a key needs; after a
+    commit of its own the request must see its own write, so it reads them again.
+    """
+    if not has_request_context():
+        return versions(db.session)
+    if _VERSIONS_READ not in g:
+        setattr(g, _VERSIONS_READ, versions(db.session))
+    return getattr(g, _VERSIONS_READ)
+
+
+def first_with_versions(statement: Select) -> Row | None:
+    """The first row of `statement`, whose query also reads the versions for this request (a
+    signed-in request's first query: who is asking, and where the data stands)."""
+    row = db.session.execute(with_versions(statement)).first()
+    if row is not None and has_request_context():
+        setattr(g, _VERSIONS_READ, versions_in(row))
+    return row
+
+
+@event.listens_for(AppSession, "after_commit")
+def _read_versions_again(session) -> None:
+    if has_request_context():
+        g.pop(_VERSIONS_READ, None)
+
+
+def remembered(store: Store | None, key: Hashable, make: Callable[[], object], tag=None):
+    """`make()`, or what it made for `key` (and `tag`) since the last committed write that
+    moved the content version (no store: make)."""
     if store is None:
         return make()
-    place = slot(store, key)
+    place = slot(store, key, tag)
     value = place.get()
     if value is None:
         value = make()

@@ -30,6 +30,12 @@ def _int_setting(name: str, default: int, minimum: int = 0) -> int:
     return value
 
 
+def _engine_options(database_url: str) -> dict:
+    """A server's connections can drop between requests: test each when it leaves the pool.
+    An SQLite file's cannot, and the test would cost every request a statement."""
+    return {} if database_url.startswith("sqlite") else {"pool_pre_ping": True}
+
+
 def _database_url(instance_path: Path) -> str:
     raw = os.environ.get("DATABASE_URL", "").strip()
     if not raw:
@@ -234,7 +240,6 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         "TESTING": environment == "testing",
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SEARCH_INDEX_DIR": os.environ.get("SEARCH_INDEX_DIR")
         or str(instance_path / "search-index"),
         # How often each process applies outbox changes other processes could not (0: never).
@@ -289,6 +294,9 @@ def load_config(instance_path: Path, overrides: dict | None = None) -> dict:
         **_mail_settings(environment, _redis_url()),
     }
     config.update(overrides)
+    config.setdefault(
+        "SQLALCHEMY_ENGINE_OPTIONS", _engine_options(config["SQLALCHEMY_DATABASE_URI"])
+    )
     if config["TESTING"]:
         config.setdefault("WTF_CSRF_ENABLED", True)
         # Tests change data behind the app's back; the caches' own tests turn them on.

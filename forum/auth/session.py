@@ -6,6 +6,7 @@ from flask import Flask, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
+from forum import caching
 from forum.extensions import db, login_manager
 from forum.models import User
 from forum.models.user import new_session_token
@@ -29,7 +30,8 @@ def load_user(login_id: str) -> User | None:
     user_id, _, session_token = login_id.partition(".")
     if not user_id.isdigit() or not session_token:
         return None
-    user = db.session.scalar(select(User).where(User.id == int(user_id)))
+    found = caching.first_with_versions(select(User).where(User.id == int(user_id)))
+    user = found[0] if found is not None else None
     if user is None or not user.is_active or user.session_token != session_token:
         return None
     return user

@@ -9,40 +9,46 @@ story and of each reply, and their "I tried this too" answer.
 """
 
 from collections.abc import Hashable
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask import g, get_template_attribute, request
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import Exists, and_, select
 from sqlalchemy.orm import lazyload
 
 from forum import permissions
-from forum.experiences import over_time, queries
 from forum.extensions import db
-from forum.models import Experience, Reply, Status
-from forum.notifications.service import is_watching
+from forum.models import Experience, Flag, MeToo, QuickAnswer, Reply, Status, Watch
 from forum.web.page_cache import every_member
 
 PARTS = "experiences/_own_parts.html"
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The story and what the reader has done with it, read once per request."""
+
+    story: Experience
+    has_replied: bool
+    marked_me_too: bool
+    watching: bool
+    quick_answer: QuickAnswer | None
+    reported_at: datetime | None  # when the reader reported the story, if they did
 
 
 def audience() -> Hashable | None:
     """Whom the page's content is the same for, or None when it is the reader's alone."""
     if permissions.is_moderator(current_user):
         return None
-    experience_id = request.view_args["experience_id"]
-    own_reply = (
-        select(Reply.id)
-        .where(Reply.experience_id == Experience.id, Reply.author_id == current_user.id)
-        .exists()
-    )
-    # One query for the rule and for the own parts, which then find the story in `g`.
-    found = db.session.execute(_story_query(experience_id).add_columns(own_reply)).first()
-    if found is None:
+    reading = _reading(str(request.view_args["experience_id"]))
+    if reading is None:
         return None
-    story, has_replied = found
-    _loaded()[str(experience_id)] = story
-    if story.status != Status.PUBLISHED or story.author_id == current_user.id or has_replied:
+    story = reading.story
+    if story.status != Status.PUBLISHED or story.author_id == current_user.id:
+        return None
+    if reading.has_replied:
         return None
     return (*every_member(), permissions.can_write(current_user))
 
@@ -52,38 +58,65 @@ def keep_unsaved_quick_answer(kept: dict | None) -> None:
     g.quick_answer_kept = kept
 
 
-def _story_query(experience_id: int):
+def _reading(key: str) -> _Reading | None:
+    """One query for the audience rule and every own part; None if there is no such story."""
+    readings = g.setdefault("own_part_readings", {})
+    if key not in readings:
+        # A visitor (no id) has marked, watched, replied and answered nothing.
+        reader_id = current_user.id if current_user.is_authenticated else None
+        readings[key] = _read(int(key), reader_id)
+    return readings[key]
+
+
+def _read(experience_id: int, reader_id: int | None) -> _Reading | None:
+    def reader_has(model) -> Exists:
+        return (
+            select(model.user_id)
+            .where(model.experience_id == Experience.id, model.user_id == reader_id)
+            .exists()
+        )
+
+    own_reply = (
+        select(Reply.id)
+        .where(Reply.experience_id == Experience.id, Reply.author_id == reader_id)
+        .exists()
+    )
+    answer = and_(
+        QuickAnswer.user_id == reader_id, QuickAnswer.exercise == Experience.main_exercise
+    )
+    reported_at = (
+        select(Flag.created_at)
+        .where(Flag.flagger_id == reader_id, Flag.experience_id == Experience.id)
+        .order_by(Flag.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    facts = (own_reply, reader_has(MeToo), reader_has(Watch), QuickAnswer, reported_at)
     # The own parts read only the story's columns: none of its collections are loaded.
-    return select(Experience).where(Experience.id == experience_id).options(lazyload("*"))
-
-
-def _loaded() -> dict[str, Experience]:
-    # The session's identity map holds objects only weakly: the request's stories stay here.
-    return g.setdefault("own_part_experiences", {})
-
-
-def _experience(key: str) -> Experience:
-    """The story, loaded once per request."""
-    loaded = _loaded()
-    if key not in loaded:
-        loaded[key] = db.session.scalar(_story_query(int(key)))
-    return loaded[key]
+    found = db.session.execute(
+        select(Experience, *facts)
+        .outerjoin(QuickAnswer, answer)
+        .where(Experience.id == experience_id)
+        .options(lazyload("*"))
+    ).first()
+    return _Reading(*found) if found is not None else None
 
 
 def _me_too(key: str) -> Markup:
-    experience = _experience(key)
-    marked = queries.has_marked_me_too(current_user, experience)
-    return get_template_attribute(PARTS, "me_too")(experience, current_user, marked)
+    reading = _reading(key)
+    return get_template_attribute(PARTS, "me_too")(
+        reading.story, current_user, reading.marked_me_too
+    )
 
 
 def _watch(key: str) -> Markup:
-    experience = _experience(key)
-    watching = is_watching(current_user, experience.id)
-    return get_template_attribute(PARTS, "watch")(experience, current_user, watching)
+    reading = _reading(key)
+    return get_template_attribute(PARTS, "watch")(reading.story, current_user, reading.watching)
 
 
 def _experience_flag(key: str) -> Markup:
-    return get_template_attribute(PARTS, "experience_flag")(_experience(key))
+    reading = _reading(key)
+    return get_template_attribute(PARTS, "experience_flag")(reading.story, reading.reported_at)
 
 
 def _reply_flag(key: str) -> Markup:
@@ -92,10 +125,14 @@ def _reply_flag(key: str) -> Markup:
 
 
 def _quick_answer(key: str) -> Markup:
-    exercise = _experience(key).main_exercise
-    current = over_time.find_quick_answer(current_user, exercise)
+    reading = _reading(key)
     form = get_template_attribute("experiences/_over_time.html", "quick_answer_form")
-    return form(exercise, current, f"experience:{key}", g.get("quick_answer_kept"))
+    return form(
+        reading.story.main_exercise,
+        reading.quick_answer,
+        f"experience:{key}",
+        g.get("quick_answer_kept"),
+    )
 
 
 OWN_PARTS = {

@@ -4,7 +4,7 @@ from marshmallow import fields, validate
 from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from forum import permissions
+from forum import caching, permissions
 from forum.errors import NotFound
 from forum.experiences.totals import remembered_total
 from forum.extensions import db
@@ -18,7 +18,6 @@ from forum.models import (
     Tag,
     User,
     experience_tags,
-    me_too_order_version,
 )
 from forum.pagination import Page
 from forum.validation import InputSchema
@@ -127,7 +126,7 @@ def order_version(filters) -> int | None:
     """What a list's order follows beside the content version and the stories it shows: the
     "me too" marks when it is ordered by them (a mark on one story moves it past others)."""
     if filters.get("sort") == "most_me_too":
-        return me_too_order_version(db.session)
+        return caching.versions_now().me_too_order
     return None
 
 

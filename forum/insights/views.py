@@ -1,5 +1,7 @@
 """Pages: /insights (one group beside everyone) and /insights/compare (two groups)."""
 
+from typing import NamedTuple
+
 from flask import Blueprint, g, get_template_attribute, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,7 +20,7 @@ from forum.insights.presenters import (
 from forum.insights.schemas import EVERYONE, GROUP_FIELDS, VIEWS, CompareSchema, GroupSchema
 from forum.validation import load
 from forum.web.forms import form_input
-from forum.web.page_cache import kept_for_anyone
+from forum.web.page_cache import kept_for_anyone, rendered_once_per_arguments
 
 bp = Blueprint("insights", __name__)
 bp.add_app_template_global(swatch, "insight_swatch")
@@ -44,12 +46,24 @@ def _index_audience() -> tuple:
     return ("signed in", permissions.can_write(current_user), own)
 
 
+class _Answer(NamedTuple):
+    outcome: str
+    flare: str
+
+
 def _quick_answer_form(exercise: str) -> Markup:
     """The reader's "I tried this too" form for one exercise, with their answer chosen."""
     if "my_answers" not in g:
         g.my_answers = queries.quick_answers_of(current_user)
+    answer = g.my_answers.get(exercise)
+    return _form_with_answer(exercise, _Answer(answer.outcome, answer.flare) if answer else None)
+
+
+@rendered_once_per_arguments
+def _form_with_answer(exercise: str, answer: _Answer | None) -> Markup:
+    # A row per exercise, each a form: rendered for every reader, they were half the page.
     form = get_template_attribute("experiences/_over_time.html", "quick_answer_form")
-    return form(exercise, g.my_answers.get(exercise), "insights")
+    return form(exercise, answer, "insights")
 
 
 @bp.get("/insights")

@@ -3,10 +3,11 @@
 from forum.models.content import (
     ContentVersion,
     StoryChange,
+    Versions,
     content_version,
-    me_too_order_version,
-    members_pages_version,
     versions,
+    versions_in,
+    with_versions,
 )
 from forum.models.discussion import MeToo, Reply, ReplyRevision
 from forum.models.experience import (
@@ -60,8 +61,9 @@ __all__ = [
     "User",
     "Watch",
     "content_version",
-    "me_too_order_version",
-    "members_pages_version",
+    "Versions",
     "versions",
+    "versions_in",
+    "with_versions",
     "experience_tags",
 ]

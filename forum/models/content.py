@@ -15,8 +15,10 @@ changed only some stories' counts and replies; `StoryChange` says which stories)
 """
 
 import re
+from collections.abc import Sequence
+from typing import NamedTuple
 
-from sqlalchemy import BigInteger, event, select
+from sqlalchemy import BigInteger, Select, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from forum.extensions import db
@@ -58,31 +60,38 @@ def _insert_the_rows(table, connection, **kwargs) -> None:
     connection.execute(table.insert(), list(FIRST_ROWS))
 
 
-def versions(session: Session) -> tuple[int, int]:
-    """The content version and the stories version, read together."""
-    rows = dict(
-        session.execute(
-            select(ContentVersion.id, ContentVersion.value).where(
-                ContentVersion.id.in_((THE_ROW, STORIES_ROW))
-            )
-        ).all()
+class Versions(NamedTuple):
+    """Every version row's value, as of one read."""
+
+    content: int
+    me_too_order: int
+    members_pages: int
+    stories: int
+
+
+def versions(session: Session) -> Versions:
+    """All four versions, read together in one query."""
+    rows = dict(session.execute(select(ContentVersion.id, ContentVersion.value)).all())
+    return Versions(*(rows.get(row) or 0 for row in ROWS))
+
+
+def with_versions(statement: Select) -> Select:
+    """`statement` with the four versions as its last columns, to read them in its round trip."""
+    values = (
+        select(ContentVersion.value).where(ContentVersion.id == row).scalar_subquery()
+        for row in ROWS
     )
-    return rows.get(THE_ROW) or 0, rows.get(STORIES_ROW) or 0
+    return statement.add_columns(*values)
+
+
+def versions_in(row: Sequence) -> Versions:
+    """The versions of a row read with `with_versions`."""
+    return Versions(*(value or 0 for value in row[-len(ROWS) :]))
 
 
 def content_version(session: Session) -> int:
     """The version committed so far (0 before the first write)."""
     return _value(session, THE_ROW)
-
-
-def me_too_order_version(session: Session) -> int:
-    """How many commits so far changed a "me too" mark (0 before the first)."""
-    return _value(session, ME_TOO_ORDER_ROW)
-
-
-def members_pages_version(session: Session) -> int:
-    """How many commits so far wrote members' notifications or watches without saying whose."""
-    return _value(session, MEMBERS_PAGES_ROW)
 
 
 def _value(session: Session, row: int) -> int:

@@ -20,7 +20,6 @@ __all__ = [
     "badge_context",
     "experience_actions",
     "own_decisions",
-    "own_flag",
     "own_reply_flag",
     "reply_actions",
     "revision_differences",
@@ -38,15 +37,6 @@ def badge_context() -> dict:
     if not is_moderator(current_user):
         return {}
     return {"moderation_waiting": sum(queries.waiting_counts().values())}
-
-
-def own_flag(experience: Experience) -> Flag | None:
-    """The signed-in member's flag on this experience, if any."""
-    if not current_user.is_authenticated:
-        return None
-    return db.session.scalar(
-        select(Flag).where(Flag.flagger_id == current_user.id, Flag.experience_id == experience.id)
-    )
 
 
 def own_reply_flag(experience_id: int, reply_id: int) -> Flag | None:

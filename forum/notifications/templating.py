@@ -5,6 +5,7 @@ import sys
 from flask import Flask
 from flask_login import current_user
 
+from forum import caching
 from forum.models import MAIL_CHOICES, NOTIFICATION_KINDS
 from forum.notifications import queries
 from forum.notifications.schemas import KIND_LABELS, MAIL_CHOICE_LABELS
@@ -37,5 +38,19 @@ def bell_context() -> dict:
     """Signed-in members see their unread count on every page; visitors cost no query."""
     if not current_user.is_authenticated:
         return {}
-    count = queries.unread_count(current_user, cap=BELL_CAP)
+    count = _kept_unread_count()
     return {"unread_notifications": f"{BELL_CAP - 1}+" if count >= BELL_CAP else count}
+
+
+def _kept_unread_count() -> int:
+    """The count, counted again only after a write it may show: one to the member's own
+    pages moves their `page_revision`, one to members' notifications that does not say
+    whose moves the members' pages version, and anything wider the content version (a
+    story or reply hidden, the member's role: forum/models/changes.py)."""
+    member, bells = current_user, caching.caches().bells
+    if bells is None:
+        return queries.unread_count(member, cap=BELL_CAP)
+    revisions = (member.page_revision, caching.versions_now().members_pages)
+    return caching.remembered(
+        bells, member.id, lambda: queries.unread_count(member, cap=BELL_CAP), tag=revisions
+    )

@@ -24,7 +24,7 @@ and the own parts.
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_login import current_user
@@ -33,8 +33,6 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from forum import caching
-from forum.extensions import db
-from forum.models import members_pages_version
 from forum.web import shown_stories
 from forum.web.demo_banner import demo_banner_visible
 
@@ -44,6 +42,8 @@ CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
 OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
 _KEEPING = "forum.keeping_content"
+# Renderings of own parts kept per process (rendered_once_per_arguments): each is small.
+RENDERINGS_KEPT = 1024
 TITLE = re.compile(r"<title>(.*?) · Movement Notes</title>", re.DOTALL)
 
 
@@ -121,7 +121,7 @@ def the_reader_alone() -> Hashable:
     coming back to it costs nothing until something is written that it shows (a write only
     they see moves their `page_revision`, read with them at the start of the request, or
     every member's own pages at once, forum/models/changes.py)."""
-    revision = members_pages_version(db.session)
+    revision = caching.versions_now().members_pages
     return ("member", current_user.id, current_user.page_revision, revision)
 
 
@@ -131,6 +131,24 @@ def own_part(name: str, argument: str) -> Markup:
     if g.get(_KEEPING):
         return Markup(f"<!--own:{name}:{argument}-->")  # noqa: S704 - names and keys only
     return g.own_parts[name](argument)
+
+
+def rendered_once_per_arguments(render: Callable[..., Markup]) -> Callable[..., Markup]:
+    """An own part that shows nothing of its reader but its arguments, rendered once per
+    process for each set of them (and script root, which its links start with); the
+    reader's CSRF token is put into each copy served."""
+
+    @lru_cache(maxsize=RENDERINGS_KEPT)
+    def without_token(root_path: str, *arguments) -> str:
+        return str(render(*arguments)).replace(generate_csrf(), CSRF_PLACEHOLDER)
+
+    @wraps(render)
+    def for_reader(*arguments) -> Markup:
+        html = without_token(request.root_path, *arguments)
+        # Our own template's output, with our own token in it.
+        return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704
+
+    return for_reader
 
 
 def _fill_own_parts(html: str) -> str:

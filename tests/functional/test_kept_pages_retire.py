@@ -14,7 +14,7 @@ from forum import search
 from forum.experiences import discussion
 from forum.experiences import service as experiences
 from forum.extensions import db
-from forum.models import Experience, StoryChange, User, content_version, me_too_order_version
+from forum.models import Experience, StoryChange, User, content_version, versions
 from forum.notifications import service as notifications
 from tests.conftest import serving
 from tests.factories import UserFactory
@@ -157,11 +157,11 @@ def test_a_me_too_mark_reorders_the_kept_list_in_me_too_order(app):
     visitor = app.test_client()
     path = "/experiences?sort=most_me_too"
     visitor.get(path)
-    order = me_too_order_version(db.session)
+    order = versions(db.session).me_too_order
 
     discussion.set_me_too(member("member"), story("Discussed diary").id, True)
 
-    assert me_too_order_version(db.session) == order + 1
+    assert versions(db.session).me_too_order == order + 1
     text = visitor.get(path).get_data(as_text=True)
     assert "2 “me too”" in text
 

@@ -108,7 +108,9 @@ def signed_in(app, username: str):
 
 
 def forget_kept_pages(app) -> None:
+    """Forget every page, and every bell on top of members' pages."""
     caching.caches(app).pages = KeptUnderVersion(4 << 20, 60, weigh=lambda page: page.weight)
+    caching.caches(app).bells = KeptUnderVersion(caching.BELLS_PER_PROCESS, 60)
 
 
 def page_text(response) -> str:
