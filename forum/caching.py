@@ -14,6 +14,9 @@ reached through `caches()`:
                under the content version with the pages and, like members' own pages,
                keyed on their `page_revision` and the members' pages version;
                BELLS_PER_PROCESS, PAGE_CACHE_SECONDS each; shared in Redis as the pages are.
+- shells:      each signed-in member's page around a kept page's title and content (their
+               header: name, bell, sign-out form; web/page_cache.py), kept as the bells are;
+               SHELLS_PER_PROCESS.
 - demo banner: whether demo data is present (web/demo_banner.py); one answer for
                DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
                down, when no version can be read).
@@ -37,6 +40,7 @@ for all of them; with Redis down a shared store misses and the value is made.
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from threading import Lock
 from typing import Protocol
 
@@ -54,6 +58,8 @@ _VERSIONS_READ = "forum_versions_read"
 LIST_TOTALS_PER_PROCESS = 512
 # One small number per member who was here lately.
 BELLS_PER_PROCESS = 8192
+# A few kilobytes each.
+SHELLS_PER_PROCESS = 2048
 # Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
 DEMO_BANNER_SECONDS = 30.0
 # The keys are whole bodies (up to ~20,000 characters): a few hundred keep the memory small.
@@ -81,6 +87,7 @@ class Caches:
     pages: Store | None
     list_totals: Store | None
     bells: Store | None
+    shells: Store | None
     demo_banner: Store
     _state: dict[str, object] = field(default_factory=dict)
     _state_lock: Lock = field(default_factory=Lock)
@@ -98,15 +105,18 @@ class Caches:
             )
             totals = KeptInRedis(client, prefix, "list-totals", seconds, secret)
             bells = KeptInRedis(client, prefix, "bells", seconds, secret)
+            shells = KeptInRedis(client, prefix, "shells", seconds, secret)
         else:
             pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
             totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
             bells = KeptUnderVersion(BELLS_PER_PROCESS, seconds)
+            shells = KeptUnderVersion(SHELLS_PER_PROCESS, seconds)
         return cls(
             pages=pages if megabytes else None,
             list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,
             # Kept with the members' pages they top.
             bells=bells if megabytes else None,
+            shells=shells if megabytes else None,
             # One answer; a store keeps nothing heavier than an eighth of its budget.
             demo_banner=KeptUnderVersion(8, DEMO_BANNER_SECONDS),
         )
@@ -173,13 +183,18 @@ def versions_now() -> Versions:
     return getattr(g, _VERSIONS_READ)
 
 
-def first_with_versions(statement: Select) -> Row | None:
+def first_with_versions(statement: Select, parameters: dict) -> Row | None:
     """The first row of `statement`, whose query also reads the versions for this request (a
     signed-in request's first query: who is asking, and where the data stands)."""
-    row = db.session.execute(with_versions(statement)).first()
+    row = db.session.execute(_with_versions(statement), parameters).first()
     if row is not None and has_request_context():
         setattr(g, _VERSIONS_READ, versions_in(row))
     return row
+
+
+@lru_cache(maxsize=8)
+def _with_versions(statement: Select) -> Select:
+    return with_versions(statement)
 
 
 @event.listens_for(AppSession, "after_commit")

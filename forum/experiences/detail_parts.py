@@ -11,11 +11,12 @@ story and of each reply, and their "I tried this too" answer.
 from collections.abc import Hashable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import g, get_template_attribute, request
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Exists, and_, select
+from sqlalchemy import Exists, Integer, Select, and_, bindparam, select
 from sqlalchemy.orm import lazyload
 
 from forum import permissions
@@ -69,37 +70,44 @@ def _reading(key: str) -> _Reading | None:
 
 
 def _read(experience_id: int, reader_id: int | None) -> _Reading | None:
+    parameters = {"experience_id": experience_id, "reader_id": reader_id}
+    found = db.session.execute(_reading_statement(), parameters).first()
+    return _Reading(*found) if found is not None else None
+
+
+@cache
+def _reading_statement() -> Select:
+    # Built once: every member's experience page runs it, and building it cost more than that.
+    reader = bindparam("reader_id", type_=Integer)
+
     def reader_has(model) -> Exists:
         return (
             select(model.user_id)
-            .where(model.experience_id == Experience.id, model.user_id == reader_id)
+            .where(model.experience_id == Experience.id, model.user_id == reader)
             .exists()
         )
 
     own_reply = (
         select(Reply.id)
-        .where(Reply.experience_id == Experience.id, Reply.author_id == reader_id)
+        .where(Reply.experience_id == Experience.id, Reply.author_id == reader)
         .exists()
     )
-    answer = and_(
-        QuickAnswer.user_id == reader_id, QuickAnswer.exercise == Experience.main_exercise
-    )
+    answer = and_(QuickAnswer.user_id == reader, QuickAnswer.exercise == Experience.main_exercise)
     reported_at = (
         select(Flag.created_at)
-        .where(Flag.flagger_id == reader_id, Flag.experience_id == Experience.id)
+        .where(Flag.flagger_id == reader, Flag.experience_id == Experience.id)
         .order_by(Flag.id)
         .limit(1)
         .scalar_subquery()
     )
     facts = (own_reply, reader_has(MeToo), reader_has(Watch), QuickAnswer, reported_at)
     # The own parts read only the story's columns: none of its collections are loaded.
-    found = db.session.execute(
+    return (
         select(Experience, *facts)
         .outerjoin(QuickAnswer, answer)
-        .where(Experience.id == experience_id)
+        .where(Experience.id == bindparam("experience_id", type_=Integer))
         .options(lazyload("*"))
-    ).first()
-    return _Reading(*found) if found is not None else None
+    )
 
 
 def _me_too(key: str) -> Markup:

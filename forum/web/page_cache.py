@@ -32,7 +32,7 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from forum import caching
+from forum import caching, permissions
 from forum.web import shown_stories
 from forum.web.demo_banner import demo_banner_visible
 
@@ -40,6 +40,7 @@ from forum.web.demo_banner import demo_banner_visible
 # (no "<") and sanitized HTML has its comments stripped (forum/sanitize.py).
 CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
+TITLE_SLOT, CONTENT_SLOT = "<!--kept-title-->", "<!--kept-content-->"
 OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
 _KEEPING = "forum.keeping_content"
 # Renderings of own parts kept per process (rendered_once_per_arguments): each is small.
@@ -178,11 +179,37 @@ def _shared_content(response: Response, made_at: int) -> KeptContent | None:
 def _member_page(kept: KeptContent) -> str:
     """The reader's own page around the kept content."""
     content = _fill_own_parts(kept.content)
-    if CSRF_PLACEHOLDER in content:
-        content = content.replace(CSRF_PLACEHOLDER, generate_csrf())
-    # Both are HTML our own templates made (every member's string already escaped there).
-    title, content = Markup(kept.title), Markup(content)  # noqa: S704
-    return render_template("kept_content.html", title=title, content=content)
+    shell = _kept_shell()
+    if shell is None:
+        # Both are HTML our own templates made (every member's string already escaped there).
+        title, content = Markup(kept.title), Markup(content)  # noqa: S704
+        page = render_template("kept_content.html", title=title, content=content)
+    else:
+        page = shell.replace(TITLE_SLOT, kept.title, 1).replace(CONTENT_SLOT, content, 1)
+    if CSRF_PLACEHOLDER in page:
+        page = page.replace(CSRF_PLACEHOLDER, generate_csrf())
+    return page
+
+
+def _kept_shell() -> str | None:
+    """The reader's page around a title and content slot (their name, bell, sign-out form),
+    kept for them under the versions their bell is kept under; None when it must be made:
+    a message is waiting, or the reader is a moderator (their badge counts what waits for
+    review, which a story submitted moves without moving any version)."""
+    shells = caching.caches().shells
+    if shells is None or "_flashes" in session or permissions.is_moderator(current_user):
+        return None
+    reader = current_user
+    revisions = (reader.page_revision, caching.versions_now().members_pages)
+    tag = (revisions, request.root_path, demo_banner_visible())
+    return caching.remembered(shells, reader.id, _shell, tag=tag)
+
+
+def _shell() -> str:
+    # Our own template's output, around slots only our code fills.
+    slots = {"title": Markup(TITLE_SLOT), "content": Markup(CONTENT_SLOT)}  # noqa: S704
+    page = render_template("kept_content.html", **slots)
+    return page.replace(generate_csrf(), CSRF_PLACEHOLDER)
 
 
 def _current(kept: KeptPage | KeptContent, place: caching.Slot) -> bool:
