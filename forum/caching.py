@@ -10,12 +10,14 @@ reached through `caches()`:
 - list totals: the experience list's "N experiences" per filter set (experiences/totals.py);
                LIST_TOTALS_PER_PROCESS answers, PAGE_CACHE_SECONDS each, under the version;
                shared in Redis as the pages are.
-- bells:       each signed-in member's unread count (notifications/templating.py), kept
-               under the content version with the pages and, like members' own pages,
-               keyed on their `page_revision` and the members' pages version;
-               BELLS_PER_PROCESS, PAGE_CACHE_SECONDS each; shared in Redis as the pages are.
+- readers:     small facts about each signed-in reader, their bell's unread count
+               (notifications/templating.py) and their quick answers (insights/views.py),
+               kept by `remembered_for` under the content version with the pages and, like
+               members' own pages, keyed on their `page_revision` and the members' pages
+               version; READER_FACTS_PER_PROCESS, PAGE_CACHE_SECONDS each; shared in Redis
+               as the pages are.
 - shells:      each signed-in member's page around a kept page's title and content (their
-               header: name, bell, sign-out form; web/page_cache.py), kept as the bells are;
+               header: name, bell, sign-out form; web/page_cache.py), kept as readers' facts are;
                SHELLS_PER_PROCESS.
 - demo banner: whether demo data is present (web/demo_banner.py); one answer for
                DEMO_BANNER_SECONDS, on time alone (error pages ask it while the database is
@@ -56,8 +58,8 @@ from forum.models import Versions, versions, versions_in, with_versions
 EXTENSION = "forum.caches"
 _VERSIONS_READ = "forum_versions_read"
 LIST_TOTALS_PER_PROCESS = 512
-# One small number per member who was here lately.
-BELLS_PER_PROCESS = 8192
+# A few small facts per member who was here lately.
+READER_FACTS_PER_PROCESS = 16384
 # A few kilobytes each.
 SHELLS_PER_PROCESS = 2048
 # Loading or removing demo data is rare; half a minute of lag on the banner is harmless.
@@ -86,7 +88,7 @@ class Caches:
 
     pages: Store | None
     list_totals: Store | None
-    bells: Store | None
+    readers: Store | None
     shells: Store | None
     demo_banner: Store
     _state: dict[str, object] = field(default_factory=dict)
@@ -104,18 +106,18 @@ class Caches:
                 client, prefix, "pages", seconds, secret, (megabytes << 20) // 8, _page_weight
             )
             totals = KeptInRedis(client, prefix, "list-totals", seconds, secret)
-            bells = KeptInRedis(client, prefix, "bells", seconds, secret)
+            readers = KeptInRedis(client, prefix, "readers", seconds, secret)
             shells = KeptInRedis(client, prefix, "shells", seconds, secret)
         else:
             pages = KeptUnderVersion(megabytes << 20, seconds, weigh=_page_weight)
             totals = KeptUnderVersion(LIST_TOTALS_PER_PROCESS, seconds)
-            bells = KeptUnderVersion(BELLS_PER_PROCESS, seconds)
+            readers = KeptUnderVersion(READER_FACTS_PER_PROCESS, seconds)
             shells = KeptUnderVersion(SHELLS_PER_PROCESS, seconds)
         return cls(
             pages=pages if megabytes else None,
             list_totals=totals if config["LIST_TOTALS_REMEMBERED"] else None,
             # Kept with the members' pages they top.
-            bells=bells if megabytes else None,
+            readers=readers if megabytes else None,
             shells=shells if megabytes else None,
             # One answer; a store keeps nothing heavier than an eighth of its budget.
             demo_banner=KeptUnderVersion(8, DEMO_BANNER_SECONDS),
@@ -214,6 +216,19 @@ def remembered(store: Store | None, key: Hashable, make: Callable[[], object], t
         value = make()
         place.keep(value)
     return value
+
+
+def remembered_for(reader, what: Hashable, make: Callable[[], object], store: Store | None = None):
+    """`make()`, a fact about the signed-in `reader` ("bell", say), or what it made since the
+    last write it may show: one only they see moves their `page_revision`, one to members'
+    notifications or watches that does not say whose the members' pages version, and any
+    wider one the content version (forum/models/changes.py). Kept in `store`, by default
+    the readers' facts."""
+    store = store or caches().readers
+    if store is None:
+        return make()
+    revisions = (reader.page_revision, versions_now().members_pages)
+    return remembered(store, (what, reader.id), make, tag=revisions)
 
 
 def app_state(name: str, make: Callable[[], object]):

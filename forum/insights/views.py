@@ -6,7 +6,7 @@ from flask import Blueprint, g, get_template_attribute, redirect, render_templat
 from flask_login import current_user
 from markupsafe import Markup
 
-from forum import permissions
+from forum import caching, permissions
 from forum.errors import Invalid
 from forum.insights import queries, service
 from forum.insights.charts import swatch
@@ -54,9 +54,14 @@ class _Answer(NamedTuple):
 def _quick_answer_form(exercise: str) -> Markup:
     """The reader's "I tried this too" form for one exercise, with their answer chosen."""
     if "my_answers" not in g:
-        g.my_answers = queries.quick_answers_of(current_user)
-    answer = g.my_answers.get(exercise)
-    return _form_with_answer(exercise, _Answer(answer.outcome, answer.flare) if answer else None)
+        g.my_answers = caching.remembered_for(current_user, "quick answers", _my_answers)
+    return _form_with_answer(exercise, g.my_answers.get(exercise))
+
+
+def _my_answers() -> dict[str, _Answer]:
+    # Kept as plain values: a fact kept for the reader outlives this request's session.
+    answers = queries.quick_answers_of(current_user)
+    return {exercise: _Answer(a.outcome, a.flare) for exercise, a in answers.items()}
 
 
 @rendered_once_per_arguments

@@ -43,14 +43,9 @@ def bell_context() -> dict:
 
 
 def _kept_unread_count() -> int:
-    """The count, counted again only after a write it may show: one to the member's own
-    pages moves their `page_revision`, one to members' notifications that does not say
-    whose moves the members' pages version, and anything wider the content version (a
-    story or reply hidden, the member's role: forum/models/changes.py)."""
-    member, bells = current_user, caching.caches().bells
-    if bells is None:
-        return queries.unread_count(member, cap=BELL_CAP)
-    revisions = (member.page_revision, caching.versions_now().members_pages)
-    return caching.remembered(
-        bells, member.id, lambda: queries.unread_count(member, cap=BELL_CAP), tag=revisions
+    """The count, counted again only after a write it may show (a story or reply hidden, the
+    member's role: anything but the narrow writes moves the content version)."""
+    member = current_user
+    return caching.remembered_for(
+        member, "bell", lambda: queries.unread_count(member, cap=BELL_CAP)
     )

@@ -24,7 +24,7 @@ and the own parts.
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import cached_property, lru_cache, wraps
 
 from flask import Response, current_app, g, make_response, render_template, request, session
 from flask_login import current_user
@@ -42,6 +42,7 @@ CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
 TITLE_SLOT, CONTENT_SLOT = "<!--kept-title-->", "<!--kept-content-->"
 OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
+SLOTS = re.compile(rf"{OWN_PART.pattern}|{CSRF_PLACEHOLDER}")
 _KEEPING = "forum.keeping_content"
 # Renderings of own parts kept per process (rendered_once_per_arguments): each is small.
 RENDERINGS_KEPT = 1024
@@ -74,6 +75,21 @@ class KeptContent:
     @property
     def weight(self) -> int:
         return len(self.content)
+
+    @cached_property
+    def pieces(self) -> tuple[str | tuple[str, str] | None, ...]:
+        """The content split once at its slots: text, (own part, key), or None for the token.
+
+        A page can be 100 kB (insights): joining pieces for each reader beats scanning it
+        for markers and placeholders each time."""
+        pieces: list = []
+        start = 0
+        for slot in SLOTS.finditer(self.content):
+            pieces.append(self.content[start : slot.start()])
+            pieces.append((slot[1], slot[2]) if slot[1] else None)
+            start = slot.end()
+        pieces.append(self.content[start:])
+        return tuple(pieces)
 
 
 def _serves_anyone() -> bool:
@@ -128,34 +144,43 @@ def the_reader_alone() -> Hashable:
 
 def own_part(name: str, argument: str) -> Markup:
     """Template global: the reader's own bit `name` of the page (for `argument`, a key), made
-    by the function the view's decorator names; a marker while content is made to be kept."""
+    by the function the view's decorator names; a marker while content is made to be kept.
+
+    An own part may leave CSRF_PLACEHOLDER where the reader's token goes: it is put in here,
+    or once for the whole page where parts fill markers."""
     if g.get(_KEEPING):
         return Markup(f"<!--own:{name}:{argument}-->")  # noqa: S704 - names and keys only
-    return g.own_parts[name](argument)
+    return Markup(_with_token(g.own_parts[name](argument)))  # noqa: S704 - our own parts
 
 
 def rendered_once_per_arguments(render: Callable[..., Markup]) -> Callable[..., Markup]:
     """An own part that shows nothing of its reader but its arguments, rendered once per
-    process for each set of them (and script root, which its links start with); the
-    reader's CSRF token is put into each copy served."""
+    process for each set of them (and script root, which its links start with), with
+    CSRF_PLACEHOLDER where the reader's token goes."""
 
     @lru_cache(maxsize=RENDERINGS_KEPT)
-    def without_token(root_path: str, *arguments) -> str:
-        return str(render(*arguments)).replace(generate_csrf(), CSRF_PLACEHOLDER)
+    def without_token(root_path: str, *arguments) -> Markup:
+        html = str(render(*arguments)).replace(generate_csrf(), CSRF_PLACEHOLDER)
+        return Markup(html)  # noqa: S704 - our own template's output
 
     @wraps(render)
     def for_reader(*arguments) -> Markup:
-        html = without_token(request.root_path, *arguments)
-        # Our own template's output, with our own token in it.
-        return Markup(html.replace(CSRF_PLACEHOLDER, generate_csrf()))  # noqa: S704
+        return without_token(request.root_path, *arguments)
 
     return for_reader
+
+
+def _with_token(html: str) -> str:
+    """`html` with the reader's CSRF token where it has placeholders."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
 def _fill_own_parts(html: str) -> str:
     if "<!--own:" not in html:
         return html
-    return OWN_PART.sub(lambda marker: g.own_parts[marker[1]](marker[2]), html)
+    return _with_token(OWN_PART.sub(lambda marker: g.own_parts[marker[1]](marker[2]), html))
 
 
 def _shared_content(response: Response, made_at: int) -> KeptContent | None:
@@ -178,31 +203,37 @@ def _shared_content(response: Response, made_at: int) -> KeptContent | None:
 
 def _member_page(kept: KeptContent) -> str:
     """The reader's own page around the kept content."""
-    content = _fill_own_parts(kept.content)
+    token = generate_csrf()
+
+    def for_reader(piece: str | tuple[str, str] | None) -> str:
+        if isinstance(piece, str):
+            return piece
+        if piece is None:
+            return token
+        name, key = piece
+        return _with_token(g.own_parts[name](key))
+
+    content = [for_reader(piece) for piece in kept.pieces]
     shell = _kept_shell()
     if shell is None:
         # Both are HTML our own templates made (every member's string already escaped there).
-        title, content = Markup(kept.title), Markup(content)  # noqa: S704
-        page = render_template("kept_content.html", title=title, content=content)
-    else:
-        page = shell.replace(TITLE_SLOT, kept.title, 1).replace(CONTENT_SLOT, content, 1)
-    if CSRF_PLACEHOLDER in page:
-        page = page.replace(CSRF_PLACEHOLDER, generate_csrf())
-    return page
+        title, content = Markup(kept.title), Markup("".join(content))  # noqa: S704
+        return _with_token(render_template("kept_content.html", title=title, content=content))
+    before_title, rest = _with_token(shell).split(TITLE_SLOT, 1)
+    before_content, after_content = rest.split(CONTENT_SLOT, 1)
+    return "".join([before_title, kept.title, before_content, *content, after_content])
 
 
 def _kept_shell() -> str | None:
     """The reader's page around a title and content slot (their name, bell, sign-out form),
-    kept for them under the versions their bell is kept under; None when it must be made:
-    a message is waiting, or the reader is a moderator (their badge counts what waits for
+    kept for them as their bell is (`caching.remembered_for`); None when it must be made: a
+    message is waiting, or the reader is a moderator (their badge counts what waits for
     review, which a story submitted moves without moving any version)."""
     shells = caching.caches().shells
     if shells is None or "_flashes" in session or permissions.is_moderator(current_user):
         return None
-    reader = current_user
-    revisions = (reader.page_revision, caching.versions_now().members_pages)
-    tag = (revisions, request.root_path, demo_banner_visible())
-    return caching.remembered(shells, reader.id, _shell, tag=tag)
+    what = ("shell", request.root_path, demo_banner_visible())
+    return caching.remembered_for(current_user, what, _shell, store=shells)
 
 
 def _shell() -> str:

@@ -108,9 +108,9 @@ def signed_in(app, username: str):
 
 
 def forget_kept_pages(app) -> None:
-    """Forget every page, and every bell and header around members' pages."""
+    """Forget every page, and every reader's kept facts and header around members' pages."""
     caching.caches(app).pages = KeptUnderVersion(4 << 20, 60, weigh=lambda page: page.weight)
-    caching.caches(app).bells = KeptUnderVersion(caching.BELLS_PER_PROCESS, 60)
+    caching.caches(app).readers = KeptUnderVersion(caching.READER_FACTS_PER_PROCESS, 60)
     caching.caches(app).shells = KeptUnderVersion(caching.SHELLS_PER_PROCESS, 60)
 
 
