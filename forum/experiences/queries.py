@@ -1,7 +1,9 @@
 """Read queries for experiences and replies: filters, stable pagination, fixed query counts."""
 
+from functools import cache
+
 from marshmallow import fields, validate
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Integer, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from forum import caching, permissions
@@ -56,13 +58,21 @@ def _with_cards(query: Select) -> Select:
     )
 
 
-def _count(query: Select) -> int:
-    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+def _count(query: Select, parameters: dict | None = None) -> int:
+    counted = select(func.count()).select_from(query.order_by(None).subquery())
+    return db.session.scalar(counted, parameters)
 
 
-def _paginate(query: Select, page: int, per_page: int, total: int | None = None) -> Page:
-    total = _count(query) if total is None else total
-    items = db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).all()
+def _paginate(
+    query: Select,
+    page: int,
+    per_page: int,
+    total: int | None = None,
+    parameters: dict | None = None,
+) -> Page:
+    total = _count(query, parameters) if total is None else total
+    window = query.limit(per_page).offset((page - 1) * per_page)
+    items = db.session.scalars(window, parameters).all()
     return Page(items=list(items), page=page, per_page=per_page, total=total or 0)
 
 
@@ -172,13 +182,18 @@ def visible_experience(user: User | None, experience_id: int) -> Experience:
 
     Deleted ones are gone for everyone here, moderators included: they have the log.
     """
-    experience = db.session.scalar(
-        _with_cards(select(Experience).where(Experience.id == experience_id))
-    )
+    experience = db.session.scalar(_experience_with_card(), {"experience_id": experience_id})
     if experience is None:
         raise NotFound(permissions.NO_EXPERIENCE)
     permissions.ensure_can_view_experience(user, experience)
     return experience
+
+
+@cache
+def _experience_with_card() -> Select:
+    # Built once: every experience page, edit and reply runs it.
+    experience_id = bindparam("experience_id", type_=Integer)
+    return _with_cards(select(Experience).where(Experience.id == experience_id))
 
 
 def published_replies(
@@ -189,6 +204,15 @@ def published_replies(
 
     Threads are flat, so a reply "has answers under it" when a published reply follows it.
     """
+    signed_in = viewer is not None and viewer.is_authenticated
+    parameters = {"experience_id": experience.id, "viewer_id": viewer.id if signed_in else None}
+    return _paginate(_thread(signed_in), page, per_page, parameters=parameters)
+
+
+@cache
+def _thread(with_viewers_own: bool) -> Select:
+    # Built once per kind of viewer: every experience page runs it, and building it cost
+    # about as much as running it.
     later = aliased(Reply)
     answered = exists().where(
         later.experience_id == Reply.experience_id,
@@ -199,17 +223,18 @@ def published_replies(
         ),
     )
     shown = [Reply.status == Status.PUBLISHED, and_(Reply.status == Status.DELETED, answered)]
-    if viewer is not None and viewer.is_authenticated:
+    if with_viewers_own:
+        viewer = bindparam("viewer_id", type_=Integer)
         shown.append(
-            and_(Reply.author_id == viewer.id, Reply.status.in_((Status.PENDING, Status.REJECTED)))
+            and_(Reply.author_id == viewer, Reply.status.in_((Status.PENDING, Status.REJECTED)))
         )
-    query = (
+    experience = bindparam("experience_id", type_=Integer)
+    return (
         select(Reply)
-        .where(Reply.experience_id == experience.id, or_(*shown))
+        .where(Reply.experience_id == experience, or_(*shown))
         .order_by(Reply.created_at, Reply.id)
         .options(selectinload(Reply.author))
     )
-    return _paginate(query, page, per_page)
 
 
 def has_marked_me_too(user: User | None, experience: Experience) -> bool:
