@@ -1,13 +1,14 @@
 """Milliseconds per kept page for a signed-in member, in one process (test client, pages kept).
 
     .venv/bin/python bench/member_page_times.py --database-url sqlite:////path/forum.db \
-        --index-dir /path/search-index
+        --index-dir /path/search-index [--visitor]
 
 What each request costs once the page's content is kept: the member's own header, bell and
 own parts around it (forum/web/page_cache.py). The pages are those of bench/pages_bench.py
 for the bench's member (bench/member_session.py; 50 experience pages, 50 searches). Run it
 from two checkouts on the same database, one after the other, to compare two versions of
 the code without the noise of a load test; the best of five rounds of 200 requests is given.
+With --visitor, the same for a visitor's whole kept pages (the pages a member adds left out).
 Background warm-ups (search index, insights) are waited for: a busy second thread slows the
 first.
 """
@@ -26,6 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--index-dir", required=True)
+    parser.add_argument("--visitor", action="store_true", help="not signed in")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=args.database_url,
@@ -38,16 +40,18 @@ def main() -> None:
     from bench.pages_bench import MEMBER_PAGES, pages
     from forum import create_app
 
-    member = signed_in_member(args.database_url, args.index_dir, os.environ["SECRET_KEY"])
     client = create_app().test_client(use_cookies=False)
     # As wrk sends it: the address the cookie was made for, no User-Agent.
-    client.environ_base = {**WRK_ENVIRON, "HTTP_COOKIE": member.cookie}
+    client.environ_base = dict(WRK_ENVIRON)
+    if not args.visitor:
+        member = signed_in_member(args.database_url, args.index_dir, os.environ["SECRET_KEY"])
+        client.environ_base["HTTP_COOKIE"] = member.cookie
     logging.disable(logging.INFO)  # one request log line per page asked would drown the figures
     client.get("/")
     time.sleep(1)
     while any(thread.name.endswith("warm-up") for thread in threading.enumerate()):
         time.sleep(0.5)
-    paths_of = {**pages(args.database_url), **MEMBER_PAGES}
+    paths_of = pages(args.database_url) | ({} if args.visitor else MEMBER_PAGES)
     for name, paths in paths_of.items():
         paths = paths[:50]
         for path in paths * 2:  # made, then kept
