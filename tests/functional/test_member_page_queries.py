@@ -9,7 +9,6 @@ counts every notification as it comes and goes, on every page.
 import re
 
 import pytest
-from sqlalchemy import event
 
 from forum import caching, search
 from forum.experiences import discussion
@@ -18,6 +17,7 @@ from forum.models import Experience, User
 from forum.notifications import service as notifications
 from tests.conftest import serving
 from tests.factories import ExperienceFactory, UserFactory
+from tests.functional.test_experiences_listing import counting_queries
 from tests.functional.test_member_pages_kept import signed_in
 
 KEPT_MEMBER_PAGES = (
@@ -50,19 +50,9 @@ def community(ctx):
     return reader, writer
 
 
-def statements_for(app, client, path: str) -> list[str]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+def statements_for(client, path: str) -> list[str]:
+    with counting_queries() as statements:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     return statements
 
 
@@ -72,7 +62,7 @@ def test_a_kept_member_page_asks_the_database_once(app, community, path):
     for _ in range(2):  # the first search opens the index, whose version keys the page after
         reader.get(path)
 
-    statements = statements_for(app, reader, path)
+    statements = statements_for(reader, path)
 
     assert len(statements) == 1, statements
     assert "FROM users" in statements[0] and "content_version" in statements[0]
@@ -83,7 +73,7 @@ def test_a_kept_experience_page_adds_one_query_for_the_readers_own_parts(app, co
     path = f"/experiences/{story('Writer').id}"
     reader.get(path)
 
-    assert len(statements_for(app, reader, path)) == 2
+    assert len(statements_for(reader, path)) == 2
 
 
 def story(author_name: str) -> Experience:
