@@ -42,7 +42,6 @@ for all of them; with Redis down a shared store misses and the value is made.
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from threading import Lock
 from typing import Protocol
 
@@ -53,7 +52,7 @@ from sqlalchemy import Row, Select, event
 from forum.extensions import db
 from forum.kept import KeptUnderVersion
 from forum.kept_shared import KeptInRedis, redis_client
-from forum.models import Versions, versions, versions_in, with_versions
+from forum.models import Versions, versions, versions_in
 
 EXTENSION = "forum.caches"
 _VERSIONS_READ = "forum_versions_read"
@@ -186,17 +185,13 @@ def versions_now() -> Versions:
 
 
 def first_with_versions(statement: Select, parameters: dict) -> Row | None:
-    """The first row of `statement`, whose query also reads the versions for this request (a
-    signed-in request's first query: who is asking, and where the data stands)."""
-    row = db.session.execute(_with_versions(statement), parameters).first()
+    """The first row of `statement`, made with `with_versions` (forum/models/content.py): the
+    versions it reads are this request's (a signed-in request's first query: who is asking,
+    and where the data stands)."""
+    row = db.session.execute(statement, parameters).first()
     if row is not None and has_request_context():
         setattr(g, _VERSIONS_READ, versions_in(row))
     return row
-
-
-@lru_cache(maxsize=8)
-def _with_versions(statement: Select) -> Select:
-    return with_versions(statement)
 
 
 @event.listens_for(AppSession, "after_commit")
@@ -218,13 +213,11 @@ def remembered(store: Store | None, key: Hashable, make: Callable[[], object], t
     return value
 
 
-def remembered_for(reader, what: Hashable, make: Callable[[], object], store: Store | None = None):
+def remembered_for(reader, what: Hashable, make: Callable[[], object], store: Store | None):
     """`make()`, a fact about the signed-in `reader` ("bell", say), or what it made since the
     last write it may show: one only they see moves their `page_revision`, one to members'
     notifications or watches that does not say whose the members' pages version, and any
-    wider one the content version (forum/models/changes.py). Kept in `store`, by default
-    the readers' facts."""
-    store = store or caches().readers
+    wider one the content version (forum/models/changes.py). No store: make."""
     if store is None:
         return make()
     revisions = (reader.page_revision, versions_now().members_pages)

@@ -9,7 +9,7 @@ from sqlalchemy import Integer, Select, bindparam, select
 
 from forum import caching
 from forum.extensions import db, login_manager
-from forum.models import User
+from forum.models import User, with_versions
 from forum.models.user import new_session_token
 
 
@@ -41,7 +41,7 @@ def load_user(login_id: str) -> User | None:
 @cache
 def _member_by_id() -> Select:
     # Built once: each signed-in request runs it, and building it cost more than running it.
-    return select(User).where(User.id == bindparam("user_id", type_=Integer))
+    return with_versions(select(User).where(User.id == bindparam("user_id", type_=Integer)))
 
 
 def sign_in(user: User, *, remember: bool = False) -> None:

@@ -47,9 +47,11 @@ def audience() -> Hashable | None:
     if reading is None:
         return None
     story = reading.story
-    if story.status != Status.PUBLISHED or story.author_id == current_user.id:
-        return None
-    if reading.has_replied:
+    if (
+        story.status != Status.PUBLISHED
+        or story.author_id == current_user.id
+        or reading.has_replied
+    ):
         return None
     return (*every_member(), permissions.can_write(current_user))
 

@@ -54,7 +54,8 @@ class _Answer(NamedTuple):
 def _quick_answer_form(exercise: str) -> Markup:
     """The reader's "I tried this too" form for one exercise, with their answer chosen."""
     if "my_answers" not in g:
-        g.my_answers = caching.remembered_for(current_user, "quick answers", _my_answers)
+        readers = caching.caches().readers
+        g.my_answers = caching.remembered_for(current_user, "quick answers", _my_answers, readers)
     return _form_with_answer(exercise, g.my_answers.get(exercise))
 
 

@@ -95,9 +95,4 @@ def versions_in(row: Sequence) -> Versions:
 
 def content_version(session: Session) -> int:
     """The version committed so far (0 before the first write)."""
-    return _value(session, THE_ROW)
-
-
-def _value(session: Session, row: int) -> int:
-    value = session.scalar(select(ContentVersion.value).where(ContentVersion.id == row))
-    return value or 0
+    return versions(session).content

@@ -1,6 +1,7 @@
 """What notifications offer templates: the bell's count, watching, a notification's words."""
 
 import sys
+from functools import partial
 
 from flask import Flask
 from flask_login import current_user
@@ -45,7 +46,5 @@ def bell_context() -> dict:
 def _kept_unread_count() -> int:
     """The count, counted again only after a write it may show (a story or reply hidden, the
     member's role: anything but the narrow writes moves the content version)."""
-    member = current_user
-    return caching.remembered_for(
-        member, "bell", lambda: queries.unread_count(member, cap=BELL_CAP)
-    )
+    count = partial(queries.unread_count, current_user, cap=BELL_CAP)
+    return caching.remembered_for(current_user, "bell", count, caching.caches().readers)

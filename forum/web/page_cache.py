@@ -233,7 +233,7 @@ def _kept_shell() -> str | None:
     if shells is None or "_flashes" in session or permissions.is_moderator(current_user):
         return None
     what = ("shell", request.root_path, demo_banner_visible())
-    return caching.remembered_for(current_user, what, _shell, store=shells)
+    return caching.remembered_for(current_user, what, _shell, shells)
 
 
 def _shell() -> str:
