@@ -165,7 +165,7 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path):
     process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env})
     try:
         _wait_until_up(port, process)
-        yield
+        yield process
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
@@ -174,13 +174,26 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: Path):
 @contextmanager
 def warm_forum(port: int, workers: int, env: dict):
     """The forum served as `gunicorn` does, once every worker is past its warm-up."""
-    with gunicorn("app:app", port, workers, env, ROOT):
+    with gunicorn("app:app", port, workers, env, ROOT) as process:
         # The first request starts each worker's outbox drainer: let it apply what earlier
         # writers (a seed, another bench) left, so only the GETs measured are fingerprinted.
         time.sleep(SETTLE_SECONDS)
         reach_every_worker(f"http://127.0.0.1:{port}", workers)
         time.sleep(WARM_UP_SECONDS)
-        yield
+        yield process
+
+
+def workers_rss_mb(master: subprocess.Popen) -> list[float]:
+    """Resident memory of each of gunicorn's workers (its master's children), in MB."""
+    children = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    sizes = []
+    for pid in children:
+        status = Path(f"/proc/{pid}/status").read_text()
+        kilobytes = next(
+            line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")
+        )
+        sizes.append(round(int(kilobytes) / 1024, 1))
+    return sizes
 
 
 def measure_ceiling(args) -> dict:
@@ -233,7 +246,7 @@ def measure(args) -> list[dict]:
     # As configured (pages kept per worker), then with the page cache off: what every
     # request would cost with nothing kept.
     for cache, settings in (("on", {}), ("off", {"PAGE_CACHE_MB": "0"})):
-        with warm_forum(port, args.workers, {**env, **settings}):
+        with warm_forum(port, args.workers, {**env, **settings}) as server:
             before = before or fingerprint(args.database_url, args.index_dir)
             readers = [("visitor", None)] + [("member", member.cookie)] * (cache == "on")
             for reader, cookie in readers:
@@ -244,6 +257,11 @@ def measure(args) -> list[dict]:
                     row = {"path": name, "page_cache": cache, "reader": reader, **result}
                     rows.append({**row, "share": share})
                     print(json.dumps(rows[-1]), flush=True)
+            # Issue 20's memory figure: what each worker holds once it has served every page.
+            rows.append(
+                {"path": "worker memory", "page_cache": cache, "rss_mb": workers_rss_mb(server)}
+            )
+            print(json.dumps(rows[-1]), flush=True)
     after = fingerprint(args.database_url, args.index_dir)
     rows.append(
         {"path": "GET wrote nothing", "ok": before == after, "changes": diff(before, after)}

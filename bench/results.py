@@ -12,6 +12,7 @@ PAGE_P95_TARGET_MS = 150.0
 SEARCH_KIND_P95_TARGET_MS = 100.0
 BELL_TARGET_MS = 1.0
 POST_P50_TARGET_MS = 40.0
+WORKER_RSS_TARGET_MB = 600.0
 OWN_DATA_TITLE = "Bell count and password-reset timing"
 # The sections this module writes; any other "## " section belongs to another script.
 OWN_SECTION = re.compile(rf"## ([\d,]+ experiences[ \n]|{OWN_DATA_TITLE}[ \n])")
@@ -50,7 +51,9 @@ def _ms(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def _pages_table(size: int, rows: list[dict]) -> list[str]:
+def _pages_table(size: int, rows: list[dict] | None) -> list[str]:
+    if rows is None:
+        return ["Not run at this size (`run_all.py --parts`)."]
     if not rows:
         return ["Not measured: wrk is not installed (`apt-get install wrk`)."]
     judged = size >= 100_000
@@ -59,8 +62,11 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
         "| errors | target |",
         "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
-    check = None
+    check, memory = None, []
     for row in rows:
+        if "rss_mb" in row:
+            memory.append(row)
+            continue
         if "rps" not in row:
             check = row
             continue
@@ -80,6 +86,15 @@ def _pages_table(size: int, rows: list[dict]) -> list[str]:
     if check is not None:
         wrote = "none" if check["ok"] else "CHANGED: " + ", ".join(check["changes"])
         lines += ["", f"Writes to the database or index during these GETs: {wrote}."]
+    for row in memory:
+        worst = max(row["rss_mb"])
+        met = "met" if worst <= WORKER_RSS_TARGET_MB else "**missed**"
+        each = ", ".join(f"{size:,.0f} MB" for size in row["rss_mb"])
+        lines += [
+            "",
+            f"Worker memory (RSS) after the page cache {row['page_cache']} run: {each} "
+            f"(target ≤ {WORKER_RSS_TARGET_MB:.0f} MB per worker: {met}).",
+        ]
     return lines
 
 
@@ -135,8 +150,20 @@ def _writes_table(rows: list[dict] | None) -> list[str]:
     return [*lines, ""]
 
 
+def _on_disk(load: dict) -> list[str]:
+    if "index_mb" not in load:  # data loaded before its size was recorded
+        return []
+    return [
+        f"On disk: the database {load['database_mb']:,.0f} MB, the search index "
+        f"{load['index_mb']:,.0f} MB.",
+        "",
+    ]
+
+
 def _timing_table(title: str, script: str, run: dict, digits: int = 1) -> list[str]:
     lines = [f"### {title} (`bench/{script}`)", ""]
+    if run is None:
+        return [*lines, "Not run at this size (`run_all.py --parts`).", ""]
     if run.get("missing"):
         return [*lines, f"Not run: `bench/{script}` does not exist yet.", ""]
     if not run["rows"]:
@@ -199,14 +226,15 @@ def render(results: dict) -> str:
             f"average {load['load_average'][0]} → {load['load_average'][1]}): "
             f"{load['seed_output']}",
             "",
+            *_on_disk(load),
             "### Pages under gunicorn + wrk (`bench/pages_bench.py`)",
             "",
-            *_pages_table(entry["size"], entry["pages"]),
+            *_pages_table(entry["size"], entry.get("pages")),
             "",
             *_search_kinds_table(entry["size"], entry.get("search_kinds")),
             *_writes_table(entry.get("writes")),
-            *_timing_table("Search", "search_bench.py", entry["search"]),
-            *_timing_table("Insights", "insights_bench.py", entry["insights"]),
+            *_timing_table("Search", "search_bench.py", entry.get("search")),
+            *_timing_table("Insights", "insights_bench.py", entry.get("insights")),
         ]
         if "posting" in entry:  # sizes kept from runs before bench/post_bench.py have none
             lines += _timing_table("Posting", "post_bench.py", entry["posting"])

@@ -51,8 +51,22 @@ def data_env(directory: Path) -> dict:
     }
 
 
-def ensure_data(size: int, directory: Path, seed: int) -> dict:
-    """Load `size` demo experiences into `directory` unless a previous run did; its timings."""
+def megabytes_under(path: Path) -> float:
+    """Disk space taken by a file or every file under a directory, in MB."""
+    files = [path] if path.is_file() else [item for item in path.rglob("*") if item.is_file()]
+    return round(sum(item.stat().st_size for item in files) / 1e6, 1)
+
+
+def sizes_on_disk(directory: Path) -> dict:
+    return {
+        "database_mb": megabytes_under(directory / "forum.db"),
+        "index_mb": megabytes_under(directory / "search-index"),
+    }
+
+
+def ensure_data(size: int, directory: Path, seed: int, reindex: bool = True) -> dict:
+    """Load `size` demo experiences into `directory` unless a previous run did; its timings
+    and sizes on disk. Kept data is reindexed unless `reindex` is false."""
     marker = directory / "loaded.json"
     env = {**os.environ, **data_env(directory)}
     upgrade = [*FLASK, "db", "upgrade"]
@@ -61,10 +75,15 @@ def ensure_data(size: int, directory: Path, seed: int) -> dict:
         if loaded.get("size") == size and loaded.get("seed") == seed:
             # Kept data still gets the migrations added since it was loaded, and an index built
             # by the current search code (else a worker may rebuild it during the page runs).
+            # At a million that rebuild takes a quarter of an hour: --reuse-index skips it
+            # when the search code has not changed since the data was loaded.
             subprocess.run(upgrade, cwd=ROOT, env=env, check=True, capture_output=True)
-            print(f"== reindexing the kept {size:,} experiences", flush=True)
-            reindex = [*FLASK, "forum", "reindex"]
-            subprocess.run(reindex, cwd=ROOT, env=env, check=True, capture_output=True)
+            if reindex:
+                print(f"== reindexing the kept {size:,} experiences", flush=True)
+                command = [*FLASK, "forum", "reindex"]
+                subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+            loaded.update(sizes_on_disk(directory))
+            marker.write_text(json.dumps(loaded))
             return loaded
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
@@ -81,6 +100,7 @@ def ensure_data(size: int, directory: Path, seed: int) -> dict:
         "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         # The machine is shared: the load average says how much of it the seed really had.
         "load_average": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        **sizes_on_disk(directory),
     }
     marker.write_text(json.dumps(loaded))
     return loaded
@@ -129,30 +149,40 @@ def run_own_data(postgres: str) -> dict:
     return results
 
 
+# The search bench's FTS5 floor copies every document into memory: up to this size only.
+FLOOR_UP_TO = 100_000
+PARTS = ("search", "insights", "posting", "pages", "search_kinds", "writes")
+
+
 def run_size(size: int, args) -> dict:
     directory = Path(args.data_dir) / f"n{size}"
-    loaded = ensure_data(size, directory, args.seed)
+    loaded = ensure_data(size, directory, args.seed, reindex=not args.reuse_index)
     env = {**os.environ, **data_env(directory)}
     database_url = env["DATABASE_URL"]
-    print(f"== {size:,}: search", flush=True)
+    index_args = ["--index-dir", env["SEARCH_INDEX_DIR"]]
     # The plain-whoosh comparison build is the search issue's own business (and minutes long).
     search_args = ["--database-url", database_url, "--skip-plain"]
-    search = run_timing_script("search_bench.py", search_args, env)
-    print(f"== {size:,}: insights", flush=True)
-    insights = run_timing_script("insights_bench.py", ["--database-url", database_url], env)
-    print(f"== {size:,}: posting", flush=True)
-    post_args = ["--database-url", database_url, "--index-dir", env["SEARCH_INDEX_DIR"]]
-    posting = run_timing_script("post_bench.py", post_args, env)  # on a copy of the data
-    return {
-        "size": size,
-        "load": loaded,
-        "search": search,
-        "insights": insights,
-        "posting": posting,
-        "pages": run_pages(size, directory, env, args.seconds),
-        "search_kinds": run_pages(size, directory, env, args.seconds, search_kinds=True),
-        "writes": run_writes(size, directory, env, args.seconds),
+    if size > FLOOR_UP_TO:
+        search_args.append("--skip-floor")
+    if args.reuse_index:  # search the kept index rather than a build of the bench's own
+        search_args += index_args
+    insights_args = ["--database-url", database_url]
+    parts = {
+        "search": lambda: run_timing_script("search_bench.py", search_args, env),
+        "insights": lambda: run_timing_script("insights_bench.py", insights_args, env),
+        # On a copy of the data.
+        "posting": lambda: run_timing_script("post_bench.py", insights_args + index_args, env),
+        "pages": lambda: run_pages(size, directory, env, args.seconds),
+        "search_kinds": lambda: run_pages(size, directory, env, args.seconds, search_kinds=True),
+        "writes": lambda: run_writes(size, directory, env, args.seconds),
     }
+    chosen = args.parts.split(",")
+    results = {"size": size, "load": loaded}
+    for name, measure in parts.items():
+        if name in chosen:
+            print(f"== {size:,}: {name}", flush=True)
+        results[name] = measure() if name in chosen else None  # None: not run this time
+    return results
 
 
 def run_pages(
@@ -208,7 +238,21 @@ def main() -> None:
         default=LOOPBACK_POSTGRES,
         help="PostgreSQL server for the own-data scripts ('' to skip)",
     )
+    parser.add_argument(
+        "--parts",
+        default=",".join(PARTS),
+        help=f"what to measure at each size, comma-separated, from {', '.join(PARTS)}",
+    )
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="use the kept data's index as it is, for the pages and the search bench (only "
+        "when the search code is unchanged since it was built)",
+    )
     args = parser.parse_args()
+    unknown = set(args.parts.split(",")) - set(PARTS)
+    if unknown:
+        parser.error(f"unknown parts: {', '.join(sorted(unknown))}")
     started = datetime.now(UTC)
     results = {
         "machine": machine(),
