@@ -32,7 +32,7 @@ from forum import create_app, search  # noqa: E402
 from forum.extensions import db  # noqa: E402
 from forum.models import Experience, Status  # noqa: E402
 from forum.search.engine.matching import Engine  # noqa: E402
-from forum.search.index import indexer  # noqa: E402
+from forum.search.index import building  # noqa: E402
 
 _WORDS = """walking yoga qigong swimming pilates cycling pain sleep fatigue flare crash morning
 pacing diary energy stretching worse better fibromyalgia exhausted routine weights taiji
@@ -141,7 +141,7 @@ def documents(app) -> list[dict]:
                 "outcome": e.outcome,
                 "published": e.published_at,
             }
-            for e in indexer.published_experiences(db.session)
+            for e in building.published_experiences(db.session)
         ]
 
 
@@ -305,7 +305,7 @@ def main() -> None:
             print(f"loading {args.published:,} demo experiences...", flush=True)
             loader.load(args.published)
     with app.app_context():
-        published = indexer.count_published(db.session)
+        published = building.count_published(db.session)
     print(f"{url}: {published:,} published experiences", flush=True)
     if not args.index_dir:
         with app.app_context():

@@ -1,25 +1,22 @@
 """Writing the index: applying outbox changes, full rebuilds and repairs from the database."""
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 
-from forum.models import Experience, Status
-from forum.search.index import merging, outbox, storage
+from forum.models import Experience
+from forum.search.index import building, merging, outbox, storage
 from forum.search.index.documents import document_for
 
 log = logging.getLogger(__name__)
 
 # Changes applied per whoosh commit; a request applies at most one batch itself.
 BATCH_SIZE = 500
-# Whoosh spills postings to temporary sorted runs past `limitmb` (a posting counts ~190
-# bytes); a segment of merging.REBUILD_SEGMENT_DOCS documents fits.
-REBUILD_WRITER = {"limitmb": 768}
 # A rebuild waits this long for the writer lock before swapping generations.
 SWAP_LOCK_SECONDS = 120.0
 
@@ -103,63 +100,23 @@ def drain(directory: Path, bind: Engine, *, lock_timeout: float, batches: int) -
     return applied
 
 
-def published_experiences(session: Session, batch: int = 1000) -> Iterator[Experience]:
-    """Every published experience, by id, a batch at a time (keyset pagination)."""
-    last_id = 0
-    while True:
-        query = (
-            select(Experience)
-            .where(Experience.status == Status.PUBLISHED, Experience.id > last_id)
-            .order_by(Experience.id)
-            .limit(batch)
-            .options(
-                selectinload(Experience.exercise_rows),
-                selectinload(Experience.tags),
-                selectinload(Experience.follow_ups),
-            )
-        )
-        experiences = list(session.scalars(query))
-        if not experiences:
-            return
-        yield from experiences
-        last_id = experiences[-1].id
-        session.expunge_all()
-
-
-def count_published(session: Session) -> int:
-    """How many experiences are published now."""
-    query = (
-        select(func.count()).select_from(Experience).where(Experience.status == Status.PUBLISHED)
-    )
-    return session.scalar(query) or 0
-
-
 def rebuild(
     directory: Path,
     bind: Engine,
     progress: Callable[[int, int], None] | None = None,
-    writer_options: dict | None = None,
+    workers: int | None = None,
 ) -> int:
     """Build a new generation from the database while searches use the current one, catch
-    it up with the outbox and swap it in atomically; returns the documents indexed."""
+    it up with the outbox and swap it in atomically; returns the documents indexed.
+
+    `workers` processes build it (building.build: by default one per CPU for large indexes).
+    """
     generation = storage.create_generation(directory)
     try:
         with Session(bind) as session:
             # Taken before reading: changes committed during the build are replayed after.
             start = outbox.starting_point(session)
-            total = count_published(session)
-            options = writer_options or REBUILD_WRITER
-            writer = storage.open_writer(generation, **options)
-            done = 0
-            for experience in published_experiences(session):
-                writer.add_document(**document_for(experience))
-                done += 1
-                if progress and (done % 500 == 0 or done == total):
-                    progress(done, total)
-                if done % merging.REBUILD_SEGMENT_DOCS == 0:
-                    writer.commit(merge=False)
-                    writer = storage.open_writer(generation, **options)
-            writer.commit(merge=False)
+        done = building.build(generation, bind, progress, workers)
         storage.write_state(generation, start.to_state())
         with storage.writer_lock(directory, SWAP_LOCK_SECONDS), Session(bind) as session:
             while apply_batch(generation, session):
@@ -208,7 +165,7 @@ def check(directory: Path, bind: Engine, *, repair: bool, lock_timeout: float) -
     indexed, duplicated = indexed_fingerprints(generation)
     report = IndexReport(duplicated=sorted(set(duplicated)))
     with Session(bind) as session:
-        for experience in published_experiences(session):
+        for experience in building.published_experiences(session):
             fingerprint = indexed.pop(experience.id, None)
             if fingerprint is None:
                 report.missing.append(experience.id)

@@ -11,7 +11,7 @@ import math
 
 from whoosh.reading import SegmentReader
 
-# So that a rebuild's postings never spill to temporary files (see indexer.REBUILD_WRITER).
+# So that a rebuild's postings never spill to temporary files (see building.SEGMENT_WRITER).
 REBUILD_SEGMENT_DOCS = 10_000
 SEGMENTS_PER_TIER = 10
 MERGED_TIERS = 3

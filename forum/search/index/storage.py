@@ -136,16 +136,18 @@ def open_generation(generation: Path) -> FileIndex:
     return index.open_dir(str(generation))
 
 
-def open_writer(generation: Path, **options):
-    """A whoosh writer for a generation; the caller holds the writer lock.
+def codec() -> W3Codec:
+    """The codec every writer uses. It skips whoosh's per-block length statistics: whoosh
+    looks up the document length of every posting it writes for them (a third of a build's
+    commit time), and only whoosh's own scorers use them, never forum.search's engine."""
+    chosen = W3Codec()
+    chosen.length_stats = False
+    return chosen
 
-    Its codec skips whoosh's per-block length statistics: whoosh looks up the document
-    length of every posting it writes for them (a third of a build's commit time), and
-    only whoosh's own scorers use them, never forum.search's engine.
-    """
-    codec = W3Codec()
-    codec.length_stats = False
-    return open_generation(generation).writer(codec=codec, **options)
+
+def open_writer(generation: Path, **options):
+    """A whoosh writer for a generation; the caller holds the writer lock."""
+    return open_generation(generation).writer(codec=codec(), **options)
 
 
 def read_state(generation: Path) -> dict:
