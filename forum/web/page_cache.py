@@ -41,6 +41,8 @@ from forum.web.demo_banner import demo_banner_visible
 CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
 TITLE_SLOT, CONTENT_SLOT = "<!--kept-title-->", "<!--kept-content-->"
+# Where a kept shell takes the page's title and content (_shell).
+TITLE, CONTENT = 1, 2
 OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
 SLOTS = re.compile(rf"{OWN_PART.pattern}|{CSRF_PLACEHOLDER}")
 _KEEPING = "forum.keeping_content"
@@ -77,19 +79,26 @@ class KeptContent:
         return len(self.content)
 
     @cached_property
-    def pieces(self) -> tuple[str | tuple[str, str] | None, ...]:
-        """The content split once at its slots: text, (own part, key), or None for the token.
+    def pieces(self) -> tuple[bytes | tuple[str, str] | None, ...]:
+        """The content split once at its slots: UTF-8 text, (own part, key), or None for the
+        token.
 
         A page can be 100 kB (insights): joining pieces for each reader beats scanning it
-        for markers and placeholders each time."""
+        for markers and placeholders each time, and joining bytes beats encoding the page
+        (with one character beyond ASCII in it, as every page has, encoding 100 kB of text
+        took 111 µs, joining its bytes 2 µs)."""
         pieces: list = []
         start = 0
         for slot in SLOTS.finditer(self.content):
-            pieces.append(self.content[start : slot.start()])
+            pieces.append(self.content[start : slot.start()].encode())
             pieces.append((slot[1], slot[2]) if slot[1] else None)
             start = slot.end()
-        pieces.append(self.content[start:])
+        pieces.append(self.content[start:].encode())
         return tuple(pieces)
+
+    @cached_property
+    def title_bytes(self) -> bytes:
+        return self.title.encode()
 
 
 def _serves_anyone() -> bool:
@@ -201,30 +210,38 @@ def _shared_content(response: Response, made_at: int) -> KeptContent | None:
     return KeptContent(title.group(1), content, shown_stories.noted(), made_at)
 
 
-def _member_page(kept: KeptContent) -> str:
-    """The reader's own page around the kept content."""
-    token = generate_csrf()
+def _member_page(kept: KeptContent) -> bytes:
+    """The reader's own page around the kept content, as UTF-8."""
+    token = generate_csrf().encode()
 
-    def for_reader(piece: str | tuple[str, str] | None) -> str:
-        if isinstance(piece, str):
+    def for_reader(piece: bytes | tuple[str, str] | None) -> bytes:
+        if isinstance(piece, bytes):
             return piece
         if piece is None:
             return token
         name, key = piece
-        return _with_token(g.own_parts[name](key))
+        return _with_token(g.own_parts[name](key)).encode()
 
     content = [for_reader(piece) for piece in kept.pieces]
     shell = _kept_shell()
     if shell is None:
         # Both are HTML our own templates made (every member's string already escaped there).
-        title, content = Markup(kept.title), Markup("".join(content))  # noqa: S704
-        return _with_token(render_template("kept_content.html", title=title, content=content))
-    before_title, rest = _with_token(shell).split(TITLE_SLOT, 1)
-    before_content, after_content = rest.split(CONTENT_SLOT, 1)
-    return "".join([before_title, kept.title, before_content, *content, after_content])
+        title = Markup(kept.title)  # noqa: S704
+        content = Markup(b"".join(content).decode())  # noqa: S704
+        page = render_template("kept_content.html", title=title, content=content)
+        return _with_token(page).encode()
+    page = []
+    for piece in shell:
+        if piece == TITLE:
+            page.append(kept.title_bytes)
+        elif piece == CONTENT:
+            page += content
+        else:
+            page.append(piece or token)
+    return b"".join(page)
 
 
-def _kept_shell() -> str | None:
+def _kept_shell() -> tuple[bytes | int | None, ...] | None:
     """The reader's page around a title and content slot (their name, bell, sign-out form),
     kept for them as their bell is (`caching.remembered_for`); None when it must be made: a
     message is waiting, or the reader is a moderator (their badge counts what waits for
@@ -232,15 +249,27 @@ def _kept_shell() -> str | None:
     shells = caching.caches().shells
     if shells is None or "_flashes" in session or permissions.is_moderator(current_user):
         return None
-    what = ("shell", request.root_path, demo_banner_visible())
+    # "pieces": shells kept in Redis as one string before now are never read as pieces.
+    what = ("shell pieces", request.root_path, demo_banner_visible())
     return caching.remembered_for(current_user, what, _shell, shells)
 
 
-def _shell() -> str:
+def _shell() -> tuple[bytes | int | None, ...]:
+    """The reader's page cut at its slots: UTF-8 text, TITLE, CONTENT, or None for the token."""
     # Our own template's output, around slots only our code fills.
     slots = {"title": Markup(TITLE_SLOT), "content": Markup(CONTENT_SLOT)}  # noqa: S704
     page = render_template("kept_content.html", **slots)
-    return page.replace(generate_csrf(), CSRF_PLACEHOLDER)
+    before_title, rest = page.split(TITLE_SLOT, 1)
+    before_content, after_content = rest.split(CONTENT_SLOT, 1)
+    pieces: list = []
+    for text, slot in ((before_title, TITLE), (before_content, CONTENT), (after_content, None)):
+        for position, part in enumerate(text.split(generate_csrf())):
+            if position:
+                pieces.append(None)
+            pieces.append(part.encode())
+        if slot is not None:
+            pieces.append(slot)
+    return tuple(pieces)
 
 
 def _current(kept: KeptPage | KeptContent, place: caching.Slot) -> bool:
