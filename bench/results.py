@@ -87,6 +87,8 @@ def _pages_table(size: int, rows: list[dict] | None) -> list[str]:
         wrote = "none" if check["ok"] else "CHANGED: " + ", ".join(check["changes"])
         lines += ["", f"Writes to the database or index during these GETs: {wrote}."]
     for row in memory:
+        if not row["rss_mb"]:
+            continue
         worst = max(row["rss_mb"])
         met = "met" if worst <= WORKER_RSS_TARGET_MB else "**missed**"
         each = ", ".join(f"{size:,.0f} MB" for size in row["rss_mb"])
@@ -148,6 +150,14 @@ def _writes_table(rows: list[dict] | None) -> list[str]:
             f"| {_ms(row['p50_ms'])} | {_ms(row['p95_ms'])} | {row['share']:.0%} | {errors} |"
         )
     return [*lines, ""]
+
+
+def _earlier_parts(entry: dict) -> list[str]:
+    earlier = entry.get("earlier_parts")
+    if not earlier:
+        return []
+    parts = ", ".join(earlier["parts"])
+    return [f"Kept from the run of {earlier['measured_on']} (not measured again): {parts}.", ""]
 
 
 def _on_disk(load: dict) -> list[str]:
@@ -227,6 +237,7 @@ def render(results: dict) -> str:
             f"{load['seed_output']}",
             "",
             *_on_disk(load),
+            *_earlier_parts(entry),
             "### Pages under gunicorn + wrk (`bench/pages_bench.py`)",
             "",
             *_pages_table(entry["size"], entry.get("pages")),

@@ -58,9 +58,10 @@ def megabytes_under(path: Path) -> float:
 
 
 def sizes_on_disk(directory: Path) -> dict:
+    """The database and the index searches use (a reindex keeps the one before beside it)."""
     return {
         "database_mb": megabytes_under(directory / "forum.db"),
-        "index_mb": megabytes_under(directory / "search-index"),
+        "index_mb": megabytes_under((directory / "search-index" / "current").resolve()),
     }
 
 
@@ -226,6 +227,25 @@ def earlier_sizes(raw: Path, measured: set[int]) -> list[dict]:
     return kept
 
 
+def keep_earlier_parts(raw: Path, measured: list[dict]) -> None:
+    """Fill the parts this run left out (--parts) from the previous run of the same size,
+    noting which and when (results.py says so under the size)."""
+    if not raw.exists():
+        return
+    earlier = json.loads(raw.read_text())
+    by_size = {entry["size"]: entry for entry in earlier["sizes"]}
+    for entry in measured:
+        before = by_size.get(entry["size"])
+        if before is None:
+            continue
+        kept = [part for part in PARTS if entry.get(part) is None and before.get(part)]
+        for part in kept:
+            entry[part] = before[part]
+        if kept:
+            when = before.get("measured_on", earlier["date"])
+            entry["earlier_parts"] = {"parts": kept, "measured_on": when}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="10000,100000", help="'' for the own-data scripts only")
@@ -247,7 +267,8 @@ def main() -> None:
         "--reuse-index",
         action="store_true",
         help="use the kept data's index as it is, for the pages and the search bench (only "
-        "when the search code is unchanged since it was built)",
+        "when the search code is unchanged since it was built; their drains may apply pending "
+        "changes to it, as a served worker would)",
     )
     args = parser.parse_args()
     unknown = set(args.parts.split(",")) - set(PARTS)
@@ -262,6 +283,7 @@ def main() -> None:
         "sizes": [run_size(int(size), args) for size in args.sizes.split(",") if size],
     }
     raw = Path(args.out).with_suffix(".json")
+    keep_earlier_parts(raw, results["sizes"])
     results["sizes"] += earlier_sizes(raw, {entry["size"] for entry in results["sizes"]})
     results["sizes"].sort(key=lambda entry: entry["size"])
     raw.write_text(json.dumps(results, indent=1))

@@ -51,7 +51,8 @@ def copy_data(database_url: str, index_dir: str, into: Path) -> tuple[str, str]:
     for suffix in ("", "-wal", "-shm"):
         if Path(f"{source}{suffix}").exists():
             shutil.copy(f"{source}{suffix}", into / f"forum.db{suffix}")
-    shutil.copytree(index_dir, into / "search-index")
+    # The `current` link stays a link: a copied directory is no index to the app.
+    shutil.copytree(index_dir, into / "search-index", symlinks=True)
     url = f"sqlite:///{into / 'forum.db'}"
     env = {**os.environ, "DATABASE_URL": url, "SEARCH_INDEX_DIR": str(into / "search-index")}
     flask = [str(Path(sys.executable).parent / "flask"), "--app", "app", "db", "upgrade"]

@@ -42,7 +42,7 @@ CONTENT_START, CONTENT_END = "<!--content-->", "<!--/content-->"
 CSRF_PLACEHOLDER = "<!--csrf-token-->"
 TITLE_SLOT, CONTENT_SLOT = "<!--kept-title-->", "<!--kept-content-->"
 # Where a kept shell takes the page's title and content (_shell).
-TITLE, CONTENT = 1, 2
+TITLE_PIECE, CONTENT_PIECE = 1, 2
 OWN_PART = re.compile(r"<!--own:(\w+):([\w-]*)-->")
 SLOTS = re.compile(rf"{OWN_PART.pattern}|{CSRF_PLACEHOLDER}")
 _KEEPING = "forum.keeping_content"
@@ -186,6 +186,15 @@ def _with_token(html: str) -> str:
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
+@lru_cache(maxsize=RENDERINGS_KEPT)
+def _encoded_around_token(html: str) -> tuple[bytes, ...]:
+    """An own part's HTML as UTF-8, cut where the reader's token goes.
+
+    The insights page has a form per row: the same renderings come back for every reader
+    (rendered_once_per_arguments), so each is cut and encoded once."""
+    return tuple(part.encode() for part in html.split(CSRF_PLACEHOLDER))
+
+
 def _fill_own_parts(html: str) -> str:
     if "<!--own:" not in html:
         return html
@@ -220,7 +229,7 @@ def _member_page(kept: KeptContent) -> bytes:
         if piece is None:
             return token
         name, key = piece
-        return _with_token(g.own_parts[name](key)).encode()
+        return token.join(_encoded_around_token(g.own_parts[name](key)))
 
     content = [for_reader(piece) for piece in kept.pieces]
     shell = _kept_shell()
@@ -232,12 +241,12 @@ def _member_page(kept: KeptContent) -> bytes:
         return _with_token(page).encode()
     page = []
     for piece in shell:
-        if piece == TITLE:
+        if piece == TITLE_PIECE:
             page.append(kept.title_bytes)
-        elif piece == CONTENT:
+        elif piece == CONTENT_PIECE:
             page += content
         else:
-            page.append(piece or token)
+            page.append(token if piece is None else piece)
     return b"".join(page)
 
 
@@ -255,14 +264,16 @@ def _kept_shell() -> tuple[bytes | int | None, ...] | None:
 
 
 def _shell() -> tuple[bytes | int | None, ...]:
-    """The reader's page cut at its slots: UTF-8 text, TITLE, CONTENT, or None for the token."""
+    """The reader's page cut at its slots: UTF-8 text, TITLE_PIECE, CONTENT_PIECE, or None
+    for the token."""
     # Our own template's output, around slots only our code fills.
     slots = {"title": Markup(TITLE_SLOT), "content": Markup(CONTENT_SLOT)}  # noqa: S704
     page = render_template("kept_content.html", **slots)
     before_title, rest = page.split(TITLE_SLOT, 1)
     before_content, after_content = rest.split(CONTENT_SLOT, 1)
     pieces: list = []
-    for text, slot in ((before_title, TITLE), (before_content, CONTENT), (after_content, None)):
+    cut = ((before_title, TITLE_PIECE), (before_content, CONTENT_PIECE), (after_content, None))
+    for text, slot in cut:
         for position, part in enumerate(text.split(generate_csrf())):
             if position:
                 pieces.append(None)

@@ -1,5 +1,11 @@
 """Full builds: processes that each write whole segments make the same index as one process."""
 
+import shutil
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.pool import NullPool
+
 from forum import search
 from forum.extensions import db
 from forum.search.index import building, indexer, merging, storage
@@ -44,3 +50,46 @@ def test_a_range_left_with_no_published_story_adds_no_segment(ctx):
     assert building.build(generation, db.engine, workers=1) == 1
     assert segment_sizes(generation) == [1]
     assert len(list(generation.glob("*.seg"))) == 1
+
+
+def test_a_served_process_builds_its_index_alone(ctx, monkeypatch):
+    asked = []
+    build = building.build
+
+    def noting_workers(generation, bind, progress=None, workers=None):
+        asked.append(workers)
+        return build(generation, bind, progress, workers)
+
+    monkeypatch.setattr(building, "build", noting_workers)
+    ExperienceFactory(title="Walking")
+    assert search.runtime().build(db.engine)
+    assert asked == [1]
+
+
+@pytest.mark.parametrize(
+    ("url", "reachable"),
+    [
+        ("sqlite://", False),
+        ("sqlite:///:memory:", False),
+        ("sqlite:///file:shared?mode=memory&cache=shared&uri=true", False),
+        ("sqlite:////srv/forum/forum.db", True),
+        ("postgresql+psycopg://forum@db.example/forum", True),
+    ],
+)
+def test_only_a_database_on_disk_or_a_server_is_built_from_other_processes(url, reachable):
+    engine = create_engine(url, poolclass=NullPool)  # no connection: only the URL is read
+    assert building._reachable_from_another_process(engine) is reachable
+    engine.dispose()
+
+
+def test_an_index_copied_without_its_link_is_replaced_by_the_next_build(ctx, tmp_path):
+    ExperienceFactory(title="Walking")
+    directory = search.runtime().directory
+    search.rebuild()
+    copy = tmp_path / "copied"
+    shutil.copytree(directory, copy)  # `current` becomes a directory, not a link
+    assert (copy / storage.CURRENT_LINK).is_dir() and storage.current_generation(copy) is None
+    assert indexer.rebuild(copy, db.engine) == 1
+    generation = storage.current_generation(copy)
+    assert (copy / storage.CURRENT_LINK).is_symlink() and generation is not None
+    assert [path.name for path in copy.glob("gen-*")] == [generation.name]

@@ -102,7 +102,8 @@ def build(
         total = count_published(session)
         ranges = id_ranges(session, merging.REBUILD_SEGMENT_DOCS)
     if workers is None:
-        workers = (os.cpu_count() or 1) if total >= PARALLEL_FROM else 1
+        # The CPUs this process may run on (a container's share), not the host's.
+        workers = len(os.sched_getaffinity(0)) if total >= PARALLEL_FROM else 1
     if workers > 1 and not _reachable_from_another_process(bind):
         workers = 1
     segments, done = [], 0
@@ -159,7 +160,10 @@ def _list_segments(generation: Path, segments: list) -> None:
 
 def _reachable_from_another_process(bind: Engine) -> bool:
     """False for an in-memory SQLite database: it exists only in this process."""
-    return not (bind.dialect.name == "sqlite" and bind.url.database in (None, "", ":memory:"))
+    if bind.dialect.name != "sqlite":
+        return True
+    url = bind.url
+    return url.database not in (None, "", ":memory:") and url.query.get("mode") != "memory"
 
 
 def _start_worker(url: str) -> None:

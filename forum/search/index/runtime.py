@@ -93,10 +93,14 @@ class SearchRuntime:
             self._searcher = None
 
     def build(self, database: Database, progress=None) -> bool:
-        """Build the index from the database unless another process is already at it."""
+        """Build the index from the database unless another process is already at it.
+
+        In this process alone: a served worker that started one process per CPU would take
+        them from serving, and one killed mid-build would leave them behind (`flask forum
+        reindex` builds with every CPU)."""
         try:
             with storage.writer_lock(self.directory, 0, name=storage.BUILD_LOCK):
-                indexer.rebuild(self.directory, database, progress=progress)
+                indexer.rebuild(self.directory, database, progress=progress, workers=1)
         except storage.IndexBusy:
             return False
         return True

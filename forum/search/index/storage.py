@@ -103,10 +103,16 @@ def is_outdated(generation: Path) -> bool:
 def make_current(directory: Path, generation: Path) -> None:
     """Point `current` at `generation` atomically; keep the one before for open searchers."""
     previous = current_generation(directory)
+    link = directory / CURRENT_LINK
+    if link.is_dir() and not link.is_symlink():
+        # A copy made without keeping links (`cp -r`, a restore): never searched, since only
+        # a link names the current generation, and in the way of every swap (a rebuild that
+        # failed each time). Moved aside to be removed with the other old generations.
+        link.rename(directory / f"{GENERATION_PREFIX}copied-{time.time_ns()}")
     temporary = directory / f".{CURRENT_LINK}-{os.getpid()}"
     temporary.unlink(missing_ok=True)
     temporary.symlink_to(generation.name)
-    os.replace(temporary, directory / CURRENT_LINK)
+    os.replace(temporary, link)
     keep = {generation.name, previous.name if previous else None}
     for path in directory.glob(f"{GENERATION_PREFIX}*"):
         if path.name not in keep:
