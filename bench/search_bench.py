@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from forum import create_app, search  # noqa: E402
 from forum.extensions import db  # noqa: E402
-from forum.models import Experience, Status  # noqa: E402
+from forum.models import Experience  # noqa: E402
 from forum.search.engine.matching import Engine  # noqa: E402
 from forum.search.index import building  # noqa: E402
 
@@ -143,12 +143,6 @@ def documents(app) -> list[dict]:
             }
             for e in building.published_experiences(db.session)
         ]
-
-
-def published_ids():
-    """Ids of every published experience, by id (the app context's session)."""
-    query = select(Experience.id).where(Experience.status == Status.PUBLISHED)
-    return db.session.scalars(query.order_by(Experience.id))
 
 
 def plain_whoosh_build(docs: list[dict], directory: str):
@@ -305,7 +299,8 @@ def main() -> None:
             print(f"loading {args.published:,} demo experiences...", flush=True)
             loader.load(args.published)
     with app.app_context():
-        published = building.count_published(db.session)
+        ids = building.published_ids(db.session)
+    published = len(ids)
     print(f"{url}: {published:,} published experiences", flush=True)
     if not args.index_dir:
         with app.app_context():
@@ -336,8 +331,7 @@ def main() -> None:
         report(f"ours: {kind}", values)
     report("ours: whole mix, warm", [value for values in samples.values() for value in values])
     with app.app_context():
-        every_id = [doc["id"] for doc in docs] or list(published_ids())
-        chosen = random.Random(args.seed).sample(every_id, 20)
+        chosen = random.Random(args.seed).sample(ids, 20)
         similar = [timed(lambda i=i: search.similar_experiences(i)) for i in chosen]
     report("ours: similar_experiences (moderation queue)", similar)
     with app.app_context():

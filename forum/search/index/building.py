@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, selectinload
 from whoosh.writing import SegmentWriter
@@ -63,23 +63,14 @@ def published_experiences(
         session.expunge_all()
 
 
-def count_published(session: Session) -> int:
-    """How many experiences are published now."""
-    query = (
-        select(func.count()).select_from(Experience).where(Experience.status == Status.PUBLISHED)
-    )
-    return session.scalar(query) or 0
+def published_ids(session: Session) -> list[int]:
+    """Ids of every experience published now, in order."""
+    query = select(Experience.id).where(Experience.status == Status.PUBLISHED)
+    return list(session.scalars(query.order_by(Experience.id)))
 
 
-def id_ranges(session: Session, size: int) -> list[tuple[int, int]]:
-    """(after, up_to) bounds cutting the published ids into ranges of `size`."""
-    ids = list(
-        session.scalars(
-            select(Experience.id)
-            .where(Experience.status == Status.PUBLISHED)
-            .order_by(Experience.id)
-        )
-    )
+def id_ranges(ids: list[int], size: int) -> list[tuple[int, int]]:
+    """(after, up_to) bounds cutting the sorted `ids` into ranges of `size`."""
     ranges, after = [], 0
     for start in range(0, len(ids), size):
         up_to = ids[min(start + size, len(ids)) - 1]
@@ -99,8 +90,8 @@ def build(
     `workers` processes build the segments (default: one per CPU from PARALLEL_FROM
     documents on, else this process alone)."""
     with Session(bind) as session:
-        total = count_published(session)
-        ranges = id_ranges(session, merging.REBUILD_SEGMENT_DOCS)
+        ids = published_ids(session)
+    total, ranges = len(ids), id_ranges(ids, merging.REBUILD_SEGMENT_DOCS)
     if workers is None:
         # The CPUs this process may run on (a container's share), not the host's.
         workers = len(os.sched_getaffinity(0)) if total >= PARALLEL_FROM else 1
